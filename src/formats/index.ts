@@ -1,0 +1,4 @@
+export * from './conversion.js';
+export * from './dataset.js';
+export * from './model.js';
+export * from './training.js';
