@@ -2,3 +2,4 @@ export * from './conversion.js';
 export * from './dataset.js';
 export * from './model.js';
 export * from './training.js';
+export * from './compare.js';
