@@ -1,0 +1,59 @@
+// Domain errors of the registry. They know nothing of GraphQL; src/graphql/errors.ts maps them to
+// codes once. Each carries the field it concerns when a caller's input is at fault.
+
+export class RegistryError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Caller input is invalid; `field` names the argument or input field at fault. */
+export class InvalidInputError extends RegistryError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+export class NotFoundError extends RegistryError {
+  constructor(
+    readonly entity: string,
+    readonly id: string | number,
+  ) {
+    super(`${entity} ${String(id)} not found`);
+  }
+}
+
+/** A unique value (e.g. a name) is already taken. */
+export class ConflictError extends RegistryError {
+  constructor(
+    readonly entity: string,
+    readonly field: string,
+    readonly value: string,
+  ) {
+    super(`${entity} with ${field} "${value}" already exists`);
+  }
+}
+
+/** The database file cannot be used (not SQLite, newer schema); it was left untouched. */
+export class DatabaseFileError extends RegistryError {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`refusing to use database ${path}: ${reason}. The file was not modified.`);
+  }
+}
+
+/** A stored file does not match its sha256 (corruption); it is never loaded. */
+export class StoreIntegrityError extends RegistryError {
+  constructor(
+    readonly sha256: string,
+    readonly actual: string,
+  ) {
+    super(`model store file ${sha256} is corrupt (content hashes to ${actual})`);
+  }
+}

@@ -1,0 +1,26 @@
+// Where the project's files live, whether running from src/ (tsc output under dist/) or a clone.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Walks up from this module to the directory holding prisma/schema.prisma. */
+function findProjectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'prisma', 'schema.prisma'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find prisma/schema.prisma above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
+
+export const PROJECT_ROOT = findProjectRoot();
+export const SCHEMA_PATH = join(PROJECT_ROOT, 'prisma', 'schema.prisma');
+export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'prisma', 'migrations');
+
+/** `file:./x.db` / `file:/abs/x.db` / plain path → absolute file path (relative to the cwd). */
+export function sqliteFilePath(databaseUrl: string): string {
+  const path = databaseUrl.replace(/^file:/, '').replace(/\?.*$/, '');
+  if (path === '' ) throw new Error(`DATABASE_URL "${databaseUrl}" names no file`);
+  return resolve(path);
+}
