@@ -28,3 +28,30 @@ export interface LoadedDataset {
   /** True for generated data: always shown as synthetic. */
   synthetic: boolean;
 }
+
+/**
+ * Options of loadDataset. They may also come as DatasetSpec.options (same names); explicit
+ * options win. Sample caps apply per split after cropping and before the validation split.
+ */
+export interface LoadOptions {
+  /** Most training samples read (train + validation before splitting). */
+  maxTrain?: number;
+  /** Most test samples read. */
+  maxTest?: number;
+  /** Fraction of the (capped) training samples held out as validation (seeded); 0 = none. */
+  validationSplit?: number;
+  seed?: number;
+  /** 'unit' (x/255; IDX default), 'standard' (CIFAR default, the study's mean/std), 'symmetric' ([−1,1]; Lucchi), 'none'. */
+  normalize?: 'none' | 'unit' | 'symmetric' | 'standard';
+  /** Per-channel mean/std for 'standard', comma-separated in DatasetSpec.options. */
+  mean?: number[];
+  std?: number[];
+  /** Lucchi: crop side (0 = whole 768×1024 slices; default 256). */
+  crop?: number;
+  /** Lucchi: 'random' crops (train default) or the 'tile' grid (test default). */
+  cropMode?: 'tile' | 'random';
+  /** Lucchi, random mode: crops per slice (default 4). */
+  cropsPerSlice?: number;
+}
+
+export type { DatasetInfo } from '../formats/dataset.js';

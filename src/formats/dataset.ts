@@ -17,3 +17,16 @@ export interface DatasetSpec {
   /** Generator / reader options (sizes, seed, crop, normalisation, limits). */
   options?: Record<string, number | string | boolean>;
 }
+
+/** Cheap description of a data set for registration-time validation (no pixels decoded). */
+export interface DatasetInfo {
+  name: string;
+  task: Task;
+  /** [H, W, C] of one sample as loadDataset returns it (after cropping). */
+  imageShape: [number, number, number];
+  numClasses: number;
+  trainCount: number;
+  testCount: number;
+  classNames?: string[];
+  synthetic: boolean;
+}

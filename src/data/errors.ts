@@ -1,0 +1,22 @@
+// Typed errors of the dataset readers. They name the file and what is wrong with it.
+
+/** A file does not hold what its format promises (magic, sizes, counts, dimensions). */
+export class DatasetFormatError extends Error {
+  override readonly name = 'DatasetFormatError';
+
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+  }
+}
+
+/** A dataset spec or option is invalid (unknown format, missing path, bad option value). */
+export class DatasetSpecError extends Error {
+  override readonly name = 'DatasetSpecError';
+
+  constructor(message: string) {
+    super(message);
+  }
+}
