@@ -1,0 +1,33 @@
+import {
+  DepthwiseConv2dNativeBackpropFilter,
+  DepthwiseConv2dNativeBackpropInput,
+  getKernel,
+  registerKernel,
+  type KernelConfig,
+} from '@tensorflow/tfjs-core';
+import { cpuFallbackKernel } from './cpu_fallback.js';
+import { wasmConv2DBackpropFilterConfig } from './wasm_conv2d_backprop_filter.js';
+
+/**
+ * Kernels that tfjs-backend-wasm 4.22 lacks but training needs (gpu.md): the conv filter gradient,
+ * composed from wasm's own kernels, and the depthwise gradients (not used by our zoo; via cpu).
+ */
+const SUPPLIED: readonly KernelConfig[] = [
+  wasmConv2DBackpropFilterConfig,
+  cpuFallbackKernel(DepthwiseConv2dNativeBackpropFilter, 'wasm'),
+  cpuFallbackKernel(DepthwiseConv2dNativeBackpropInput, 'wasm'),
+];
+
+/**
+ * Registers the missing training kernels for 'wasm' (never overriding a native one).
+ * Idempotent; returns the names of the kernels Spikelab supplies on this process.
+ */
+export function registerWasmTrainingKernels(): string[] {
+  const supplied: string[] = [];
+  for (const config of SUPPLIED) {
+    const existing = getKernel(config.kernelName, 'wasm');
+    if (existing === undefined) registerKernel(config);
+    if (existing === undefined || existing.kernelFunc === config.kernelFunc) supplied.push(config.kernelName);
+  }
+  return supplied;
+}
