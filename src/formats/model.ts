@@ -23,8 +23,31 @@ export interface ModelSpec {
   /** UNet: number of down-sampling levels and channels at the first level. */
   depth?: number;
   baseWidth?: number;
-  /** Batch-norm after convolutions (folded away at conversion). */
+  /** Batch-norm after convolutions (folded away at conversion). Default: on, except cnn-small. */
   batchNorm?: boolean;
+  /**
+   * How stride-2 convolutions / 3×3 pools are padded. 'same' (default): TensorFlow 'same'
+   * (pads bottom/right). 'torch': PyTorch's symmetric padding via explicit ZeroPadding2D layers,
+   * needed for ResNets whose weights come from PyTorch (plain 'same' shifts the sampling grid).
+   */
+  padding?: 'same' | 'torch';
+}
+
+/** What describeModel reports: computed from the spec alone, no weights allocated. */
+export interface ModelDescription {
+  family: ModelFamily;
+  /** Trainable parameters (PyTorch's count: BN γ/β included, running statistics not). */
+  parameterCount: number;
+  /** Non-trainable BN running mean/variance values. */
+  bufferCount: number;
+  /** Multiply-accumulates of one image's forward pass (conv, transposed conv, dense; BN folded, pools free). */
+  macs: number;
+  /** Output shape of one image (without the batch axis). */
+  outputShape: number[];
+  /** Number of ReLU activation sites (spiking populations after conversion). */
+  reluSites: number;
+  /** Adjustments made for the input size (e.g. skipped pools). */
+  notes: string[];
 }
 
 export type CheckpointFormat = 'tfjs-layers' | 'safetensors';
