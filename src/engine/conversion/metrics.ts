@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Number of samples whose label is among the top k scores. rank(label) = #classes scoring higher
+ * + #classes scoring equal with a smaller index (so k = 1 is argmax with first-index ties);
+ * correct when rank < k. `scores` is count × numClasses row-major.
+ */
+export function topKCorrect(scores: ArrayLike<number>, labels: ArrayLike<number>, numClasses: number, k: number): number {
+  let correct = 0;
+  for (let n = 0; n < labels.length; n++) {
+    const label = labels[n] as number;
+    const base = n * numClasses;
+    const target = scores[base + label] as number;
+    let rank = 0;
+    for (let c = 0; c < numClasses && rank < k; c++) {
+      const v = scores[base + c] as number;
+      if (v > target || (v === target && c < label)) rank++;
+    }
+    if (rank < k) correct++;
+  }
+  return correct;
+}
+
+/** Top-k accuracy in [0, 1]: topKCorrect / count (k = 1: top-1 accuracy). */
+export function accuracy(scores: ArrayLike<number>, labels: ArrayLike<number>, numClasses: number, k = 1): number {
+  return labels.length === 0 ? NaN : topKCorrect(scores, labels, numClasses, k) / labels.length;
+}
+
+/** Per-image sums for binary segmentation with probability q and label y ∈ {0, 1}. */
+export interface SegImageStats {
+  /** Σ q·y, Σ q, Σ y (soft). */
+  inter: number;
+  sumQ: number;
+  sumY: number;
+  /** After thresholding q > 0.5: true/false positives/negatives. */
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+}
+
+/** Number of columns of segmentationStatsTensor: [Σqy, Σq, Σy, tp, fp, fn, pixels]. */
+export const SEG_STAT_COLUMNS = 7;
+
+/**
+ * Device-side per-image sums, [B, 7] = [Σ q·y, Σ q, Σ y, tp, fp, fn, pixels] with the hard
+ * prediction q > 0.5. q and y have the same shape [B, ...].
+ */
+export function segmentationStatsTensor(q: tf.Tensor, y: tf.Tensor): tf.Tensor2D {
+  return tf.tidy(() => {
+    const b = q.shape[0] ?? 1;
+    const q2 = tf.reshape(q, [b, -1]);
+    const y2 = tf.reshape(y, [b, -1]);
+    const hard = tf.cast(tf.greater(q2, 0.5), 'float32');
+    const tp = tf.sum(tf.mul(hard, y2), 1);
+    const sumH = tf.sum(hard, 1);
+    const sumY = tf.sum(y2, 1);
+    const pixels = tf.fill([b], q2.shape[1] ?? 0);
+    return tf.stack([tf.sum(tf.mul(q2, y2), 1), tf.sum(q2, 1), sumY, tp, tf.sub(sumH, tp), tf.sub(sumY, tp), pixels], 1) as tf.Tensor2D;
+  });
+}
+
+/** Reads rows of segmentationStatsTensor (flat, B × 7) into per-image records. */
+export function readSegStats(flat: ArrayLike<number>, offset = 0, count = flat.length / SEG_STAT_COLUMNS): SegImageStats[] {
+  const out: SegImageStats[] = [];
+  for (let i = 0; i < count; i++) {
+    const o = offset + i * SEG_STAT_COLUMNS;
+    const v = (k: number): number => flat[o + k] as number;
+    out.push({ inter: v(0), sumQ: v(1), sumY: v(2), tp: v(3), fp: v(4), fn: v(5), tn: v(6) - v(3) - v(4) - v(5) });
+  }
+  return out;
+}
+
+/** softDice = (2·Σ q·y + 1) / (Σ q + Σ y + 1), for one image (design/conversion.md §7). */
+export function softDice(s: SegImageStats): number {
+  return (2 * s.inter + 1) / (s.sumQ + s.sumY + 1);
+}
+
+/** Running totals over images, so metrics weight every image (and pooled: every pixel) equally. */
+export class SegmentationAccumulator {
+  private n = 0;
+  private dice = 0;
+  private accImg = 0;
+  private iouImg = 0;
+  private f1Img = 0;
+  private tp = 0;
+  private fp = 0;
+  private fn = 0;
+  private tn = 0;
+
+  add(s: SegImageStats): void {
+    this.n++;
+    this.dice += softDice(s);
+    const pixels = s.tp + s.fp + s.fn + s.tn;
+    this.accImg += pixels === 0 ? 1 : (s.tp + s.tn) / pixels;
+    this.iouImg += ratio(s.tp, s.tp + s.fp + s.fn);
+    this.f1Img += ratio(2 * s.tp, 2 * s.tp + s.fp + s.fn);
+    this.tp += s.tp;
+    this.fp += s.fp;
+    this.fn += s.fn;
+    this.tn += s.tn;
+  }
+
+  /**
+   * softDice: per-image mean. pixelAccuracy, iou (foreground Jaccard), f1 (hard foreground Dice):
+   * pooled over all pixels; *PerImage: the per-image means (an image with an empty union scores 1).
+   */
+  metrics(): Record<string, number> {
+    const pixels = this.tp + this.fp + this.fn + this.tn;
+    return {
+      softDice: this.dice / this.n,
+      pixelAccuracy: (this.tp + this.tn) / pixels,
+      iou: ratio(this.tp, this.tp + this.fp + this.fn),
+      f1: ratio(2 * this.tp, 2 * this.tp + this.fp + this.fn),
+      pixelAccuracyPerImage: this.accImg / this.n,
+      iouPerImage: this.iouImg / this.n,
+      f1PerImage: this.f1Img / this.n,
+    };
+  }
+}
+
+/** Segmentation metrics of a set of images (see SegmentationAccumulator.metrics). */
+export function segmentationMetrics(stats: readonly SegImageStats[]): Record<string, number> {
+  const acc = new SegmentationAccumulator();
+  for (const s of stats) acc.add(s);
+  return acc.metrics();
+}
+
+function ratio(a: number, b: number): number {
+  return b === 0 ? 1 : a / b;
+}

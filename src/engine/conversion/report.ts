@@ -1,0 +1,78 @@
+import { ENERGY_PJ, type ConversionSummary, type LayerStatRecord, type Task } from '../../formats/conversion.js';
+import { size, type Graph } from './graph.js';
+import type { SpikingNetwork } from './snn.js';
+import { annMacs, fanout } from './sops.js';
+
+/**
+ * Per population (IF site, LIPool/gate): λ (layer-wise value, or mean/min/max of the channel-wise
+ * ones; for a pool, the scale of its input), firing rate = spikes / (neurons · T · samples), and
+ * SOPs per sample = Σ_i spikes_i · fanout_i / samples (burst spikes count one each).
+ */
+export function layerStats(snn: SpikingNetwork, lambdas: ReadonlyMap<string, Float32Array>, steps: number, samples: number): LayerStatRecord[] {
+  return snn.populations.map((p) => {
+    const lam = p.kind === 'if' ? (lambdas.get(p.node.id) as Float32Array) : (snn.plan.scale.get(p.node.inputs[0] ?? '') as Float32Array);
+    const neurons = size(p.node.shape);
+    const totals = p.spikeTotals();
+    let spikes = 0;
+    let sops = 0;
+    if (totals !== null) {
+      const f = fanout(snn.graph, p.node.id);
+      for (let i = 0; i < totals.length; i++) {
+        spikes += totals[i] as number;
+        sops += (totals[i] as number) * (f[i] as number);
+      }
+    }
+    return {
+      site: p.node.id,
+      kind: p.kind,
+      neurons,
+      lambda: lam.reduce((a, b) => a + b, 0) / lam.length,
+      lambdaMin: Math.min(...lam),
+      lambdaMax: Math.max(...lam),
+      firingRate: totals === null ? NaN : spikes / (neurons * steps * samples),
+      sops: totals === null ? NaN : sops / samples,
+    };
+  });
+}
+
+/**
+ * Derived figures (design/conversion.md §6): best SNN value and its first step, the first step
+ * with |ANN − SNN| ≤ 0.01, ANN − SNN at T, SOPs vs ANN MACs and
+ * E_SNN/E_ANN = (SOPs·E_AC)/(MACs·E_MAC) with E_AC = 0.9 pJ, E_MAC = 4.6 pJ.
+ */
+export function summarise(
+  graph: Graph,
+  task: Task,
+  annMetrics: Record<string, number>,
+  stepMetrics: Record<string, number[]>,
+  stats: readonly LayerStatRecord[],
+): ConversionSummary {
+  const primaryMetric = task === 'classification' ? 'accuracy' : 'softDice';
+  const ann = annMetrics[primaryMetric] as number;
+  const series = stepMetrics[primaryMetric] ?? [];
+  let best = -Infinity;
+  let bestStep = 0;
+  let within: number | null = null;
+  series.forEach((v, i) => {
+    if (v > best) {
+      best = v;
+      bestStep = i + 1;
+    }
+    if (within === null && Math.abs(ann - v) <= 0.01 + 1e-12) within = i + 1;
+  });
+  const sops = stats.reduce((a, s) => a + (Number.isFinite(s.sops) ? s.sops : 0), 0);
+  const macs = annMacs(graph);
+  return {
+    primaryMetric,
+    annValue: ann,
+    best,
+    bestStep,
+    firstStepWithin1: within,
+    lossAtT: ann - (series[series.length - 1] ?? NaN),
+    sops,
+    annMacs: macs,
+    energyRatio: (sops * ENERGY_PJ.ac) / (macs * ENERGY_PJ.mac),
+    eAcPj: ENERGY_PJ.ac,
+    eMacPj: ENERGY_PJ.mac,
+  };
+}
