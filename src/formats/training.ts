@@ -40,3 +40,17 @@ export interface EpochRecord {
   learningRate: number;
   seconds: number;
 }
+
+/** What a finished training run reports (the weights themselves travel separately, as a checkpoint). */
+export interface TrainingOutcome {
+  /** 'accuracy' (classification) or 'softDice' (segmentation), measured on the validation split. */
+  metric: 'accuracy' | 'softDice';
+  /** Epoch (1-based) whose weights were kept; selected on validation, never on test. */
+  bestEpoch: number;
+  bestValMetric: number;
+  /** 'validation' normally; 'last-epoch' when no validation samples existed. */
+  selectedBy: 'validation' | 'last-epoch';
+  iterations: number;
+  seconds: number;
+  history: EpochRecord[];
+}
