@@ -5,7 +5,20 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { sqliteFilePath } from './paths.js';
 
-export type { PrismaClient } from '../generated/prisma/client.js';
+export type {
+  PrismaClient,
+  ApiToken,
+  Checkpoint,
+  CheckpointAlias,
+  ConversionRun,
+  Dataset,
+  Job,
+  LayerStat,
+  Model,
+  StepMetric,
+  TrainingMetric,
+  TrainingRun,
+} from '../generated/prisma/client.js';
 export { Prisma } from '../generated/prisma/client.js';
 
 export const DEFAULT_DATABASE_URL = 'file:./spikelab.db';

@@ -65,7 +65,7 @@ export async function applyPendingMigrations(url: string, opts: MigrateOptions =
   } catch (err) {
     throw handle.explain(err);
   } finally {
-    handle.dispose();
+    await handle.dispose();
   }
 }
 
@@ -104,6 +104,6 @@ export async function createMigration(name: string, opts: MigrateOptions = {}): 
   } catch (err) {
     throw handle.explain(err);
   } finally {
-    handle.dispose();
+    await handle.dispose();
   }
 }

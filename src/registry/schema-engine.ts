@@ -34,13 +34,20 @@ async function loadGlue(): Promise<WasmGlue> {
 
 // better-sqlite3 refuses multi-statement strings in prepare(); the engine replays whole migration
 // scripts on the shadow database through argument-less executeRaw, so route those to exec().
-function scriptAwareShadow(factory: PrismaBetterSqlite3): SqlMigrationAwareDriverAdapterFactory {
+// Every connection handed to the engine is tracked so dispose() can close it (the engine does not,
+// and a leftover connection would keep SQLite locked for the next opener).
+function scriptAwareShadow(factory: PrismaBetterSqlite3, opened: SqlDriverAdapter[]): SqlMigrationAwareDriverAdapterFactory {
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: () => factory.connect(),
+    connect: async () => {
+      const conn = await factory.connect();
+      opened.push(conn);
+      return conn;
+    },
     connectToShadowDb: async (): Promise<SqlDriverAdapter> => {
       const shadow = await factory.connectToShadowDb();
+      opened.push(shadow);
       const executeRaw = shadow.executeRaw.bind(shadow);
       shadow.executeRaw = async (query: SqlQuery): Promise<number> => {
         if (query.args.length === 0) {
@@ -58,14 +65,15 @@ export interface EngineHandle {
   engine: SchemaEngine;
   /** Turns an engine failure into an Error with the driver's real message when there is one. */
   explain(err: unknown): Error;
-  dispose(): void;
+  dispose(): Promise<void>;
 }
 
 /** Opens the wasm schema engine on the SQLite file at `url` (`file:…`). */
 export async function openSchemaEngine(url: string, schemaPath: string, schemaText: string): Promise<EngineHandle> {
   gluePromise ??= loadGlue();
   const glue = await gluePromise;
-  const adapter = bindMigrationAwareSqlAdapterFactory(scriptAwareShadow(new PrismaBetterSqlite3({ url })));
+  const opened: SqlDriverAdapter[] = [];
+  const adapter = bindMigrationAwareSqlAdapterFactory(scriptAwareShadow(new PrismaBetterSqlite3({ url }), opened));
   const log = (_line: string): void => undefined;
   const engine = await glue.SchemaEngine.new({ datamodels: [[schemaPath, schemaText]] }, log, adapter);
   const explain = (err: unknown): Error => {
@@ -75,5 +83,9 @@ export async function openSchemaEngine(url: string, schemaPath: string, schemaTe
     if (driverErr instanceof Error) return new Error(`${base.message}: ${driverErr.message}`, { cause: err });
     return base;
   };
-  return { engine, explain, dispose: () => engine.free() };
+  const dispose = async (): Promise<void> => {
+    engine.free();
+    await Promise.all(opened.splice(0).map((conn) => conn.dispose()));
+  };
+  return { engine, explain, dispose };
 }

@@ -1,0 +1,55 @@
+// Configuration from flags (highest priority), then environment variables, then defaults.
+import { parseArgs } from 'node:util';
+import type { BackendName } from './formats/index.js';
+import { DEFAULT_DATABASE_URL } from './registry/db.js';
+import { InvalidInputError } from './registry/errors.js';
+
+export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const satisfies readonly BackendName[];
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  storeDir: string;
+  backend: BackendName;
+}
+
+/** Flag → environment variable → default, documented in the README's configuration table. */
+export const CONFIG_SOURCES = {
+  port: { flag: '--port', env: 'PORT', default: '4000' },
+  host: { flag: '--host', env: 'HOST', default: '0.0.0.0' },
+  databaseUrl: { flag: '--database-url', env: 'DATABASE_URL', default: DEFAULT_DATABASE_URL },
+  storeDir: { flag: '--store', env: 'SPIKELAB_STORE', default: './models-store' },
+  backend: { flag: '--backend', env: 'SPIKELAB_BACKEND', default: 'auto' },
+} as const;
+
+export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'database-url': { type: 'string' },
+      store: { type: 'string' },
+      backend: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const pick = (flagValue: string | undefined, key: keyof typeof CONFIG_SOURCES): string => {
+    const src = CONFIG_SOURCES[key];
+    return flagValue?.trim() || env[src.env]?.trim() || src.default;
+  };
+  const portText = pick(values.port, 'port');
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new InvalidInputError('port', `"${portText}" is not a TCP port (0..65535)`);
+  const backend = pick(values.backend, 'backend');
+  if (!(BACKENDS as readonly string[]).includes(backend)) throw new InvalidInputError('backend', `must be one of ${BACKENDS.join(', ')}`);
+  return {
+    port,
+    host: pick(values.host, 'host'),
+    databaseUrl: pick(values['database-url'], 'databaseUrl'),
+    storeDir: pick(values.store, 'storeDir'),
+    backend: backend as BackendName,
+  };
+}

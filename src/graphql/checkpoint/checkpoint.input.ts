@@ -1,0 +1,30 @@
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { CHECKPOINT_FORMATS } from '../../registry/vocab.js';
+import { PageArgs } from '../connection.js';
+
+@InputType()
+export class CheckpointFilter {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsIn(CHECKPOINT_FORMATS)
+  format?: string;
+
+  @Field(() => String, { nullable: true, description: 'Only the checkpoint carrying this alias (e.g. "best").' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)
+  alias?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Only checkpoints produced by this training run.' })
+  @IsOptional()
+  trainingRunId?: string;
+}
+
+@ArgsType()
+export class CheckpointsArgs extends PageArgs {
+  @Field(() => ID)
+  modelId!: string;
+
+  @Field(() => CheckpointFilter, { nullable: true })
+  filter?: CheckpointFilter;
+}

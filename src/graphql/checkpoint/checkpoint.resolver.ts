@@ -1,0 +1,38 @@
+import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { NotFoundError } from '../../registry/errors.js';
+import { parseId } from '../../registry/pagination.js';
+import { toConnection } from '../connection.js';
+import type { Context } from '../context.js';
+import { ModelType, toModelType } from '../model/model.type.js';
+import { CheckpointsArgs } from './checkpoint.input.js';
+import { CheckpointConnection, CheckpointType, toCheckpointType } from './checkpoint.type.js';
+
+@Resolver(() => CheckpointType)
+export class CheckpointResolver {
+  @Query(() => CheckpointConnection, { description: 'Checkpoints of a model, oldest first.' })
+  async checkpoints(@Args(() => CheckpointsArgs) args: CheckpointsArgs, @Ctx() ctx: Context): Promise<CheckpointConnection> {
+    const { filter } = args;
+    const page = await ctx.registry.checkpoints.list(
+      parseId(args.modelId, 'modelId'),
+      {
+        format: filter?.format,
+        alias: filter?.alias,
+        trainingRunId: filter?.trainingRunId == null ? null : parseId(filter.trainingRunId, 'filter.trainingRunId'),
+      },
+      args,
+    );
+    return toConnection(page, toCheckpointType);
+  }
+
+  @FieldResolver(() => ModelType)
+  async model(@Root() checkpoint: CheckpointType, @Ctx() ctx: Context): Promise<ModelType> {
+    const row = await ctx.loaders.modelById.load(Number(checkpoint.modelId));
+    if (!row) throw new NotFoundError('Model', checkpoint.modelId);
+    return toModelType(row);
+  }
+
+  @FieldResolver(() => [String], { description: 'Aliases (e.g. "best") pointing at this checkpoint.' })
+  async aliases(@Root() checkpoint: CheckpointType, @Ctx() ctx: Context): Promise<string[]> {
+    return ctx.loaders.checkpointAliases.load(Number(checkpoint.id));
+  }
+}

@@ -1,0 +1,69 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { ModelSpec } from '../../formats/index.js';
+import type { Model as ModelRow } from '../../registry/models.js';
+import { Connection } from '../connection.js';
+
+@ObjectType('Model', { description: 'An ANN backbone: architecture + spec; its weights are its checkpoints.' })
+export class ModelType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  name!: string;
+
+  @Field({ description: 'cnn-small | vgg11..vgg18 | resnet18..resnet101 | unet' })
+  architecture!: string;
+
+  @Field({ description: 'plain | residual | encoder-decoder' })
+  family!: string;
+
+  @Field({ description: 'supervised | self-supervised | contrastive | imported | none' })
+  pretraining!: string;
+
+  @Field(() => Int, { nullable: true })
+  parameterCount!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Multiply-accumulates per sample (one forward pass).' })
+  macs!: number | null;
+
+  @Field(() => [Int], { description: '[height, width, channels] of one input.' })
+  inputShape!: number[];
+
+  @Field(() => Int)
+  numClasses!: number;
+
+  @Field(() => GraphQLJSONObject, { description: 'The full ModelSpec.' })
+  spec!: Record<string, unknown>;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field()
+  updatedAt!: Date;
+}
+
+@ObjectType()
+export class ModelConnection extends Connection(ModelType, 'Model') {}
+
+export function toModelType(row: ModelRow): ModelType {
+  const spec = row.spec as unknown as ModelSpec;
+  return Object.assign(new ModelType(), {
+    id: String(row.id),
+    name: row.name,
+    architecture: row.architecture,
+    family: row.family,
+    pretraining: row.pretraining,
+    parameterCount: row.parameterCount,
+    macs: row.macs,
+    inputShape: [...spec.inputShape],
+    numClasses: spec.numClasses,
+    spec: spec as unknown as Record<string, unknown>,
+    description: row.description,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  });
+}

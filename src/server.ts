@@ -1,0 +1,177 @@
+// HTTP entry point: one port serves GraphQL (POST /graphql), subscriptions (graphql-ws on the same
+// path), the offline explorer (GET /graphql from a browser) and /healthz. Others add routes (the
+// dashboard at GET /) through StartOptions.routes; `spikelab serve` calls startServer too.
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { PubSub } from 'type-graphql';
+import { WebSocketServer } from 'ws';
+import { type Config, loadConfig } from './config.js';
+import { type Context, createContext } from './graphql/context.js';
+import { formatError, getErrorFromUnknown } from './graphql/errors.js';
+import { explorerHtml } from './graphql/explorer.js';
+import { createPubSub } from './graphql/pubsub.js';
+import { buildGraphQLSchema } from './graphql/schema.js';
+import { type Registry, openRegistry } from './registry/registry.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface AppDeps {
+  config: Config;
+  registry: Registry;
+  schema: GraphQLSchema;
+  pubSub: PubSub;
+}
+
+/** Adds routes to the express app (e.g. the dashboard at GET /); runs after /graphql and /healthz. */
+export type RouteInstaller = (app: Express, deps: AppDeps) => void | Promise<void>;
+
+export interface StartOptions {
+  routes?: RouteInstaller[];
+  /** Where server logs go (default console.error). */
+  log?: (...args: unknown[]) => void;
+}
+
+export interface SpikelabServer {
+  url: string;
+  port: number;
+  app: Express;
+  httpServer: Server;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+function errorLogger(log: (...args: unknown[]) => void): ApolloServerPlugin<Context> {
+  return {
+    requestDidStart() {
+      return Promise.resolve({
+        didEncounterErrors(rc) {
+          for (const err of rc.errors) {
+            // only unexpected errors: their cause is logged here and never sent to the client
+            if (getErrorFromUnknown(err).internal) log(`[${rc.contextValue.requestId}] internal error in ${rc.operationName ?? 'anonymous operation'}:`, unwrapResolverError(err));
+          }
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}
+
+/** Builds the express app around an open registry (no listening). */
+export async function buildApp(deps: AppDeps, httpServer: Server, options: StartOptions = {}): Promise<{ app: Express; stop: () => Promise<void> }> {
+  const { registry, schema, pubSub } = deps;
+  const log = options.log ?? console.error;
+  const app = express();
+  app.disable('x-powered-by');
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const ws = useServer(
+    {
+      schema,
+      context: () => createContext(registry, pubSub),
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!('errors' in result) || !result.errors) return undefined;
+        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
+      },
+    },
+    wsServer,
+  );
+  const apollo = new ApolloServer<Context>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      errorLogger(log),
+      { serverWillStart: () => Promise.resolve({ drainServer: async () => { await ws.dispose(); } }) },
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    void registry.isDatabaseReachable().then((reachable) => {
+      res.status(reachable ? 200 : 503).json({
+        status: reachable ? 'ok' : 'unavailable',
+        database: { reachable },
+        uptimeSeconds: Math.round(process.uptime()),
+      });
+    });
+  });
+  app.get(GRAPHQL_PATH, (req, res, next) => {
+    const wantsHtml = req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
+    if (wantsHtml && req.query.query === undefined) res.type('html').send(explorerHtml(GRAPHQL_PATH));
+    else next();
+  });
+  app.use(
+    GRAPHQL_PATH,
+    express.json({ limit: '10mb' }),
+    expressMiddleware(apollo, {
+      context: ({ req }) => Promise.resolve(createContext(registry, pubSub, req.header('x-request-id') ?? randomUUID())),
+    }),
+  );
+  for (const install of options.routes ?? []) await install(app, deps);
+  return { app, stop: () => apollo.stop() };
+}
+
+/** Applies pending migrations, opens the store and serves. Port 0 picks a free port (tests). */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<SpikelabServer> {
+  const registry = await openRegistry({ databaseUrl: config.databaseUrl, storeDir: config.storeDir });
+  try {
+    const pubSub = createPubSub();
+    const deps: AppDeps = { config, registry, schema: await buildGraphQLSchema(pubSub), pubSub };
+    const httpServer = createServer();
+    const { app, stop } = await buildApp(deps, httpServer, options);
+    httpServer.on('request', (req, res) => void app(req, res));
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => resolve());
+    });
+    const { port } = httpServer.address() as AddressInfo;
+    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    return {
+      url: `http://${shownHost}:${port}${GRAPHQL_PATH}`,
+      port,
+      app,
+      httpServer,
+      deps,
+      close: async () => {
+        await stop();
+        await registry.close();
+      },
+    };
+  } catch (err) {
+    await registry.close();
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const server = await startServer(config);
+  const applied = server.deps.registry.appliedMigrations;
+  if (applied.length) console.log(`applied migrations: ${applied.join(', ')}`);
+  console.log(`Spikelab GraphQL at ${server.url} (database ${config.databaseUrl}, store ${config.storeDir}, backend ${config.backend})`);
+  const shutdown = (): void => {
+    server.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error(`spikelab: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}
