@@ -17,10 +17,12 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { PubSub } from 'type-graphql';
 import { WebSocketServer } from 'ws';
 import { type Config, loadConfig } from './config.js';
+import { installDashboard } from './dashboard/routes.js';
 import { type Context, createContext } from './graphql/context.js';
 import { formatError, getErrorFromUnknown } from './graphql/errors.js';
 import { explorerHtml } from './graphql/explorer.js';
 import { createPubSub } from './graphql/pubsub.js';
+import { type RunSide, startRunSide } from './graphql/runs-setup.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
 import { type Registry, openRegistry } from './registry/registry.js';
 
@@ -31,6 +33,8 @@ export interface AppDeps {
   registry: Registry;
   schema: GraphQLSchema;
   pubSub: PubSub;
+  /** Jobs, runs, metrics and access control (issue 5); absent in apps built without it. */
+  runSide?: RunSide;
 }
 
 /** Adds routes to the express app (e.g. the dashboard at GET /); runs after /graphql and /healthz. */
@@ -79,6 +83,10 @@ export async function buildApp(deps: AppDeps, httpServer: Server, options: Start
     {
       schema,
       context: () => createContext(registry, pubSub),
+      onSubscribe: async (ctx, _id, payload) => {
+        const auth = ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization;
+        return (await deps.runSide?.authorizeWs(typeof auth === 'string' ? auth : null, payload.query, payload.operationName)) ?? undefined;
+      },
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!('errors' in result) || !result.errors) return undefined;
         return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
@@ -94,6 +102,7 @@ export async function buildApp(deps: AppDeps, httpServer: Server, options: Start
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       errorLogger(log),
+      ...(deps.runSide ? [deps.runSide.plugin] : []),
       { serverWillStart: () => Promise.resolve({ drainServer: async () => { await ws.dispose(); } }) },
     ],
   });
@@ -129,13 +138,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const registry = await openRegistry({ databaseUrl: config.databaseUrl, storeDir: config.storeDir });
   try {
     const pubSub = createPubSub();
-    const deps: AppDeps = { config, registry, schema: await buildGraphQLSchema(pubSub), pubSub };
+    const runSide = await startRunSide(registry, { databaseUrl: config.databaseUrl, backend: config.backend, ...(options.log && { log: options.log }) });
+    const deps: AppDeps = { config, registry, schema: await buildGraphQLSchema(pubSub), pubSub, runSide };
     const httpServer = createServer();
     const { app, stop } = await buildApp(deps, httpServer, options);
     httpServer.on('request', (req, res) => void app(req, res));
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
-      httpServer.listen(config.port, config.host, () => resolve());
+      void runSide.listenHost(config.host).then((host) => httpServer.listen(config.port, host, () => resolve()), reject);
     });
     const { port } = httpServer.address() as AddressInfo;
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -147,6 +157,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       deps,
       close: async () => {
         await stop();
+        await runSide.close();
         await registry.close();
       },
     };
@@ -158,7 +169,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const server = await startServer(config);
+  const server = await startServer(config, { routes: [installDashboard] });
   const applied = server.deps.registry.appliedMigrations;
   if (applied.length) console.log(`applied migrations: ${applied.join(', ')}`);
   console.log(`Spikelab GraphQL at ${server.url} (database ${config.databaseUrl}, store ${config.storeDir}, backend ${config.backend})`);

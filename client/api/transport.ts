@@ -1,0 +1,121 @@
+// HTTP (queries, mutations) and graphql-ws (subscriptions) against one Spikelab server.
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+import { createClient, type Client as WsClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { fromGraphQLErrors, SpikelabError } from './errors.js';
+
+/** A generated operation (client/generated): its text, typed with its result and variables. */
+export type Operation<R, V> = DocumentTypeDecoration<R, V> & { toString(): string };
+
+export interface ConnectOptions {
+  /** Server base URL (http://host:port) or the /graphql endpoint itself. */
+  url: string;
+  /** API token secret, sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Per-request timeout in ms (default 60 s). */
+  timeoutMs?: number;
+}
+
+/** http://h:p, http://h:p/ or http://h:p/graphql → http://h:p/graphql */
+export function graphqlEndpoint(url: string): URL {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new SpikelabError(`invalid server URL "${url}" (expected e.g. http://127.0.0.1:4000)`, 'BAD_USER_INPUT');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new SpikelabError(`server URL must be http(s), got "${url}"`, 'BAD_USER_INPUT');
+  if (!u.pathname.endsWith('/graphql')) u.pathname = `${u.pathname.replace(/\/+$/, '')}/graphql`;
+  return u;
+}
+
+interface GraphQLResponse<R> {
+  data?: R | null;
+  errors?: { message?: string; extensions?: Record<string, unknown> }[];
+}
+
+export class Transport {
+  readonly endpoint: URL;
+  private ws: WsClient | undefined;
+
+  constructor(private readonly opts: ConnectOptions) {
+    this.endpoint = graphqlEndpoint(opts.url);
+  }
+
+  private headers(): Record<string, string> {
+    const h: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (this.opts.token) h.authorization = `Bearer ${this.opts.token}`;
+    return h;
+  }
+
+  async request<R, V>(doc: Operation<R, V>, variables: V): Promise<R> {
+    const body = JSON.stringify({ query: doc.toString(), variables });
+    let res: Response;
+    try {
+      res = await fetch(this.endpoint, { method: 'POST', headers: this.headers(), body, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 60_000) });
+    } catch (e) {
+      const cause = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
+      const code = e instanceof Error && e.name === 'TimeoutError' ? 'TIMEOUT' : 'CONNECTION_FAILED';
+      throw new SpikelabError(`cannot reach Spikelab server at ${this.endpoint.origin}: ${cause}`, code);
+    }
+    const text = await res.text();
+    let json: GraphQLResponse<R>;
+    try {
+      json = JSON.parse(text) as GraphQLResponse<R>;
+    } catch {
+      throw new SpikelabError(`server answered HTTP ${res.status} with non-JSON body: ${text.slice(0, 200)}`, 'HTTP_ERROR', { status: res.status });
+    }
+    if (json.errors && json.errors.length > 0) throw fromGraphQLErrors(json.errors);
+    if (!json.data) throw new SpikelabError(`server answered HTTP ${res.status} without data`, 'HTTP_ERROR', { status: res.status });
+    return json.data;
+  }
+
+  private wsClient(): WsClient {
+    if (!this.ws) {
+      const url = new URL(this.endpoint);
+      url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+      const token = this.opts.token;
+      this.ws = createClient({
+        url: url.toString(),
+        webSocketImpl: WebSocket,
+        connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+        lazy: true,
+        retryAttempts: 3,
+      });
+    }
+    return this.ws;
+  }
+
+  /** Subscribes; `onNext` sees every payload. Returns a function that unsubscribes, and a promise that settles when the stream ends. */
+  subscribe<R, V>(doc: Operation<R, V>, variables: V, onNext: (data: R) => void): { done: Promise<void>; unsubscribe: () => void } {
+    let unsubscribe = (): void => {};
+    const done = new Promise<void>((resolve, reject) => {
+      unsubscribe = this.wsClient().subscribe<R>(
+        { query: doc.toString(), variables: variables as Record<string, unknown> },
+        {
+          next: (msg) => {
+            if (msg.errors && msg.errors.length > 0) reject(fromGraphQLErrors(msg.errors));
+            else if (msg.data) onNext(msg.data);
+          },
+          error: (err) => reject(toSubscriptionError(err)),
+          complete: () => resolve(),
+        },
+      );
+    });
+    return { done, unsubscribe: () => unsubscribe() };
+  }
+
+  async close(): Promise<void> {
+    const ws = this.ws;
+    this.ws = undefined;
+    if (ws) await ws.dispose();
+  }
+}
+
+function toSubscriptionError(err: unknown): SpikelabError {
+  if (Array.isArray(err)) return fromGraphQLErrors(err as { message?: string }[]);
+  if (err instanceof Error) return new SpikelabError(`subscription failed: ${err.message}`, 'CONNECTION_FAILED');
+  // graphql-ws reports a closed socket as a CloseEvent-like object
+  const ev = err as { code?: number; reason?: string; message?: string };
+  return new SpikelabError(`subscription connection closed${ev.code ? ` (${ev.code}${ev.reason ? `: ${ev.reason}` : ''})` : ''}`, 'CONNECTION_FAILED');
+}

@@ -1,0 +1,60 @@
+// `spikelab dataset add|list`
+import { Command, Option } from 'commander';
+import { withClient } from '../context.js';
+import { formatTable, printJson } from '../output.js';
+import { int, keyValue, shape } from '../parse.js';
+
+const FORMATS = ['idx', 'cifar10', 'lucchi-tiff', 'lucchi-png', 'synthetic-classification', 'synthetic-segmentation'];
+
+interface AddOptions {
+  format: string;
+  path?: string;
+  task?: string;
+  option?: Record<string, string | number | boolean>;
+  imageShape?: number[];
+  classes?: number;
+  description?: string;
+  json?: boolean;
+}
+
+export function registerDataset(program: Command): void {
+  const dataset = program.command('dataset').description('register and list data sets');
+  dataset
+    .command('add')
+    .description('register a data set the server can read (a directory on the server, or a synthetic generator)')
+    .argument('<name>', 'unique name, e.g. fashion-mnist')
+    .addOption(new Option('--format <format>', 'file format').choices(FORMATS).makeOptionMandatory())
+    .option('--path <dir>', 'directory on the server (required unless synthetic)')
+    .addOption(new Option('--task <task>', 'defaults to what the format implies').choices(['classification', 'segmentation']))
+    .option('--option <key=value>', 'reader / generator option (repeatable), e.g. --option trainSamples=512', keyValue)
+    .option('--image-shape <HxWxC>', 'image shape, e.g. 28x28x1 (inspected from the files when omitted)', shape)
+    .option('--classes <n>', 'number of classes', int(1))
+    .option('--description <text>', 'free text')
+    .option('--json', 'print the registered data set as JSON')
+    .action(async (name: string, opts: AddOptions, cmd: Command) => {
+      const d = await withClient(cmd, (c) =>
+        c.registerDataset({
+          name,
+          format: opts.format,
+          ...(opts.path !== undefined && { path: opts.path }),
+          ...(opts.task !== undefined && { task: opts.task }),
+          ...(opts.option !== undefined && { options: opts.option }),
+          ...(opts.imageShape !== undefined && { imageShape: opts.imageShape }),
+          ...(opts.classes !== undefined && { numClasses: opts.classes }),
+          ...(opts.description !== undefined && { description: opts.description }),
+        }),
+      );
+      if (opts.json) printJson(d);
+      else console.log(`registered data set ${d.name} (id ${d.id}): ${d.task}, ${d.imageShape?.join('x') ?? '?'}, ${d.numClasses ?? '?'} classes, ${d.trainSamples ?? '?'} train / ${d.testSamples ?? '?'} test`);
+    });
+  dataset
+    .command('list')
+    .description('list registered data sets')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const list = await withClient(cmd, (c) => c.datasets());
+      if (opts.json) return printJson(list);
+      console.log(formatTable(['id', 'name', 'format', 'task', 'shape', 'classes', 'train', 'test'],
+        list.map((d) => [d.id, d.name, d.format, d.task, d.imageShape?.join('x'), d.numClasses, d.trainSamples, d.testSamples])));
+    });
+}

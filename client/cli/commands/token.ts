@@ -1,0 +1,24 @@
+// `spikelab token create|list|revoke`: API tokens, written straight into the registry's database
+// (this bootstraps the first admin token, so it cannot need one). Server code is imported lazily.
+import { Command, Option } from 'commander';
+
+export interface TokenOptions {
+  databaseUrl?: string;
+  role: string;
+  json?: boolean;
+}
+
+export function registerToken(program: Command): void {
+  const token = program.command('token').description('manage API tokens (on the server machine: talks to the database directly)');
+  token
+    .command('create')
+    .description('create an API token and print its secret (shown once)')
+    .argument('<name>', 'who or what the token is for')
+    .addOption(new Option('--role <role>', 'reader: queries; writer: + mutations; admin: + tokens').choices(['reader', 'writer', 'admin']).default('reader'))
+    .option('--database-url <url>', 'database (env DATABASE_URL, default the server\'s default SQLite file)')
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts: TokenOptions) => {
+      const { runTokenCreate } = await import('./token-action.js');
+      await runTokenCreate(name, opts);
+    });
+}

@@ -1,0 +1,8 @@
+// The public surface of the Spikelab client library (what researchers import by name).
+export { SpikelabClient, connect, collectPages, type Dataset, type Model, type CreateModelInput, type RegisterDatasetInput } from './api/client.js';
+export { SpikelabError, type ClientErrorCode } from './api/errors.js';
+export { type ConnectOptions, graphqlEndpoint } from './api/transport.js';
+export type { CompareMatrix, CompareRow, SegmentationPanel } from '../src/formats/compare.js';
+export type { ConversionConfig, MaxPoolMode, ResetMode } from '../src/formats/conversion.js';
+export type { TrainingConfig } from '../src/formats/training.js';
+export { stepCurveSpec, annSnnBarsSpec, renderSpecToPng, renderSegmentationPanels } from './report/index.js';
