@@ -5,10 +5,27 @@ import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { CheckpointResolver } from './checkpoint/checkpoint.resolver.js';
 import { DatasetResolver } from './dataset/dataset.resolver.js';
 import { ModelResolver } from './model/model.resolver.js';
+import { CheckpointAdminResolver } from './checkpoint-admin/checkpoint-admin.resolver.js';
+import { CompareResolver } from './compare/compare.resolver.js';
+import { ConversionRunResolver } from './conversion-run/conversion-run.resolver.js';
+import { JobResolver } from './job/job.resolver.js';
+import { TokenResolver } from './token/token.resolver.js';
+import { TrainingRunResolver } from './training-run/training-run.resolver.js';
 import { createPubSub } from './pubsub.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's own resolver list type
-export const RESOLVERS: NonEmptyArray<Function> = [DatasetResolver, ModelResolver, CheckpointResolver];
+export const RESOLVERS: NonEmptyArray<Function> = [
+  DatasetResolver,
+  ModelResolver,
+  CheckpointResolver,
+  // issue 5: jobs, runs, metrics, compare, tokens
+  JobResolver,
+  TrainingRunResolver,
+  ConversionRunResolver,
+  CompareResolver,
+  TokenResolver,
+  CheckpointAdminResolver,
+];
 
 export async function buildGraphQLSchema(pubSub: PubSub = createPubSub()): Promise<GraphQLSchema> {
   return buildSchema({

@@ -1,0 +1,48 @@
+// Checkpoint and model life cycle beyond the registry basics: import, aliases, soft delete + GC.
+import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { parseId } from '../../registry/pagination.js';
+import { CheckpointType, toCheckpointType } from '../checkpoint/checkpoint.type.js';
+import type { Context } from '../context.js';
+import { runsOf } from '../runs-context.js';
+import { ImportCheckpointInput, SetAliasInput } from './checkpoint-admin.input.js';
+
+@ObjectType('DeleteResult', { description: 'A soft delete and the store garbage collection that followed.' })
+export class DeleteResultType {
+  @Field(() => ID) id!: string;
+  @Field(() => Int, { description: 'Stored files removed because nothing references them any more.' }) filesDeleted!: number;
+  @Field(() => Int) filesKept!: number;
+}
+
+@Resolver()
+export class CheckpointAdminResolver {
+  @Mutation(() => CheckpointType, { description: 'Import weights (safetensors or tfjs) for a model; BAD_USER_INPUT naming the first mismatching tensor.' })
+  async importCheckpoint(@Arg('input', () => ImportCheckpointInput) input: ImportCheckpointInput, @Ctx() ctx: Context): Promise<CheckpointType> {
+    const cp = await runsOf(ctx).importCheckpoint({
+      modelId: parseId(input.modelId, 'modelId'),
+      format: input.format,
+      path: input.path ?? null,
+      base64: input.base64 ?? null,
+      weightSpecs: input.weightSpecs ?? null,
+      aliases: input.aliases ?? null,
+      source: input.source ?? null,
+    });
+    return toCheckpointType(cp);
+  }
+
+  @Mutation(() => CheckpointType, { description: 'Point an alias of the checkpoint’s model (e.g. best) at this checkpoint.' })
+  async setAlias(@Arg('input', () => SetAliasInput) input: SetAliasInput, @Ctx() ctx: Context): Promise<CheckpointType> {
+    return toCheckpointType(await ctx.registry.checkpoints.setAlias(parseId(input.checkpointId, 'checkpointId'), input.alias));
+  }
+
+  @Mutation(() => DeleteResultType, { description: 'Soft-delete a checkpoint (runs keep their history) and collect unreferenced files.' })
+  async deleteCheckpoint(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<DeleteResultType> {
+    const gc = await runsOf(ctx).services.deletion.checkpoint(parseId(id));
+    return Object.assign(new DeleteResultType(), { id, filesDeleted: gc.deleted.length, filesKept: gc.kept });
+  }
+
+  @Mutation(() => DeleteResultType, { description: 'Soft-delete a model with its checkpoints and collect their files.' })
+  async deleteModel(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<DeleteResultType> {
+    const gc = await runsOf(ctx).services.deletion.model(parseId(id));
+    return Object.assign(new DeleteResultType(), { id, filesDeleted: gc.deleted.length, filesKept: gc.kept });
+  }
+}

@@ -1,0 +1,109 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { StepMetricsEvent } from '../../jobs/events.js';
+import { NotFoundError } from '../../registry/errors.js';
+import { parseId } from '../../registry/pagination.js';
+import { CheckpointType, toCheckpointType } from '../checkpoint/checkpoint.type.js';
+import { toConnection } from '../connection.js';
+import type { Context } from '../context.js';
+import { DatasetType, toDatasetType } from '../dataset/dataset.type.js';
+import { JobType, toJobType } from '../job/job.type.js';
+import { toRunFilter } from '../run-filter.input.js';
+import { runsOf } from '../runs-context.js';
+import { ConversionRunsArgs, StartConversionInput, StepMetricsArgs } from './conversion-run.input.js';
+import { ConversionRunConnection, ConversionRunType, LayerStatType, StepPointType, toConversionRunType, toLayerStatType } from './conversion-run.type.js';
+import { StepMetricsEventType, toStepMetricsEventType } from './step-metrics-event.type.js';
+
+/** Step-metric events of a run until its last (done) event; nothing when the run already ended. */
+async function* stepStream(ctx: Context, runId: number): AsyncGenerator<StepMetricsEvent> {
+  const { services, events } = runsOf(ctx);
+  const updates = events.subscribe('stepMetrics', runId);
+  try {
+    const run = await services.conversionRuns.get(runId);
+    if (run.status !== 'QUEUED' && run.status !== 'RUNNING') return;
+    for await (const e of updates) {
+      yield e;
+      if (e.done) return;
+    }
+  } finally {
+    await updates.return?.();
+  }
+}
+
+@Resolver(() => ConversionRunType)
+export class ConversionRunResolver {
+  @Mutation(() => ConversionRunType, { description: 'Queue conversion + simulation of a checkpoint on a dataset (BAD_USER_INPUT / NOT_FOUND before anything is queued).' })
+  async startConversion(@Arg('input', () => StartConversionInput) input: StartConversionInput, @Ctx() ctx: Context): Promise<ConversionRunType> {
+    const { services, events } = runsOf(ctx);
+    const run = await services.conversionRuns.start({
+      checkpointId: parseId(input.checkpointId, 'checkpointId'),
+      datasetId: parseId(input.datasetId, 'datasetId'),
+      ...(input.config && { config: { ...input.config } }),
+      maxSamples: input.maxSamples ?? null,
+      backend: input.backend ?? null,
+      priority: input.priority,
+      maxAttempts: input.maxAttempts,
+    });
+    if (run.jobId != null) events.emitJob(await services.jobs.get(run.jobId));
+    return toConversionRunType(run);
+  }
+
+  @Query(() => ConversionRunConnection, { description: 'Conversion runs, oldest first.' })
+  async conversionRuns(@Args(() => ConversionRunsArgs) args: ConversionRunsArgs, @Ctx() ctx: Context): Promise<ConversionRunConnection> {
+    return toConnection(await runsOf(ctx).services.conversionRuns.list(toRunFilter(args.filter), args), toConversionRunType);
+  }
+
+  @Query(() => ConversionRunType)
+  async conversionRun(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ConversionRunType> {
+    return toConversionRunType(await runsOf(ctx).services.conversionRuns.get(parseId(id)));
+  }
+
+  @Mutation(() => ConversionRunType, { description: 'Soft-delete a conversion run.' })
+  async deleteConversionRun(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ConversionRunType> {
+    return toConversionRunType(await runsOf(ctx).services.conversionRuns.softDelete(parseId(id)));
+  }
+
+  @FieldResolver(() => [StepPointType], { description: 'One metric per step; pick steps, every k-th step, or a downsample (at most one).' })
+  stepMetrics(@Root() run: ConversionRunType, @Args(() => StepMetricsArgs) args: StepMetricsArgs, @Ctx() ctx: Context): StepPointType[] {
+    return runsOf(ctx).services.metrics.series(Number(run.id), args.name, args);
+  }
+
+  @FieldResolver(() => [String], { description: 'Names of the per-step metrics recorded.' })
+  async metricNames(@Root() run: ConversionRunType, @Ctx() ctx: Context): Promise<string[]> {
+    return runsOf(ctx).loaders.metricNames.load(Number(run.id));
+  }
+
+  @FieldResolver(() => [LayerStatType])
+  async layerStats(@Root() run: ConversionRunType, @Ctx() ctx: Context): Promise<LayerStatType[]> {
+    return (await runsOf(ctx).loaders.layerStats.load(Number(run.id))).map(toLayerStatType);
+  }
+
+  @FieldResolver(() => CheckpointType)
+  async checkpoint(@Root() run: ConversionRunType, @Ctx() ctx: Context): Promise<CheckpointType> {
+    const row = await runsOf(ctx).loaders.checkpointById.load(Number(run.checkpointId));
+    if (!row) throw new NotFoundError('Checkpoint', run.checkpointId);
+    return toCheckpointType(row);
+  }
+
+  @FieldResolver(() => DatasetType)
+  async dataset(@Root() run: ConversionRunType, @Ctx() ctx: Context): Promise<DatasetType> {
+    const row = await runsOf(ctx).loaders.datasetById.load(Number(run.datasetId));
+    if (!row) throw new NotFoundError('Dataset', run.datasetId);
+    return toDatasetType(row);
+  }
+
+  @FieldResolver(() => JobType, { nullable: true })
+  async job(@Root() run: ConversionRunType, @Ctx() ctx: Context): Promise<JobType | null> {
+    if (run.jobId == null) return null;
+    const row = await runsOf(ctx).loaders.jobById.load(Number(run.jobId));
+    return row ? toJobType(row) : null;
+  }
+
+  @Subscription(() => StepMetricsEventType, {
+    name: 'stepMetrics',
+    description: 'Per-step metrics of a queued or running conversion run as the simulation produces them (see StepMetricsEvent).',
+    subscribe: ({ args, context }) => stepStream(context as Context, parseId(String(args.runId), 'runId')),
+  })
+  stepMetricsStream(@Arg('runId', () => ID) _runId: string, @Root() e: StepMetricsEvent): StepMetricsEventType {
+    return toStepMetricsEventType(e);
+  }
+}

@@ -1,0 +1,105 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { ConversionRun as Row } from '../../registry/conversion-runs.js';
+import type { LayerStat } from '../../registry/metrics.js';
+import { Connection } from '../connection.js';
+
+@ObjectType('StepPoint')
+export class StepPointType {
+  @Field(() => Int)
+  step!: number;
+
+  @Field(() => Float)
+  value!: number;
+}
+
+@ObjectType('LayerStat', { description: 'One activation site of the converted network.' })
+export class LayerStatType {
+  @Field(() => Int)
+  position!: number;
+
+  @Field()
+  site!: string;
+
+  @Field({ description: 'if | lipool | gate' })
+  kind!: string;
+
+  @Field(() => Int)
+  neurons!: number;
+
+  @Field(() => Float, { description: 'λ (or the mean λ when channel-wise).' })
+  lambda!: number;
+
+  @Field(() => Float)
+  lambdaMin!: number;
+
+  @Field(() => Float)
+  lambdaMax!: number;
+
+  @Field(() => Float, { description: 'Spikes per neuron per step.' })
+  firingRate!: number;
+
+  @Field(() => Float, { description: 'Synaptic operations per sample over the whole simulation.' })
+  sops!: number;
+}
+
+@ObjectType('ConversionRun', { description: 'ANN→SNN conversion of a checkpoint, simulated on a dataset for T steps.' })
+export class ConversionRunType {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) checkpointId!: string;
+  @Field(() => ID) datasetId!: string;
+  @Field(() => Int) timeSteps!: number;
+  @Field(() => Float) percentile!: number;
+  @Field(() => Int) gamma!: number;
+  @Field() channelWise!: boolean;
+  @Field() maxPool!: string;
+  @Field() reset!: string;
+  @Field(() => Float) vInit!: number;
+  @Field(() => Int) calibrationBatches!: number;
+  @Field(() => Int) batchSize!: number;
+  @Field(() => Int) seed!: number;
+  @Field() backend!: string;
+  @Field(() => String, { nullable: true }) backendUsed!: string | null;
+  @Field(() => Int, { nullable: true }) maxSamples!: number | null;
+  @Field({ description: 'classification | segmentation' }) task!: string;
+  @Field({ description: 'QUEUED | RUNNING | SUCCEEDED | FAILED | CANCELLED' }) status!: string;
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'ANN metrics on the same test samples, by name.' }) annMetrics!: Record<string, number> | null;
+  @Field(() => String, { nullable: true }) primaryMetric!: string | null;
+  @Field(() => Float, { nullable: true }) annValue!: number | null;
+  @Field(() => Float, { nullable: true }) best!: number | null;
+  @Field(() => Int, { nullable: true }) bestStep!: number | null;
+  @Field(() => Int, { nullable: true, description: 'First step with |ANN − SNN| ≤ 0.01, or null.' }) firstStepWithin1!: number | null;
+  @Field(() => Float, { nullable: true }) lossAtT!: number | null;
+  @Field(() => Float, { nullable: true }) sops!: number | null;
+  @Field(() => Float, { nullable: true }) annMacs!: number | null;
+  @Field(() => Float, { nullable: true, description: '(SOPs·E_AC)/(MACs·E_MAC)' }) energyRatio!: number | null;
+  @Field(() => Float, { nullable: true }) eAcPj!: number | null;
+  @Field(() => Float, { nullable: true }) eMacPj!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Test samples simulated.' }) samples!: number | null;
+  @Field(() => [String]) warnings!: string[];
+  @Field(() => String, { nullable: true }) error!: string | null;
+  @Field(() => ID, { nullable: true }) jobId!: string | null;
+  @Field() createdAt!: Date;
+  @Field(() => Date, { nullable: true }) startedAt!: Date | null;
+  @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
+}
+
+@ObjectType()
+export class ConversionRunConnection extends Connection(ConversionRunType, 'ConversionRun') {}
+
+export function toConversionRunType(r: Row): ConversionRunType {
+  return Object.assign(new ConversionRunType(), {
+    ...r,
+    id: String(r.id),
+    checkpointId: String(r.checkpointId),
+    datasetId: String(r.datasetId),
+    annMetrics: (r.annMetrics ?? null) as Record<string, number> | null,
+    warnings: (r.warnings ?? []) as string[],
+    jobId: r.jobId == null ? null : String(r.jobId),
+  });
+}
+
+export function toLayerStatType(l: LayerStat): LayerStatType {
+  const { position, site, kind, neurons, lambda, lambdaMin, lambdaMax, firingRate, sops } = l;
+  return Object.assign(new LayerStatType(), { position, site, kind, neurons, lambda, lambdaMin, lambdaMax, firingRate, sops });
+}

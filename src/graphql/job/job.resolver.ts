@@ -1,0 +1,56 @@
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { Job } from '../../registry/jobs.js';
+import { TERMINAL_STATUSES } from '../../registry/jobs.js';
+import { parseId } from '../../registry/pagination.js';
+import type { RunStatus } from '../../registry/vocab.js';
+import { toConnection } from '../connection.js';
+import type { Context } from '../context.js';
+import { runsOf } from '../runs-context.js';
+import { JobsArgs } from './job.input.js';
+import { JobConnection, JobType, toJobType } from './job.type.js';
+
+/** The job's current state, then every change, ending after a terminal status. */
+async function* jobStream(ctx: Context, id: number): AsyncGenerator<Job> {
+  const { services, events } = runsOf(ctx);
+  const updates = events.subscribe('job', id);
+  try {
+    const first = await services.jobs.get(id);
+    yield first;
+    if (TERMINAL_STATUSES.includes(first.status as RunStatus)) return;
+    for await (const job of updates) {
+      yield job;
+      if (TERMINAL_STATUSES.includes(job.status as RunStatus)) return;
+    }
+  } finally {
+    await updates.return?.();
+  }
+}
+
+@Resolver(() => JobType)
+export class JobResolver {
+  @Query(() => JobType)
+  async job(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<JobType> {
+    return toJobType(await runsOf(ctx).services.jobs.get(parseId(id)));
+  }
+
+  @Query(() => JobConnection, { description: 'Jobs, oldest first.' })
+  async jobs(@Args(() => JobsArgs) args: JobsArgs, @Ctx() ctx: Context): Promise<JobConnection> {
+    return toConnection(await runsOf(ctx).services.jobs.list({ status: args.status, kind: args.kind }, args), toJobType);
+  }
+
+  @Mutation(() => JobType, { description: 'Cancel a job: a queued one at once, a running one within one batch. A finished job is returned unchanged.' })
+  async cancelJob(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<JobType> {
+    const { services, events } = runsOf(ctx);
+    const job = await services.jobs.requestCancel(parseId(id));
+    events.emitJob(job);
+    return toJobType(job);
+  }
+
+  @Subscription(() => JobType, {
+    description: 'The job now, then each progress update or status change; completes when the job ends (FAILED carries the error).',
+    subscribe: ({ args, context }) => jobStream(context as Context, parseId(String(args.id))),
+  })
+  jobProgress(@Arg('id', () => ID) _id: string, @Root() job: Job): JobType {
+    return toJobType(job);
+  }
+}

@@ -1,0 +1,73 @@
+// Start-up of the run side, called once by the server after openRegistry: run services, the job
+// runner (worker pool), their binding to the request context, and access control hooks.
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, getOperationAST, parse, type OperationDefinitionNode } from 'graphql';
+import type { BackendName } from '../formats/index.js';
+import { JobEvents } from '../jobs/events.js';
+import type { JobEnv } from '../jobs/execution.js';
+import { importCheckpoint } from '../jobs/import.js';
+import { JobRunner, workersFromEnv } from '../jobs/runner.js';
+import type { Registry } from '../registry/registry.js';
+import { openRunServices, type RunServices } from '../registry/run-services.js';
+import type { Caller, Context } from './context.js';
+import { bindRunServices } from './runs-context.js';
+import { authorize, authPlugin, callerFromHeader, listenHost } from './token/auth.js';
+
+export interface RunSide {
+  services: RunServices;
+  events: JobEvents;
+  runner: JobRunner;
+  plugin: ApolloServerPlugin<Context>;
+  /** The host to listen on (loopback while no API token exists). */
+  listenHost(requested: string): Promise<string>;
+  /** graphql-ws onSubscribe hook: null when allowed, else the errors to send back. */
+  authorizeWs(authorization: string | null | undefined, query: string, operationName?: string | null): Promise<readonly GraphQLError[] | null>;
+  close(): Promise<void>;
+}
+
+export interface RunSideOptions {
+  databaseUrl: string;
+  backend: BackendName;
+  workers?: number;
+  log?: (...args: unknown[]) => void;
+}
+
+export async function startRunSide(registry: Registry, opts: RunSideOptions): Promise<RunSide> {
+  const log = opts.log ?? console.error;
+  const services = openRunServices(registry, opts.databaseUrl);
+  const events = new JobEvents();
+  const env: JobEnv = { registry, services, events, backend: opts.backend, log };
+  bindRunServices(registry, { services, events, importCheckpoint: (p) => importCheckpoint(env, p) });
+  const runner = new JobRunner(env, { workers: opts.workers ?? workersFromEnv() });
+  const recovered = await runner.start();
+  if (recovered.requeued.length + recovered.failed.length > 0) {
+    log(`recovered jobs left running: requeued [${recovered.requeued.join(', ')}], failed [${recovered.failed.join(', ')}]`);
+  }
+  return {
+    services,
+    events,
+    runner,
+    plugin: authPlugin(services.tokens),
+    listenHost: (requested) => listenHost(services.tokens, requested, (m) => log(m)),
+    async authorizeWs(authorization, query, operationName) {
+      let op: OperationDefinitionNode | null | undefined;
+      try {
+        op = getOperationAST(parse(query), operationName ?? undefined);
+      } catch {
+        return null; // graphql-ws reports the syntax error itself
+      }
+      if (!op) return null;
+      try {
+        const caller: Caller = await callerFromHeader(services.tokens, authorization);
+        await authorize(services.tokens, caller, op);
+        return null;
+      } catch (err) {
+        return [err instanceof GraphQLError ? err : new GraphQLError('authorization failed', { extensions: { code: 'UNAUTHENTICATED' } })];
+      }
+    },
+    async close() {
+      await runner.stop();
+      services.close();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// Conversion jobs: running per-step estimates are streamed after every test batch; on success the
+// summary, all step metrics and layer stats commit with the SUCCEEDED status, then the final value
+// of every step is streamed.
+import type { Job } from '../registry/db.js';
+import type { PartialConversion } from '../registry/conversion-runs.js';
+import { pickBackend, type Execution, type JobEnv } from './execution.js';
+import { checkpointPayload, datasetSpecOf } from './training-job.js';
+
+export async function prepareConversion(env: JobEnv, job: Job): Promise<Execution> {
+  const runs = env.services.conversionRuns;
+  const run = await runs.byJob(job.id);
+  if (!run) throw new Error(`job ${job.id} has no conversion run`);
+  const dataset = await env.registry.datasets.get(run.datasetId);
+  const checkpoint = await checkpointPayload(env, run.checkpointId);
+  await runs.resetResults(run.id);
+  let partial: PartialConversion | null = null;
+  const done = (): void => env.events.emitStepMetrics({ runId: run.id, final: true, step: null, values: null, series: null, batch: null, batches: null, samples: null, done: true });
+  return {
+    task: { kind: 'conversion', checkpoint, dataset: datasetSpecOf(dataset), config: runs.configOf(run), maxSamples: run.maxSamples },
+    transfer: [checkpoint.weights.buffer as ArrayBuffer],
+    backend: pickBackend(run.backend, env),
+    onMessage(m) {
+      if (m.type === 'batch') {
+        partial = { samples: m.samples, stepMetrics: m.stepMetrics };
+        env.events.emitStepMetrics({ runId: run.id, final: false, step: null, values: null, series: m.stepMetrics, batch: m.batch, batches: m.batches, samples: m.samples, done: false });
+      }
+      return Promise.resolve();
+    },
+    async succeed(m) {
+      const r = m.conversion;
+      if (!r) throw new Error('conversion worker returned no result');
+      await runs.complete(run.id, job.id, r);
+      const names = Object.keys(r.stepMetrics);
+      for (let t = 1; t <= r.config.timeSteps; t++) {
+        const values = Object.fromEntries(names.map((n) => [n, r.stepMetrics[n]![t - 1]!]));
+        env.events.emitStepMetrics({ runId: run.id, final: true, step: t, values, series: null, batch: null, batches: null, samples: r.samples, done: false });
+      }
+      done();
+    },
+    async abort(status, error) {
+      await runs.abort(run.id, job.id, status, error, partial);
+      done();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// One worker thread of the pool, running one task at a time. The thread is kept between tasks (the
+// engine loads once) and replaced when it dies.
+import { Worker } from 'node:worker_threads';
+import type { BackendName } from '../formats/index.js';
+import type { FromWorker, Task } from './messages.js';
+
+export interface SlotHandlers {
+  /** Every message of the current task (progress, metrics, done, error). */
+  onMessage(m: FromWorker): void;
+  /** The thread died during the task (crash, out of memory, terminate). */
+  onCrash(reason: string): void;
+}
+
+export class WorkerSlot {
+  private worker: Worker | null = null;
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private ready: Promise<void> | null = null;
+  private current: { jobId: number; handlers: SlotHandlers } | null = null;
+  private stopping = false;
+
+  constructor(
+    readonly index: number,
+    private readonly backend: BackendName,
+    private readonly log: (...args: unknown[]) => void,
+  ) {}
+
+  get busy(): boolean {
+    return this.current !== null;
+  }
+
+  get jobId(): number | null {
+    return this.current?.jobId ?? null;
+  }
+
+  private spawn(): Promise<void> {
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { cancelFlag: this.flag.buffer, backend: this.backend } });
+    this.worker = worker;
+    this.ready = new Promise<void>((resolve, reject) => {
+      const onFirst = (m: FromWorker): void => {
+        if (m.type === 'ready') {
+          worker.off('message', onFirst);
+          resolve();
+        }
+      };
+      worker.on('message', onFirst);
+      worker.once('exit', (code) => reject(new Error(`worker exited with code ${code} while starting`)));
+    });
+    worker.on('message', (m: FromWorker) => {
+      if (m.type !== 'ready' && this.current && 'jobId' in m && m.jobId === this.current.jobId) {
+        const { handlers } = this.current;
+        if (m.type === 'done' || m.type === 'error') this.current = null;
+        handlers.onMessage(m);
+      }
+    });
+    worker.on('error', (err) => this.log(`worker ${this.index} error:`, err));
+    worker.on('exit', (code) => {
+      if (this.worker === worker) {
+        this.worker = null;
+        this.ready = null;
+      }
+      const cur = this.current;
+      this.current = null;
+      if (cur) cur.handlers.onCrash(this.stopping ? 'the server stopped' : `worker thread exited with code ${code}`);
+    });
+    return this.ready;
+  }
+
+  /** Starts a task; resolves once the worker accepted it. */
+  async run(jobId: number, backend: BackendName, task: Task, handlers: SlotHandlers, transfer: ArrayBuffer[] = []): Promise<void> {
+    this.current = { jobId, handlers };
+    try {
+      if (!this.worker || !this.ready) await this.spawn();
+      else await this.ready;
+    } catch (err) {
+      this.current = null;
+      handlers.onCrash(`worker failed to start: ${(err as Error).message}`);
+      return;
+    }
+    Atomics.store(this.flag, 0, 0);
+    this.worker!.postMessage({ type: 'run', jobId, backend, task }, transfer);
+  }
+
+  /** Asks the current task to stop (flag read synchronously by the engine's callbacks, plus a message). */
+  cancel(jobId: number): void {
+    if (this.current?.jobId !== jobId) return;
+    Atomics.store(this.flag, 0, 1);
+    this.worker?.postMessage({ type: 'cancel', jobId });
+  }
+
+  /** Kills the thread (the current task, if any, sees onCrash). */
+  async terminate(stopping = false): Promise<void> {
+    this.stopping = stopping;
+    await this.worker?.terminate();
+  }
+}

@@ -1,0 +1,193 @@
+// The persistent job queue (Job table). Claiming is an atomic compare-and-set on status, so two
+// runners sharing the database never take the same job. The run a job drives (TrainingRun or
+// ConversionRun, linked by jobId) follows the job's status in the same transaction.
+import type { Job, Prisma, PrismaClient } from './db.js';
+import { InvalidInputError, NotFoundError } from './errors.js';
+import { type Page, type PageArgs, paginate } from './pagination.js';
+import { RUN_STATUSES, isOneOf, type RunStatus } from './vocab.js';
+
+export type { Job } from './db.js';
+
+export const JOB_KINDS = ['training', 'conversion'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+
+export interface JobFilter {
+  status?: string | null;
+  kind?: string | null;
+}
+
+export interface JobProgressUpdate {
+  progress: number;
+  phase?: string | null;
+  epoch?: number | null;
+  step?: number | null;
+  etaSeconds?: number | null;
+  message?: string | null;
+}
+
+type Tx = Prisma.TransactionClient;
+
+/** Sets the status (and timestamps / error) of whichever run the job drives. */
+export async function syncRunStatus(tx: Tx, jobId: number, status: RunStatus, error: string | null = null): Promise<void> {
+  const now = new Date();
+  const data = {
+    status,
+    ...(status === 'RUNNING' && { startedAt: now }),
+    ...(TERMINAL_STATUSES.includes(status) && { finishedAt: now }),
+    ...(status === 'QUEUED' && { startedAt: null }),
+    error,
+  };
+  await tx.trainingRun.updateMany({ where: { jobId }, data });
+  await tx.conversionRun.updateMany({ where: { jobId }, data });
+}
+
+export class JobService {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async get(id: number): Promise<Job> {
+    const row = await this.prisma.job.findUnique({ where: { id } });
+    if (!row) throw new NotFoundError('Job', id);
+    return row;
+  }
+
+  /** Batch lookup for DataLoaders: result[i] belongs to ids[i]. */
+  async getMany(ids: readonly number[]): Promise<(Job | null)[]> {
+    const rows = await this.prisma.job.findMany({ where: { id: { in: [...ids] } } });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  async list(filter: JobFilter = {}, page: PageArgs = {}): Promise<Page<Job>> {
+    if (filter.status != null && !isOneOf(RUN_STATUSES, filter.status)) throw new InvalidInputError('status', `must be one of ${RUN_STATUSES.join(', ')}`);
+    if (filter.kind != null && !isOneOf(JOB_KINDS, filter.kind)) throw new InvalidInputError('kind', `must be one of ${JOB_KINDS.join(', ')}`);
+    const where: Prisma.JobWhereInput = {
+      ...(filter.status != null && { status: filter.status }),
+      ...(filter.kind != null && { kind: filter.kind }),
+    };
+    return paginate(
+      page,
+      (id, take) => this.prisma.job.findMany({ where: { ...where, id }, orderBy: { id: 'asc' }, take }),
+      () => this.prisma.job.count({ where }),
+    );
+  }
+
+  /** Takes the oldest, highest-priority queued job for `workerId`, or null when none is queued. */
+  async claimNext(workerId: string): Promise<Job | null> {
+    for (let tries = 0; tries < 5; tries++) {
+      const next = await this.prisma.job.findFirst({ where: { status: 'QUEUED' }, orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }] });
+      if (!next) return null;
+      const claimed = await this.prisma.$transaction(async (tx) => {
+        const now = new Date();
+        const { count } = await tx.job.updateMany({
+          where: { id: next.id, status: 'QUEUED' },
+          data: { status: 'RUNNING', workerId, attempts: { increment: 1 }, startedAt: now, heartbeatAt: now, progress: 0, etaSeconds: null, error: null },
+        });
+        if (count === 0) return null;
+        await syncRunStatus(tx, next.id, 'RUNNING');
+        return tx.job.findUnique({ where: { id: next.id } });
+      });
+      if (claimed) return claimed;
+    }
+    return null;
+  }
+
+  async progress(id: number, u: JobProgressUpdate): Promise<void> {
+    await this.prisma.job.updateMany({
+      where: { id, status: 'RUNNING' },
+      data: {
+        progress: Math.min(1, Math.max(0, u.progress)),
+        phase: u.phase ?? undefined,
+        epoch: u.epoch ?? undefined,
+        step: u.step ?? undefined,
+        etaSeconds: u.etaSeconds ?? null,
+        message: u.message ?? undefined,
+        heartbeatAt: new Date(),
+      },
+    });
+  }
+
+  async heartbeat(ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.prisma.job.updateMany({ where: { id: { in: [...ids] }, status: 'RUNNING' }, data: { heartbeatAt: new Date() } });
+  }
+
+  /**
+   * Ends a running job (and its run). `extra` runs inside the same transaction, e.g. to write the
+   * run's summary and metrics so that they appear together with the SUCCEEDED status or not at all.
+   */
+  async finish(id: number, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', opts: { error?: string; result?: Prisma.InputJsonValue; extra?: (tx: Tx) => Promise<void> } = {}): Promise<Job> {
+    return this.prisma.$transaction(async (tx) => {
+      await opts.extra?.(tx);
+      const job = await tx.job.update({
+        where: { id },
+        data: {
+          status,
+          finishedAt: new Date(),
+          error: opts.error ?? null,
+          ...(status === 'SUCCEEDED' && { progress: 1, etaSeconds: 0 }),
+          ...(opts.result !== undefined && { result: opts.result }),
+        },
+      });
+      await syncRunStatus(tx, id, status, opts.error ?? null);
+      return job;
+    });
+  }
+
+  /**
+   * Cancels a job: a queued one at once, a running one by flagging it (the runner stops the worker
+   * within one batch and marks it CANCELLED). A finished job is returned unchanged.
+   */
+  async requestCancel(id: number): Promise<Job> {
+    const job = await this.get(id);
+    if (job.status === 'QUEUED') {
+      const cancelled = await this.prisma.$transaction(async (tx) => {
+        const { count } = await tx.job.updateMany({ where: { id, status: 'QUEUED' }, data: { status: 'CANCELLED', cancelRequested: true, finishedAt: new Date() } });
+        if (count > 0) await syncRunStatus(tx, id, 'CANCELLED');
+        return count > 0;
+      });
+      if (cancelled) return this.get(id);
+    }
+    if (job.status === 'RUNNING' || job.status === 'QUEUED') {
+      await this.prisma.job.updateMany({ where: { id, status: 'RUNNING' }, data: { cancelRequested: true } });
+    }
+    return this.get(id);
+  }
+
+  /** Ids of running jobs whose cancellation was requested (a runner polls this across processes). */
+  async cancelRequested(ids: readonly number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.prisma.job.findMany({ where: { id: { in: [...ids] }, cancelRequested: true }, select: { id: true } });
+    return rows.map((r) => r.id);
+  }
+
+  /** A running job whose worker died: QUEUED again while attempts < maxAttempts, else FAILED (or CANCELLED if asked). */
+  async requeueOrFail(id: number, reason: string): Promise<Job> {
+    const job = await this.get(id);
+    if (job.status !== 'RUNNING') return job;
+    if (job.cancelRequested) return this.finish(id, 'CANCELLED', { error: `cancelled (${reason})` });
+    if (job.attempts >= job.maxAttempts) {
+      return this.finish(id, 'FAILED', { error: `${reason}; gave up after ${job.attempts} attempts (maxAttempts ${job.maxAttempts})` });
+    }
+    await this.prisma.$transaction(async (tx) => {
+      await tx.job.updateMany({ where: { id, status: 'RUNNING' }, data: { status: 'QUEUED', workerId: null, message: `requeued: ${reason} (attempt ${job.attempts} of ${job.maxAttempts})` } });
+      await syncRunStatus(tx, id, 'QUEUED');
+    });
+    return this.get(id);
+  }
+
+  /**
+   * Recovers jobs left RUNNING by a dead worker: requeued while attempts < maxAttempts, else FAILED.
+   * `isDead(workerId, heartbeatAt)` decides (dead pid on this host, or a stale heartbeat).
+   */
+  async recover(isDead: (workerId: string | null, heartbeatAt: Date | null) => boolean): Promise<{ requeued: number[]; failed: number[] }> {
+    const running = await this.prisma.job.findMany({ where: { status: 'RUNNING' } });
+    const requeued: number[] = [];
+    const failed: number[] = [];
+    for (const job of running.filter((j) => isDead(j.workerId, j.heartbeatAt))) {
+      const after = await this.requeueOrFail(job.id, 'its worker stopped');
+      (after.status === 'QUEUED' ? requeued : failed).push(job.id);
+    }
+    return { requeued, failed };
+  }
+}

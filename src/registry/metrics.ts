@@ -1,0 +1,111 @@
+// Per-step metrics and layer statistics: bulk ingestion and series reads through raw better-sqlite3
+// (one prepared statement; Prisma's per-row overhead is too high for 10^5 rows/s), batch lookups
+// for DataLoaders through Prisma.
+import type Database from 'better-sqlite3';
+import type { LayerStat, PrismaClient } from './db.js';
+import { InvalidInputError } from './errors.js';
+
+export type { LayerStat } from './db.js';
+
+export interface StepPoint {
+  step: number;
+  value: number;
+}
+
+/** Which steps of a series to return: exact steps, every k-th step, or about N points. */
+export interface SeriesSelection {
+  steps?: readonly number[] | null;
+  every?: number | null;
+  /** Downsample to at most N (≥ 4) points, always keeping the first, last, minimum and maximum. */
+  sample?: number | null;
+}
+
+/** One StepMetric row for ingestion: run id, metric name, step (1-based), value. */
+export type StepMetricRow = readonly [number, string, number, number];
+
+/**
+ * Inserts (or replaces) rows in one transaction with one prepared statement. Returns rows written.
+ * Synchronous by design: a transaction must not interleave with other writers on this handle.
+ */
+export function ingestStepMetrics(db: Database.Database, rows: Iterable<StepMetricRow>): number {
+  const insert = db.prepare('INSERT OR REPLACE INTO "StepMetric" ("conversionRunId", "name", "step", "value") VALUES (?, ?, ?, ?)');
+  let n = 0;
+  db.transaction(() => {
+    for (const r of rows) {
+      insert.run(r[0], r[1], r[2], r[3]);
+      n++;
+    }
+  })();
+  return n;
+}
+
+/**
+ * Indices kept when downsampling n points to at most `max`: evenly spaced ones plus the first,
+ * last, argmin and argmax (ties: the earliest), in ascending order.
+ */
+export function sampleIndices(values: readonly number[], max: number): number[] {
+  const n = values.length;
+  if (n <= max) return values.map((_, i) => i);
+  let lo = 0;
+  let hi = 0;
+  values.forEach((v, i) => {
+    if (v < values[lo]!) lo = i;
+    if (v > values[hi]!) hi = i;
+  });
+  const keep = new Set([0, n - 1, lo, hi]);
+  const spread = Math.max(0, max - keep.size);
+  for (let k = 1; k <= spread && keep.size < max; k++) keep.add(Math.round((k * (n - 1)) / (spread + 1)));
+  return [...keep].sort((a, b) => a - b);
+}
+
+export class MetricsService {
+  private readonly cache = new Map<string, Database.Statement>();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** A read connection on the same file (opened once by the caller). */
+    private readonly raw: Database.Database,
+  ) {}
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.raw.prepare(sql);
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+
+  /** One metric of one run, ordered by step, restricted by `sel` (at most one of its fields). */
+  series(runId: number, name: string, sel: SeriesSelection = {}): StepPoint[] {
+    const given = [sel.steps != null, sel.every != null, sel.sample != null].filter(Boolean).length;
+    if (given > 1) throw new InvalidInputError('steps', 'give at most one of steps, every, sample');
+    if (sel.every != null && (!Number.isInteger(sel.every) || sel.every < 1)) throw new InvalidInputError('every', 'must be a positive integer');
+    if (sel.sample != null && (!Number.isInteger(sel.sample) || sel.sample < 4)) throw new InvalidInputError('sample', 'must be an integer ≥ 4 (first, last, min and max are always kept)');
+    if (sel.steps != null) {
+      return this.stmt('SELECT "step", "value" FROM "StepMetric" WHERE "conversionRunId" = ? AND "name" = ? AND "step" IN (SELECT value FROM json_each(?)) ORDER BY "step"').all(runId, name, JSON.stringify(sel.steps)) as StepPoint[];
+    }
+    if (sel.every != null) {
+      // every k-th step counted from 1 (1, 1+k, 1+2k, ...), plus the last step
+      return this.stmt(
+        'SELECT "step", "value" FROM "StepMetric" WHERE "conversionRunId" = ?1 AND "name" = ?2 AND (("step" - 1) % ?3 = 0 OR "step" = (SELECT MAX("step") FROM "StepMetric" WHERE "conversionRunId" = ?1 AND "name" = ?2)) ORDER BY "step"',
+      ).all(runId, name, sel.every) as StepPoint[];
+    }
+    const all = this.stmt('SELECT "step", "value" FROM "StepMetric" WHERE "conversionRunId" = ? AND "name" = ? ORDER BY "step"').all(runId, name) as StepPoint[];
+    if (sel.sample == null) return all;
+    const idx = sampleIndices(all.map((p) => p.value), sel.sample);
+    return idx.map((i) => all[i]!);
+  }
+
+  /** Metric names recorded for each run (DataLoader batch). */
+  namesOf(runIds: readonly number[]): string[][] {
+    const rows = this.stmt('SELECT DISTINCT "conversionRunId" AS id, "name" FROM "StepMetric" WHERE "conversionRunId" IN (SELECT value FROM json_each(?)) ORDER BY "name"').all(JSON.stringify(runIds)) as { id: number; name: string }[];
+    return runIds.map((id) => rows.filter((r) => r.id === id).map((r) => r.name));
+  }
+
+  /** Layer statistics of each run in network order (DataLoader batch). */
+  async layerStatsOf(runIds: readonly number[]): Promise<LayerStat[][]> {
+    const rows = await this.prisma.layerStat.findMany({ where: { conversionRunId: { in: [...runIds] } }, orderBy: [{ conversionRunId: 'asc' }, { position: 'asc' }] });
+    return runIds.map((id) => rows.filter((r) => r.conversionRunId === id));
+  }
+}
