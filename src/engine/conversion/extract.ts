@@ -69,6 +69,13 @@ class Extractor {
     const node = layer.inboundNodes[t.nodeIndex] as unknown as LayerNode | undefined;
     if (node === undefined) throw new UnsupportedLayerError(id, layer.getClassName(), 'tensor without a producing call');
     if (t.tensorIndex !== 0) throw new UnsupportedLayerError(id, layer.getClassName(), 'layers with several outputs are not supported');
+    if (layer.getClassName() === 'InputLayer') {
+      // An InputLayer's node lists its own output as input: it is a leaf.
+      const shape = t.shape.slice(1).map((d) => d ?? -1);
+      const out = this.add(layer, id, { kind: 'input' }, [], shape);
+      this.done.set(key, out);
+      return out;
+    }
     if (isModel(layer)) {
       const inner = layer as unknown as tfl.LayersModel;
       const inputIds = node.inputTensors.map((x) => this.visit(x, scope));
@@ -106,8 +113,6 @@ class Extractor {
     const one = (): string[] => (inputs.length === 1 ? inputs : fail(`expected one input, got ${inputs.length}`));
     if (cfg['dataFormat'] !== undefined && cfg['dataFormat'] !== 'channelsLast') fail('only channelsLast is supported');
     switch (cls) {
-      case 'InputLayer':
-        return this.add(layer, id, { kind: 'input' }, [], shape);
       case 'Conv2D': {
         const w = weights(layer, id);
         const op: GraphOp = {
@@ -183,6 +188,14 @@ class Extractor {
       case 'UpSampling2D': {
         const interpolation = cfg['interpolation'] === 'bilinear' ? 'bilinear' : 'nearest';
         return this.add(layer, id, { kind: 'upsample', size: pair(cfg['size'], id, cls), interpolation }, one(), shape);
+      }
+      case 'ZeroPadding2D': {
+        const pd = cfg['padding'];
+        const bad = (): never => fail(`padding ${JSON.stringify(pd)} is not supported`);
+        const p2 = Array.isArray(pd) && pd.length === 2 ? pd.map((q) => (Array.isArray(q) ? q : [q, q])) : typeof pd === 'number' ? [[pd, pd], [pd, pd]] : bad();
+        const flat = p2.flat();
+        if (flat.length !== 4 || !flat.every((q) => Number.isInteger(q))) bad();
+        return this.add(layer, id, { kind: 'zeroPad', pad: flat as [number, number, number, number] }, one(), shape);
       }
       default:
         if (IDENTITY_CLASSES.has(cls)) return this.add(layer, id, { kind: 'identity' }, one(), shape);

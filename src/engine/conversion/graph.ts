@@ -48,6 +48,7 @@ export type GraphOp =
   | { readonly kind: 'add' }
   | { readonly kind: 'concat' }
   | { readonly kind: 'upsample'; readonly size: Pair; readonly interpolation: 'nearest' | 'bilinear' }
+  | { readonly kind: 'zeroPad'; readonly pad: readonly [number, number, number, number] }
   | { readonly kind: 'identity' };
 
 export type OpKind = GraphOp['kind'];

@@ -81,7 +81,7 @@ export function gatePoolStep(a: tf.Tensor, x: tf.Tensor, g: PoolGeometry): { r: 
     const p = patches(x, g);
     const acc = tf.add(a, p);
     const k = g.pool[0] * g.pool[1];
-    const pick = tf.oneHot(tf.argMax(acc, -1), k, 1, 0, 'float32');
+    const pick = tf.cast(tf.oneHot(tf.argMax(acc, -1), k), 'float32');
     const y = tf.sum(tf.mul(tf.where(tf.isFinite(p), p, tf.zerosLike(p)), pick), -1);
     return { r: acc, y };
   });

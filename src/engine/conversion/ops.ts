@@ -63,7 +63,7 @@ export function linearForward(
 
 /**
  * The stateless, non-linear-layer ops, identical in ANN and SNN: pools (max only for the ANN),
- * flatten, add, concat, upsample, identity, relu, sigmoid, softmax.
+ * flatten, add, concat, upsample, zero padding, identity, relu, sigmoid, softmax.
  */
 export function statelessForward(node: GraphNode, xs: readonly tf.Tensor[]): tf.Tensor {
   const x = xs[0] as tf.Tensor;
@@ -86,6 +86,10 @@ export function statelessForward(node: GraphNode, xs: readonly tf.Tensor[]): tf.
       return op.interpolation === 'nearest'
         ? tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [h, w])
         : tf.image.resizeBilinear(x as tf.Tensor4D, [h, w]);
+    }
+    case 'zeroPad': {
+      const [t, b, l, r] = op.pad;
+      return tf.pad(x, [[0, 0], [t, b], [l, r], [0, 0]]);
     }
     case 'identity':
       return tf.clone(x);

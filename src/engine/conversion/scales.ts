@@ -80,7 +80,7 @@ export function planScales(graph: Graph, lambdas: ReadonlyMap<string, Float32Arr
       case 'batchNorm':
         throw new Error(`planScales: batch-norm '${n.id}' must be folded first`);
       default:
-        // maxPool, avgPool, globalAvgPool, upsample, identity, softmax: per-channel scale passes.
+        // maxPool, avgPool, globalAvgPool, upsample, zeroPad, identity, softmax: per-channel scale passes.
         s = sIn(n);
     }
     scale.set(n.id, s);
@@ -106,6 +106,7 @@ function preference(
     case 'avgPool':
     case 'globalAvgPool':
     case 'upsample':
+    case 'zeroPad':
     case 'identity':
     case 'softmax':
       return want.get(u.id) ?? null;

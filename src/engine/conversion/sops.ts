@@ -35,7 +35,7 @@ export function annMacs(model: tfl.LayersModel | Graph): number {
 /**
  * Synaptic fan-out of every element of node `id`'s output (per-sample layout): how many synaptic
  * operations (accumulates) one spike there causes downstream. Through pass-through ops (identity,
- * flatten, concat, upsample, average pools) the spike's copies are followed; a conv2d adds C_out
+ * flatten, concat, upsample, zero padding, average pools) the spike's copies are followed; a conv2d adds C_out
  * per kernel tap that reaches it (borders and strides exact), conv2d-transpose likewise, dense adds
  * its units, a residual add counts 1 (the identity synapse) plus what the sum feeds. Other
  * populations (sites, max-pools) and the head end the path.
@@ -130,6 +130,18 @@ class Fanout {
         forEachTap(h, w, oh, ow, u.op.pool, u.op.strides, u.op.padding, [1, 1], (src, dst) => {
           for (let k = 0; k < c; k++) out[src * c + k] = (out[src * c + k] as number) + (d[dst * c + k] as number);
         });
+        break;
+      }
+      case 'zeroPad': {
+        const d = this.downstream(u);
+        const [, ow] = spatial(u);
+        const [t, , l] = u.op.pad;
+        for (let y = 0; y < h; y++) {
+          for (let x = 0; x < w; x++) {
+            const dst = (y + t) * ow + x + l;
+            for (let k = 0; k < c; k++) out[(y * w + x) * c + k] = (out[(y * w + x) * c + k] as number) + (d[dst * c + k] as number);
+          }
+        }
         break;
       }
       case 'globalAvgPool': {
