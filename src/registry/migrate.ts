@@ -3,7 +3,7 @@
 // deploy` keeps it, so a machine with the native engine can use the same folder.
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import { preflightDatabase } from './preflight.js';
 import { MIGRATIONS_DIR, SCHEMA_PATH } from './paths.js';
@@ -101,6 +101,31 @@ export async function createMigration(name: string, opts: MigrateOptions = {}): 
     await writeFile(join(dir, 'migration.sql'), result.stdout ?? '');
     if (!existsSync(join(migrationsDir, LOCKFILE))) await writeFile(join(migrationsDir, LOCKFILE), LOCK_CONTENT);
     return dir;
+  } catch (err) {
+    throw handle.explain(err);
+  } finally {
+    await handle.dispose();
+  }
+}
+
+/**
+ * SQL that would bring the database at `url` to prisma/schema.prisma; empty when they match
+ * (used by tests and to diagnose drift).
+ */
+export async function diffDatabaseAgainstSchema(url: string, opts: MigrateOptions = {}): Promise<string> {
+  const schemaPath = opts.schemaPath ?? SCHEMA_PATH;
+  const schemaText = await readFile(schemaPath, 'utf8');
+  const handle = await openSchemaEngine(url, schemaPath, schemaText);
+  try {
+    const result = await handle.engine.diff({
+      // the datasource is reached through the driver adapter the engine was opened with
+      from: { tag: 'schemaDatasource', files: [{ path: schemaPath, content: schemaText }], configDir: dirname(schemaPath) },
+      to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schemaText }] },
+      script: true,
+      exitCode: true,
+      filters: NO_FILTERS,
+    });
+    return result.exitCode === 2 ? (result.stdout ?? '') : '';
   } catch (err) {
     throw handle.explain(err);
   } finally {

@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { CHECKPOINT_FORMATS } from '../../registry/vocab.js';
 import { PageArgs } from '../connection.js';
@@ -26,5 +26,7 @@ export class CheckpointsArgs extends PageArgs {
   modelId!: string;
 
   @Field(() => CheckpointFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
   filter?: CheckpointFilter;
 }

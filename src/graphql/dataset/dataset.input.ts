@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { ArgsType, Field, InputType, Int } from 'type-graphql';
 import { DATASET_FORMATS, TASKS } from '../../registry/vocab.js';
@@ -86,5 +86,7 @@ export class DatasetFilter {
 @ArgsType()
 export class DatasetsArgs extends PageArgs {
   @Field(() => DatasetFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
   filter?: DatasetFilter;
 }

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
 import { ARCHITECTURES, MODEL_FAMILIES, PRETRAINING_KINDS } from '../../registry/vocab.js';
 import { PageArgs } from '../connection.js';
@@ -105,5 +105,7 @@ export class ModelFilter {
 @ArgsType()
 export class ModelsArgs extends PageArgs {
   @Field(() => ModelFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
   filter?: ModelFilter;
 }

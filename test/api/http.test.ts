@@ -1,0 +1,39 @@
+import Database from 'better-sqlite3';
+import { getErrorFromUnknown } from '../../src/graphql/errors.js';
+import { sqliteFilePath } from '../../src/registry/paths.js';
+import { errorOf, startTestServer, type TestServer } from './harness.js';
+
+describe('HTTP surface', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(() => t.stop());
+
+  it('/healthz reports the database as reachable', async () => {
+    const res = await fetch(`${t.base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', database: { reachable: true } });
+  });
+
+  it('serves an explorer page at /graphql that loads nothing from the internet', async () => {
+    const res = await fetch(`${t.base}/graphql`, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await res.text();
+    expect(html).toMatch(/<textarea id="query"/);
+    expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+
+  it('INTERNAL_SERVER_ERROR does not leak internals', async () => {
+    expect(getErrorFromUnknown(new Error('secret path /etc/x')).error.message).toBe('Internal server error');
+    // break the database under the running server: the cause is logged, the client sees a code
+    const db = new Database(sqliteFilePath(t.tmp.databaseUrl));
+    db.exec('PRAGMA foreign_keys = OFF; DROP TABLE "Model";');
+    db.close();
+    const res = await t.gql('{ models { totalCount } }');
+    expect(errorOf(res)).toEqual({ code: 'INTERNAL_SERVER_ERROR', field: undefined, message: 'Internal server error' });
+    expect(JSON.stringify(res)).not.toMatch(/no such table|sqlite|prisma/i);
+  });
+});
