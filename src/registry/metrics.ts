@@ -88,8 +88,8 @@ export class MetricsService {
     if (sel.every != null) {
       // every k-th step counted from 1 (1, 1+k, 1+2k, ...), plus the last step
       return this.stmt(
-        'SELECT "step", "value" FROM "StepMetric" WHERE "conversionRunId" = ?1 AND "name" = ?2 AND (("step" - 1) % ?3 = 0 OR "step" = (SELECT MAX("step") FROM "StepMetric" WHERE "conversionRunId" = ?1 AND "name" = ?2)) ORDER BY "step"',
-      ).all(runId, name, sel.every) as StepPoint[];
+        'SELECT "step", "value" FROM "StepMetric" WHERE "conversionRunId" = ? AND "name" = ? AND (("step" - 1) % ? = 0 OR "step" = (SELECT MAX("step") FROM "StepMetric" WHERE "conversionRunId" = ? AND "name" = ?)) ORDER BY "step"',
+      ).all(runId, name, sel.every, runId, name) as StepPoint[];
     }
     const all = this.stmt('SELECT "step", "value" FROM "StepMetric" WHERE "conversionRunId" = ? AND "name" = ? ORDER BY "step"').all(runId, name) as StepPoint[];
     if (sel.sample == null) return all;
