@@ -33,14 +33,14 @@ export class BytesIOHandler implements tf.io.IOHandler {
     this.artifacts = initial ?? null;
   }
 
-  async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+  save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
     this.artifacts = artifacts;
-    return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    return Promise.resolve({ modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) });
   }
 
-  async load(): Promise<tf.io.ModelArtifacts> {
-    if (this.artifacts === null) throw new CheckpointFormatError('nothing saved in this handler');
-    return this.artifacts;
+  load(): Promise<tf.io.ModelArtifacts> {
+    if (this.artifacts === null) return Promise.reject(new CheckpointFormatError('nothing saved in this handler'));
+    return Promise.resolve(this.artifacts);
   }
 }
 

@@ -100,15 +100,14 @@ export async function evaluate(model: tfl.LayersModel, data: LoadedDataset, spli
   let metric = 0;
   for (let s = 0; s < split.count; s += batchSize) {
     const idx = Array.from({ length: Math.min(batchSize, split.count - s) }, (_, k) => s + k);
-    const [l, m] = tf.tidy(() => {
+    const { l, m } = tf.tidy(() => {
       const { x, y } = makeBatch(data, split, idx, false, new Rng(0));
       const r = lossAndMetric(data, model.apply(x, { training: false }) as tf.Tensor, y, smoothing);
-      return [tf.mul(r.loss, idx.length), r.metric];
+      return { l: tf.mul<tf.Scalar>(r.loss, idx.length), m: r.metric };
     });
-    loss += (await l!.data())[0]!;
-    metric += (await m!.data())[0]!;
-    l!.dispose();
-    m!.dispose();
+    loss += (await l.data())[0]!;
+    metric += (await m.data())[0]!;
+    tf.dispose([l, m]);
   }
   return split.count > 0 ? { loss: loss / split.count, metric: metric / split.count } : { loss: NaN, metric: NaN };
 }
