@@ -207,6 +207,14 @@ export class JobRunner {
     }
   }
 
+  /** Kills the worker thread running `jobId`, as a crash would (admin / tests). False if not running here. */
+  async killWorker(jobId: number): Promise<boolean> {
+    const a = this.active.get(jobId);
+    if (!a) return false;
+    await a.slot.terminate();
+    return true;
+  }
+
   /** Running job ids (for tests and status). */
   get running(): number[] {
     return [...this.active.keys()];
