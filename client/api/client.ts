@@ -1,14 +1,42 @@
 // SpikelabClient: the functions researchers call by name. Every operation is typed from the
 // committed schema.graphql (client/generated, GraphQL Code Generator).
+import type { CompareMatrix } from '../../src/formats/compare.js';
 import {
-  CreateModelDocument, DatasetsDocument, ModelsDocument, RegisterDatasetDocument,
-  type CreateModelInput, type DatasetFieldsFragment, type ModelFieldsFragment, type RegisterDatasetInput,
+  CancelJobDocument, CheckpointsDocument, CompareDocument, ConversionRunDocument, ConversionRunsDocument, CreateModelDocument,
+  DatasetsDocument, JobDocument, JobsDocument, ModelsDocument, RegisterDatasetDocument, StartConversionDocument,
+  StartTrainingDocument, StepMetricsDocument, TrainingRunDocument, TrainingRunsDocument,
+  type CompareQueryVariables, type ConversionRunFieldsFragment, type CreateModelInput, type DatasetFieldsFragment,
+  type ModelFieldsFragment, type RegisterDatasetInput, type RunFilterInput, type StartConversionInput,
+  type StartTrainingInput, type TrainingRunFieldsFragment,
 } from '../generated/graphql.js';
+import { SpikelabError } from './errors.js';
 import { type ConnectOptions, Transport } from './transport.js';
+import { type Job, type WaitOptions, waitForJob } from './wait.js';
 
 export type Dataset = DatasetFieldsFragment;
 export type Model = ModelFieldsFragment;
-export type { CreateModelInput, RegisterDatasetInput };
+export type TrainingRun = TrainingRunFieldsFragment;
+export type ConversionRun = ConversionRunFieldsFragment;
+export type { CompareQueryVariables as CompareArgs, CreateModelInput, Job, RegisterDatasetInput, RunFilterInput, StartConversionInput, StartTrainingInput, WaitOptions };
+
+interface Page<T> {
+  nodes: T[];
+  pageInfo: { endCursor: string | null; hasNextPage: boolean };
+}
+
+/** Follows `after` cursors until the last page (or `limit` items). */
+export async function collectPages<T>(fetchPage: (after: string | null) => Promise<Page<T>>, limit = 100_000): Promise<T[]> {
+  const out: T[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page: Page<T> = await fetchPage(after);
+    out.push(...page.nodes);
+    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor || out.length >= limit) return out.slice(0, limit);
+    after = page.pageInfo.endCursor;
+  }
+}
+
+const isId = (ref: string): boolean => /^\d+$/.test(ref);
 
 export class SpikelabClient {
   readonly transport: Transport;
@@ -22,17 +50,109 @@ export class SpikelabClient {
     return (await this.transport.request(RegisterDatasetDocument, { input })).registerDataset;
   }
 
-  /** All data sets, oldest first (follows the cursor pages). */
-  async datasets(): Promise<Dataset[]> {
-    return collectPages(async (after) => (await this.transport.request(DatasetsDocument, { first: 500, after })).datasets);
+  async datasets(nameContains?: string): Promise<Dataset[]> {
+    return collectPages(async (after) => (await this.transport.request(DatasetsDocument, { first: 500, after, filter: nameContains ? { nameContains } : null })).datasets);
   }
 
+  /** A data set by id or exact name (NOT_FOUND otherwise). */
+  async findDataset(ref: string): Promise<Dataset> {
+    const found = (await this.datasets(isId(ref) ? undefined : ref)).find((d) => (isId(ref) ? d.id === ref : d.name === ref));
+    if (!found) throw new SpikelabError(`no data set "${ref}"`, 'NOT_FOUND');
+    return found;
+  }
+
+  /** Creates a model from the zoo (parameter count and MACs are computed by the server). */
   async createModel(input: CreateModelInput): Promise<Model> {
     return (await this.transport.request(CreateModelDocument, { input })).createModel;
   }
 
-  async models(): Promise<Model[]> {
-    return collectPages(async (after) => (await this.transport.request(ModelsDocument, { first: 500, after })).models);
+  async models(nameContains?: string): Promise<Model[]> {
+    return collectPages(async (after) => (await this.transport.request(ModelsDocument, { first: 500, after, filter: nameContains ? { nameContains } : null })).models);
+  }
+
+  /** A model by id or exact name (NOT_FOUND otherwise). */
+  async findModel(ref: string): Promise<Model> {
+    const found = (await this.models(isId(ref) ? undefined : ref)).find((m) => (isId(ref) ? m.id === ref : m.name === ref));
+    if (!found) throw new SpikelabError(`no model "${ref}"`, 'NOT_FOUND');
+    return found;
+  }
+
+  /** "42" (checkpoint id), "model" (its newest checkpoint) or "model:alias" → checkpoint id. */
+  async resolveCheckpoint(ref: string): Promise<string> {
+    if (isId(ref)) return ref;
+    const [modelRef = '', alias] = ref.split(':');
+    const model = await this.findModel(modelRef);
+    const cps = await collectPages(async (after) => (await this.transport.request(CheckpointsDocument, { modelId: model.id, alias: alias ?? null, first: 500, after })).checkpoints);
+    const newest = cps.at(-1);
+    if (!newest) throw new SpikelabError(`model ${model.name} has no checkpoint${alias ? ` with alias "${alias}"` : ''} (train or import one first)`, 'NOT_FOUND');
+    return newest.id;
+  }
+
+  /** Queues training; returns the QUEUED run (its jobId is what waitForJob follows). */
+  async startTraining(input: StartTrainingInput): Promise<TrainingRun> {
+    return (await this.transport.request(StartTrainingDocument, { input })).startTraining;
+  }
+
+  /** Queues training, waits for it, returns the finished run (resultCheckpointId set). */
+  async train(input: StartTrainingInput, wait: WaitOptions = {}): Promise<TrainingRun> {
+    const run = await this.startTraining(input);
+    if (run.jobId) await this.waitForJob(run.jobId, wait);
+    return this.trainingRun(run.id);
+  }
+
+  async trainingRun(id: string): Promise<TrainingRun> {
+    return (await this.transport.request(TrainingRunDocument, { id })).trainingRun;
+  }
+
+  async trainingRuns(filter: RunFilterInput = {}, limit = 1000): Promise<TrainingRun[]> {
+    return collectPages(async (after) => (await this.transport.request(TrainingRunsDocument, { filter, first: Math.min(limit, 500), after })).trainingRuns, limit);
+  }
+
+  /** Queues conversion + simulation; returns the QUEUED run. */
+  async startConversion(input: StartConversionInput): Promise<ConversionRun> {
+    return (await this.transport.request(StartConversionDocument, { input })).startConversion;
+  }
+
+  /** Queues a conversion, waits for it, returns the finished run with its summary. */
+  async convert(input: StartConversionInput, wait: WaitOptions = {}): Promise<ConversionRun> {
+    const run = await this.startConversion(input);
+    if (run.jobId) await this.waitForJob(run.jobId, wait);
+    return this.conversionRun(run.id);
+  }
+
+  async conversionRun(id: string): Promise<ConversionRun> {
+    return (await this.transport.request(ConversionRunDocument, { id })).conversionRun;
+  }
+
+  async conversionRuns(filter: RunFilterInput = {}, limit = 1000): Promise<ConversionRun[]> {
+    return collectPages(async (after) => (await this.transport.request(ConversionRunsDocument, { filter, first: Math.min(limit, 500), after })).conversionRuns, limit);
+  }
+
+  /** SNN metric per step of a conversion run: all steps, chosen `steps`, `every` k-th, or `sample` n evenly. */
+  async stepMetrics(runId: string, name: string, sel: { steps?: number[]; every?: number; sample?: number } = {}): Promise<{ step: number; value: number }[]> {
+    return (await this.transport.request(StepMetricsDocument, { runId, name, ...sel })).conversionRun.stepMetrics;
+  }
+
+  async job(id: string): Promise<Job> {
+    return (await this.transport.request(JobDocument, { id })).job;
+  }
+
+  async jobs(filter: { status?: string; kind?: string } = {}, limit = 50): Promise<Job[]> {
+    return collectPages(async (after) => (await this.transport.request(JobsDocument, { ...filter, first: Math.min(limit, 500), after })).jobs, limit);
+  }
+
+  async cancelJob(id: string): Promise<Job> {
+    return (await this.transport.request(CancelJobDocument, { id })).cancelJob;
+  }
+
+  /** Follows a job (subscription, polling as fallback) until it ends; throws JOB_FAILED / JOB_CANCELLED. */
+  async waitForJob(id: string, opts: WaitOptions = {}): Promise<Job> {
+    return waitForJob(this.transport, id, opts);
+  }
+
+  /** The backbone × time-step matrix (ANN reference, loss, SOPs, energy) of finished conversion runs. */
+  async compare(args: CompareQueryVariables = {}): Promise<CompareMatrix> {
+    return (await this.transport.request(CompareDocument, args)).compare;
   }
 
   /** Closes the subscription socket, if one was opened. */
@@ -41,24 +161,7 @@ export class SpikelabClient {
   }
 }
 
-interface Page<T> {
-  nodes: T[];
-  pageInfo: { endCursor: string | null; hasNextPage: boolean };
-}
-
-/** Follows `after` cursors until the last page. */
-export async function collectPages<T>(fetchPage: (after: string | null) => Promise<Page<T>>, limit = 100_000): Promise<T[]> {
-  const out: T[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const page: Page<T> = await fetchPage(after);
-    out.push(...page.nodes);
-    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor || out.length >= limit) return out;
-    after = page.pageInfo.endCursor;
-  }
-}
-
-/** Connects to a Spikelab server: `connect({ url: 'http://127.0.0.1:4000', token })`. */
+/** Connects to a Spikelab server: `connect('http://127.0.0.1:4000')` or `connect({ url, token })`. */
 export function connect(opts: ConnectOptions | string): SpikelabClient {
   return new SpikelabClient(typeof opts === 'string' ? { url: opts } : opts);
 }

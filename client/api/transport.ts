@@ -48,7 +48,7 @@ export class Transport {
     return h;
   }
 
-  async request<R, V>(doc: Operation<R, V>, variables: V): Promise<R> {
+  async request<R, V>(doc: Operation<R, V>, variables: NoInfer<V>): Promise<R> {
     const body = JSON.stringify({ query: doc.toString(), variables });
     let res: Response;
     try {
@@ -87,9 +87,11 @@ export class Transport {
   }
 
   /** Subscribes; `onNext` sees every payload. Returns a function that unsubscribes, and a promise that settles when the stream ends. */
-  subscribe<R, V>(doc: Operation<R, V>, variables: V, onNext: (data: R) => void): { done: Promise<void>; unsubscribe: () => void } {
+  subscribe<R, V>(doc: Operation<R, V>, variables: NoInfer<V>, onNext: (data: R) => void): { done: Promise<void>; unsubscribe: () => void } {
     let unsubscribe = (): void => {};
+    let finish = (): void => {};
     const done = new Promise<void>((resolve, reject) => {
+      finish = resolve;
       unsubscribe = this.wsClient().subscribe<R>(
         { query: doc.toString(), variables: variables as Record<string, unknown> },
         {
@@ -102,7 +104,8 @@ export class Transport {
         },
       );
     });
-    return { done, unsubscribe: () => unsubscribe() };
+    // unsubscribing ends the stream from our side: `done` resolves
+    return { done, unsubscribe: () => { unsubscribe(); finish(); } };
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 // GraphQL over fetch for the dashboard (same origin); documents come from client/generated.
 import type { Operation } from '../api/transport.js';
 
-export async function gql<R, V>(doc: Operation<R, V>, variables: V): Promise<R> {
+export async function gql<R, V>(doc: Operation<R, V>, variables: NoInfer<V>): Promise<R> {
   const res = await fetch('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },

@@ -5,6 +5,28 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** Conversion + simulation settings (design/conversion.md); defaults as in the original study. */
+export type ConversionConfigInput = {
+  batchSize?: number;
+  /** Training batches used for calibration (≥ 1). */
+  calibrationBatches?: number;
+  /** One λ per channel instead of one per site. */
+  channelWise?: boolean;
+  /** Γ: maximum spikes per neuron per step (≥ 1; 1 = plain IF). */
+  gamma?: number;
+  /** lipool | gate */
+  maxPool?: string;
+  /** p: calibration percentile in (0, 1]. */
+  percentile?: number;
+  /** subtract | zero */
+  reset?: string;
+  seed?: number;
+  /** T: simulated time steps, 1..4096. */
+  timeSteps?: number;
+  /** Initial membrane potential as a fraction of θ. */
+  vInit?: number;
+};
+
 export type CreateModelInput = {
   /** cnn-small | vgg11 | vgg13 | vgg16 | vgg18 | resnet18 | resnet34 | resnet50 | resnet101 | unet */
   architecture: string;
@@ -32,6 +54,22 @@ export type CreateModelInput = {
   widthMultiplier?: number;
 };
 
+export type DatasetFilter = {
+  format?: string | null | undefined;
+  /** Substring of the name. */
+  nameContains?: string | null | undefined;
+  synthetic?: boolean | null | undefined;
+  task?: string | null | undefined;
+};
+
+export type ModelFilter = {
+  architecture?: string | null | undefined;
+  family?: string | null | undefined;
+  /** Substring of the name. */
+  nameContains?: string | null | undefined;
+  pretraining?: string | null | undefined;
+};
+
 export type RegisterDatasetInput = {
   description?: string | null | undefined;
   /** idx | cifar10 | lucchi-tiff | lucchi-png | synthetic-classification | synthetic-segmentation */
@@ -51,6 +89,73 @@ export type RegisterDatasetInput = {
   trainSamples?: number | null | undefined;
 };
 
+/** Every field narrows the set; absent fields do not filter. */
+export type RunFilterInput = {
+  /** Checkpoint alias, e.g. "best". */
+  alias?: string | null | undefined;
+  /** cnn-small | vgg11 | vgg13 | vgg16 | vgg18 | resnet18 | resnet34 | resnet50 | resnet101 | unet */
+  architecture?: string | null | undefined;
+  datasetId?: string | null | undefined;
+  /** plain | residual | encoder-decoder */
+  family?: string | null | undefined;
+  /** Largest backbone size (parameters), inclusive. */
+  maxParameters?: number | null | undefined;
+  /** Smallest backbone size (parameters), inclusive. */
+  minParameters?: number | null | undefined;
+  modelId?: string | null | undefined;
+  /** supervised | self-supervised | contrastive | imported | none */
+  pretraining?: string | null | undefined;
+  /** QUEUED | RUNNING | SUCCEEDED | FAILED | CANCELLED */
+  status?: string | null | undefined;
+  /** Conversion runs with this T only. */
+  timeSteps?: number | null | undefined;
+};
+
+export type StartConversionInput = {
+  /** auto | tensorflow | webgpu | wasm | cpu (default: the server's SPIKELAB_BACKEND) */
+  backend?: string | null | undefined;
+  checkpointId: string;
+  config?: ConversionConfigInput | null | undefined;
+  datasetId: string;
+  maxAttempts?: number;
+  /** Simulate at most this many test samples (default all). */
+  maxSamples?: number | null | undefined;
+  priority?: number;
+};
+
+export type StartTrainingInput = {
+  /** auto | tensorflow | webgpu | wasm | cpu (default: the server's SPIKELAB_BACKEND) */
+  backend?: string | null | undefined;
+  config?: TrainingConfigInput | null | undefined;
+  datasetId: string;
+  /** Start from these weights (fine-tuning); default random init. */
+  initCheckpointId?: string | null | undefined;
+  /** Tries before the job is FAILED when its worker dies. */
+  maxAttempts?: number;
+  modelId: string;
+  /** Higher runs first. */
+  priority?: number;
+};
+
+/** Hyper-parameters (src/formats/training.ts); defaults as shown. */
+export type TrainingConfigInput = {
+  augment?: boolean;
+  batchSize?: number;
+  epochs?: number;
+  labelSmoothing?: number;
+  learningRate?: number;
+  /** Cap on training samples (quick runs). */
+  maxTrainSamples?: number | null | undefined;
+  maxValidationSamples?: number | null | undefined;
+  momentum?: number;
+  /** cosine | constant */
+  schedule?: string;
+  seed?: number;
+  /** Fraction of the training set held out for model selection. */
+  validationSplit?: number;
+  weightDecay?: number;
+};
+
 export type DatasetFieldsFragment = { id: string, name: string, format: string, path: string | null, task: string, imageShape: Array<number> | null, numClasses: number | null, trainSamples: number | null, testSamples: number | null, synthetic: boolean, createdAt: string };
 
 export type ModelFieldsFragment = { id: string, name: string, architecture: string, family: string, pretraining: string, inputShape: Array<number>, numClasses: number, spec: Record<string, unknown>, parameterCount: number | null, macs: number | null, createdAt: string };
@@ -63,6 +168,7 @@ export type RegisterDatasetMutationVariables = Exact<{
 export type RegisterDatasetMutation = { registerDataset: { id: string, name: string, format: string, path: string | null, task: string, imageShape: Array<number> | null, numClasses: number | null, trainSamples: number | null, testSamples: number | null, synthetic: boolean, createdAt: string } };
 
 export type DatasetsQueryVariables = Exact<{
+  filter?: DatasetFilter | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
 }>;
@@ -78,12 +184,127 @@ export type CreateModelMutationVariables = Exact<{
 export type CreateModelMutation = { createModel: { id: string, name: string, architecture: string, family: string, pretraining: string, inputShape: Array<number>, numClasses: number, spec: Record<string, unknown>, parameterCount: number | null, macs: number | null, createdAt: string } };
 
 export type ModelsQueryVariables = Exact<{
+  filter?: ModelFilter | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
 }>;
 
 
 export type ModelsQuery = { models: { nodes: Array<{ id: string, name: string, architecture: string, family: string, pretraining: string, inputShape: Array<number>, numClasses: number, spec: Record<string, unknown>, parameterCount: number | null, macs: number | null, createdAt: string }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type JobFieldsFragment = { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null };
+
+export type TrainingRunFieldsFragment = { id: string, status: string, modelId: string, datasetId: string, jobId: string | null, epochsCompleted: number, metricName: string | null, bestMetric: number | null, bestEpoch: number | null, backendUsed: string | null, resultCheckpointId: string | null, error: string | null, createdAt: string, finishedAt: string | null, model: { name: string }, dataset: { name: string } };
+
+export type ConversionRunFieldsFragment = { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } };
+
+export type StartTrainingMutationVariables = Exact<{
+  input: StartTrainingInput;
+}>;
+
+
+export type StartTrainingMutation = { startTraining: { id: string, status: string, modelId: string, datasetId: string, jobId: string | null, epochsCompleted: number, metricName: string | null, bestMetric: number | null, bestEpoch: number | null, backendUsed: string | null, resultCheckpointId: string | null, error: string | null, createdAt: string, finishedAt: string | null, model: { name: string }, dataset: { name: string } } };
+
+export type StartConversionMutationVariables = Exact<{
+  input: StartConversionInput;
+}>;
+
+
+export type StartConversionMutation = { startConversion: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
+
+export type TrainingRunQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type TrainingRunQuery = { trainingRun: { id: string, status: string, modelId: string, datasetId: string, jobId: string | null, epochsCompleted: number, metricName: string | null, bestMetric: number | null, bestEpoch: number | null, backendUsed: string | null, resultCheckpointId: string | null, error: string | null, createdAt: string, finishedAt: string | null, resultCheckpoint: { id: string, sha256: string, aliases: Array<string> } | null, model: { name: string }, dataset: { name: string } } };
+
+export type ConversionRunQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConversionRunQuery = { conversionRun: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
+
+export type ConversionRunsQueryVariables = Exact<{
+  filter?: RunFilterInput | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConversionRunsQuery = { conversionRuns: { nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type TrainingRunsQueryVariables = Exact<{
+  filter?: RunFilterInput | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type TrainingRunsQuery = { trainingRuns: { nodes: Array<{ id: string, status: string, modelId: string, datasetId: string, jobId: string | null, epochsCompleted: number, metricName: string | null, bestMetric: number | null, bestEpoch: number | null, backendUsed: string | null, resultCheckpointId: string | null, error: string | null, createdAt: string, finishedAt: string | null, model: { name: string }, dataset: { name: string } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type StepMetricsQueryVariables = Exact<{
+  runId: string;
+  name: string;
+  steps?: Array<number> | number | null | undefined;
+  every?: number | null | undefined;
+  sample?: number | null | undefined;
+}>;
+
+
+export type StepMetricsQuery = { conversionRun: { id: string, stepMetrics: Array<{ step: number, value: number }> } };
+
+export type CheckpointsQueryVariables = Exact<{
+  modelId: string;
+  alias?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type CheckpointsQuery = { checkpoints: { nodes: Array<{ id: string, sha256: string, format: string, aliases: Array<string>, createdAt: string, trainingRunId: string | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type JobQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type JobQuery = { job: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } };
+
+export type JobsQueryVariables = Exact<{
+  status?: string | null | undefined;
+  kind?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type JobsQuery = { jobs: { nodes: Array<{ id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type CancelJobMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type CancelJobMutation = { cancelJob: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } };
+
+export type JobProgressSubscriptionVariables = Exact<{
+  id: string;
+}>;
+
+
+export type JobProgressSubscription = { jobProgress: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } };
+
+export type CompareQueryVariables = Exact<{
+  filter?: RunFilterInput | null | undefined;
+  metric?: string | null | undefined;
+  runIds?: Array<string> | string | null | undefined;
+  steps?: Array<number> | number | null | undefined;
+}>;
+
+
+export type CompareQuery = { compare: { metric: string, steps: Array<number>, rows: Array<{ conversionRunId: string, backbone: string, architecture: string, family: string, parameterCount: number, pretraining: string, dataset: string, metric: string, timeSteps: number, annValue: number, values: Array<number | null>, losses: Array<number | null>, best: number, bestStep: number, firstStepWithin1: number | null, lossAtT: number, sops: number, annMacs: number, energyRatio: number }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -133,6 +354,93 @@ export const ModelFieldsFragmentDoc = new TypedDocumentString(`
   createdAt
 }
     `, {"fragmentName":"ModelFields"}) as unknown as TypedDocumentString<ModelFieldsFragment, unknown>;
+export const JobFieldsFragmentDoc = new TypedDocumentString(`
+    fragment JobFields on Job {
+  id
+  kind
+  status
+  progress
+  phase
+  message
+  epoch
+  step
+  etaSeconds
+  error
+  attempts
+  cancelRequested
+  trainingRunId
+  conversionRunId
+  createdAt
+  startedAt
+  finishedAt
+}
+    `, {"fragmentName":"JobFields"}) as unknown as TypedDocumentString<JobFieldsFragment, unknown>;
+export const TrainingRunFieldsFragmentDoc = new TypedDocumentString(`
+    fragment TrainingRunFields on TrainingRun {
+  id
+  status
+  modelId
+  datasetId
+  jobId
+  epochsCompleted
+  metricName
+  bestMetric
+  bestEpoch
+  backendUsed
+  resultCheckpointId
+  error
+  createdAt
+  finishedAt
+  model {
+    name
+  }
+  dataset {
+    name
+  }
+}
+    `, {"fragmentName":"TrainingRunFields"}) as unknown as TypedDocumentString<TrainingRunFieldsFragment, unknown>;
+export const ConversionRunFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ConversionRunFields on ConversionRun {
+  id
+  status
+  task
+  checkpointId
+  datasetId
+  jobId
+  timeSteps
+  percentile
+  gamma
+  channelWise
+  maxPool
+  reset
+  samples
+  primaryMetric
+  annValue
+  best
+  bestStep
+  firstStepWithin1
+  lossAtT
+  sops
+  annMacs
+  energyRatio
+  backendUsed
+  warnings
+  error
+  createdAt
+  finishedAt
+  checkpoint {
+    id
+    model {
+      id
+      name
+      architecture
+    }
+  }
+  dataset {
+    name
+  }
+}
+    `, {"fragmentName":"ConversionRunFields"}) as unknown as TypedDocumentString<ConversionRunFieldsFragment, unknown>;
 export const RegisterDatasetDocument = new TypedDocumentString(`
     mutation RegisterDataset($input: RegisterDatasetInput!) {
   registerDataset(input: $input) {
@@ -153,8 +461,8 @@ export const RegisterDatasetDocument = new TypedDocumentString(`
   createdAt
 }`) as unknown as TypedDocumentString<RegisterDatasetMutation, RegisterDatasetMutationVariables>;
 export const DatasetsDocument = new TypedDocumentString(`
-    query Datasets($first: Int, $after: String) {
-  datasets(first: $first, after: $after) {
+    query Datasets($filter: DatasetFilter, $first: Int, $after: String) {
+  datasets(filter: $filter, first: $first, after: $after) {
     nodes {
       ...DatasetFields
     }
@@ -197,8 +505,8 @@ export const CreateModelDocument = new TypedDocumentString(`
   createdAt
 }`) as unknown as TypedDocumentString<CreateModelMutation, CreateModelMutationVariables>;
 export const ModelsDocument = new TypedDocumentString(`
-    query Models($first: Int, $after: String) {
-  models(first: $first, after: $after) {
+    query Models($filter: ModelFilter, $first: Int, $after: String) {
+  models(filter: $filter, first: $first, after: $after) {
     nodes {
       ...ModelFields
     }
@@ -221,3 +529,411 @@ export const ModelsDocument = new TypedDocumentString(`
   macs
   createdAt
 }`) as unknown as TypedDocumentString<ModelsQuery, ModelsQueryVariables>;
+export const StartTrainingDocument = new TypedDocumentString(`
+    mutation StartTraining($input: StartTrainingInput!) {
+  startTraining(input: $input) {
+    ...TrainingRunFields
+  }
+}
+    fragment TrainingRunFields on TrainingRun {
+  id
+  status
+  modelId
+  datasetId
+  jobId
+  epochsCompleted
+  metricName
+  bestMetric
+  bestEpoch
+  backendUsed
+  resultCheckpointId
+  error
+  createdAt
+  finishedAt
+  model {
+    name
+  }
+  dataset {
+    name
+  }
+}`) as unknown as TypedDocumentString<StartTrainingMutation, StartTrainingMutationVariables>;
+export const StartConversionDocument = new TypedDocumentString(`
+    mutation StartConversion($input: StartConversionInput!) {
+  startConversion(input: $input) {
+    ...ConversionRunFields
+  }
+}
+    fragment ConversionRunFields on ConversionRun {
+  id
+  status
+  task
+  checkpointId
+  datasetId
+  jobId
+  timeSteps
+  percentile
+  gamma
+  channelWise
+  maxPool
+  reset
+  samples
+  primaryMetric
+  annValue
+  best
+  bestStep
+  firstStepWithin1
+  lossAtT
+  sops
+  annMacs
+  energyRatio
+  backendUsed
+  warnings
+  error
+  createdAt
+  finishedAt
+  checkpoint {
+    id
+    model {
+      id
+      name
+      architecture
+    }
+  }
+  dataset {
+    name
+  }
+}`) as unknown as TypedDocumentString<StartConversionMutation, StartConversionMutationVariables>;
+export const TrainingRunDocument = new TypedDocumentString(`
+    query TrainingRun($id: ID!) {
+  trainingRun(id: $id) {
+    ...TrainingRunFields
+    resultCheckpoint {
+      id
+      sha256
+      aliases
+    }
+  }
+}
+    fragment TrainingRunFields on TrainingRun {
+  id
+  status
+  modelId
+  datasetId
+  jobId
+  epochsCompleted
+  metricName
+  bestMetric
+  bestEpoch
+  backendUsed
+  resultCheckpointId
+  error
+  createdAt
+  finishedAt
+  model {
+    name
+  }
+  dataset {
+    name
+  }
+}`) as unknown as TypedDocumentString<TrainingRunQuery, TrainingRunQueryVariables>;
+export const ConversionRunDocument = new TypedDocumentString(`
+    query ConversionRun($id: ID!) {
+  conversionRun(id: $id) {
+    ...ConversionRunFields
+  }
+}
+    fragment ConversionRunFields on ConversionRun {
+  id
+  status
+  task
+  checkpointId
+  datasetId
+  jobId
+  timeSteps
+  percentile
+  gamma
+  channelWise
+  maxPool
+  reset
+  samples
+  primaryMetric
+  annValue
+  best
+  bestStep
+  firstStepWithin1
+  lossAtT
+  sops
+  annMacs
+  energyRatio
+  backendUsed
+  warnings
+  error
+  createdAt
+  finishedAt
+  checkpoint {
+    id
+    model {
+      id
+      name
+      architecture
+    }
+  }
+  dataset {
+    name
+  }
+}`) as unknown as TypedDocumentString<ConversionRunQuery, ConversionRunQueryVariables>;
+export const ConversionRunsDocument = new TypedDocumentString(`
+    query ConversionRuns($filter: RunFilterInput, $first: Int, $after: String) {
+  conversionRuns(filter: $filter, first: $first, after: $after) {
+    nodes {
+      ...ConversionRunFields
+    }
+    pageInfo {
+      endCursor
+      hasNextPage
+    }
+  }
+}
+    fragment ConversionRunFields on ConversionRun {
+  id
+  status
+  task
+  checkpointId
+  datasetId
+  jobId
+  timeSteps
+  percentile
+  gamma
+  channelWise
+  maxPool
+  reset
+  samples
+  primaryMetric
+  annValue
+  best
+  bestStep
+  firstStepWithin1
+  lossAtT
+  sops
+  annMacs
+  energyRatio
+  backendUsed
+  warnings
+  error
+  createdAt
+  finishedAt
+  checkpoint {
+    id
+    model {
+      id
+      name
+      architecture
+    }
+  }
+  dataset {
+    name
+  }
+}`) as unknown as TypedDocumentString<ConversionRunsQuery, ConversionRunsQueryVariables>;
+export const TrainingRunsDocument = new TypedDocumentString(`
+    query TrainingRuns($filter: RunFilterInput, $first: Int, $after: String) {
+  trainingRuns(filter: $filter, first: $first, after: $after) {
+    nodes {
+      ...TrainingRunFields
+    }
+    pageInfo {
+      endCursor
+      hasNextPage
+    }
+  }
+}
+    fragment TrainingRunFields on TrainingRun {
+  id
+  status
+  modelId
+  datasetId
+  jobId
+  epochsCompleted
+  metricName
+  bestMetric
+  bestEpoch
+  backendUsed
+  resultCheckpointId
+  error
+  createdAt
+  finishedAt
+  model {
+    name
+  }
+  dataset {
+    name
+  }
+}`) as unknown as TypedDocumentString<TrainingRunsQuery, TrainingRunsQueryVariables>;
+export const StepMetricsDocument = new TypedDocumentString(`
+    query StepMetrics($runId: ID!, $name: String!, $steps: [Int!], $every: Int, $sample: Int) {
+  conversionRun(id: $runId) {
+    id
+    stepMetrics(name: $name, steps: $steps, every: $every, sample: $sample) {
+      step
+      value
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StepMetricsQuery, StepMetricsQueryVariables>;
+export const CheckpointsDocument = new TypedDocumentString(`
+    query Checkpoints($modelId: ID!, $alias: String, $first: Int, $after: String) {
+  checkpoints(
+    modelId: $modelId
+    filter: {alias: $alias}
+    first: $first
+    after: $after
+  ) {
+    nodes {
+      id
+      sha256
+      format
+      aliases
+      createdAt
+      trainingRunId
+    }
+    pageInfo {
+      endCursor
+      hasNextPage
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CheckpointsQuery, CheckpointsQueryVariables>;
+export const JobDocument = new TypedDocumentString(`
+    query Job($id: ID!) {
+  job(id: $id) {
+    ...JobFields
+  }
+}
+    fragment JobFields on Job {
+  id
+  kind
+  status
+  progress
+  phase
+  message
+  epoch
+  step
+  etaSeconds
+  error
+  attempts
+  cancelRequested
+  trainingRunId
+  conversionRunId
+  createdAt
+  startedAt
+  finishedAt
+}`) as unknown as TypedDocumentString<JobQuery, JobQueryVariables>;
+export const JobsDocument = new TypedDocumentString(`
+    query Jobs($status: String, $kind: String, $first: Int, $after: String) {
+  jobs(status: $status, kind: $kind, first: $first, after: $after) {
+    nodes {
+      ...JobFields
+    }
+    pageInfo {
+      endCursor
+      hasNextPage
+    }
+  }
+}
+    fragment JobFields on Job {
+  id
+  kind
+  status
+  progress
+  phase
+  message
+  epoch
+  step
+  etaSeconds
+  error
+  attempts
+  cancelRequested
+  trainingRunId
+  conversionRunId
+  createdAt
+  startedAt
+  finishedAt
+}`) as unknown as TypedDocumentString<JobsQuery, JobsQueryVariables>;
+export const CancelJobDocument = new TypedDocumentString(`
+    mutation CancelJob($id: ID!) {
+  cancelJob(id: $id) {
+    ...JobFields
+  }
+}
+    fragment JobFields on Job {
+  id
+  kind
+  status
+  progress
+  phase
+  message
+  epoch
+  step
+  etaSeconds
+  error
+  attempts
+  cancelRequested
+  trainingRunId
+  conversionRunId
+  createdAt
+  startedAt
+  finishedAt
+}`) as unknown as TypedDocumentString<CancelJobMutation, CancelJobMutationVariables>;
+export const JobProgressDocument = new TypedDocumentString(`
+    subscription JobProgress($id: ID!) {
+  jobProgress(id: $id) {
+    ...JobFields
+  }
+}
+    fragment JobFields on Job {
+  id
+  kind
+  status
+  progress
+  phase
+  message
+  epoch
+  step
+  etaSeconds
+  error
+  attempts
+  cancelRequested
+  trainingRunId
+  conversionRunId
+  createdAt
+  startedAt
+  finishedAt
+}`) as unknown as TypedDocumentString<JobProgressSubscription, JobProgressSubscriptionVariables>;
+export const CompareDocument = new TypedDocumentString(`
+    query Compare($filter: RunFilterInput, $metric: String, $runIds: [ID!], $steps: [Int!]) {
+  compare(filter: $filter, metric: $metric, runIds: $runIds, steps: $steps) {
+    metric
+    steps
+    rows {
+      conversionRunId
+      backbone
+      architecture
+      family
+      parameterCount
+      pretraining
+      dataset
+      metric
+      timeSteps
+      annValue
+      values
+      losses
+      best
+      bestStep
+      firstStepWithin1
+      lossAtT
+      sops
+      annMacs
+      energyRatio
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CompareQuery, CompareQueryVariables>;

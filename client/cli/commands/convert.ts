@@ -42,6 +42,7 @@ export function registerConvert(program: Command): void {
     .option('--batch-size <n>', 'batch size (default 32)', int(1, 65536))
     .option('--max-test-samples <n>', 'simulate at most n test images', int(1))
     .option('--seed <n>', 'random seed (default 0)', int(0))
+    .addOption(new Option('--backend <name>', 'compute backend for this job (default: the server\'s)').choices(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']))
     .option('--no-wait', 'return once the job is queued')
     .option('--json', 'print the finished run (or the queued job) as JSON')
     .action(async (checkpoint: string, opts: ConvertOptions, cmd: Command) => {

@@ -1,4 +1,46 @@
+// The work behind `spikelab report`: one set of figures per data set + metric in the selection.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { notYet } from './pending.js';
+import type { CompareMatrix } from '../../../src/formats/compare.js';
+import { annSnnBarsSpec, renderSpecToPng, stepCurveSpec } from '../../report/index.js';
+import { withClient } from '../context.js';
+import { fetchMatrix } from './compare-action.js';
 import type { ReportOptions } from './report.js';
-export function runReport(_o: ReportOptions, _c: Command): Promise<void> { notYet('compare'); }
+
+const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'data';
+
+/** Splits a matrix by data set (a figure compares backbones on one data set). */
+export function byDataset(m: CompareMatrix): CompareMatrix[] {
+  const names = [...new Set(m.rows.map((r) => r.dataset))];
+  return names.map((d) => ({ metric: m.metric, steps: m.steps, rows: m.rows.filter((r) => r.dataset === d) }));
+}
+
+export interface WrittenFigure {
+  path: string;
+  width: number;
+  height: number;
+}
+
+/** Writes the step-curve and bar figures of `m` into `dir`; returns what was written. */
+export async function writeFigures(m: CompareMatrix, dir: string, scale = 2): Promise<WrittenFigure[]> {
+  await mkdir(dir, { recursive: true });
+  const out: WrittenFigure[] = [];
+  for (const part of byDataset(m)) {
+    const ds = part.rows[0]?.dataset ?? 'data';
+    const curve = join(dir, `${slug(ds)}-${slug(part.metric)}-vs-step.png`);
+    out.push({ path: curve, ...(await renderSpecToPng(stepCurveSpec(part, { title: `${ds}: SNN ${part.metric} vs time step (dashed: ANN)` }), curve, scale)) });
+    const bars = join(dir, `${slug(ds)}-${slug(part.metric)}-ann-vs-snn.png`);
+    out.push({ path: bars, ...(await renderSpecToPng(annSnnBarsSpec(part, { title: `${ds}: ANN vs SNN ${part.metric}` }), bars, scale)) });
+  }
+  return out;
+}
+
+export async function runReport(o: ReportOptions, cmd: Command): Promise<void> {
+  const m = await withClient(cmd, (c) => fetchMatrix(c, o));
+  if (m.rows.length === 0) throw new Error('no finished conversion runs match: nothing to draw');
+  const written = await writeFigures(m, o.out, o.scale);
+  for (const f of written) console.log(`wrote ${f.path} (${f.width}×${f.height})`);
+  const segmentation = m.rows.some((r) => r.metric === 'softDice' || r.family === 'encoder-decoder');
+  if (segmentation && o.panels) console.log('segmentation panels: not drawn — the server does not expose panel data (image, label, ANN/SNN predictions) yet');
+}

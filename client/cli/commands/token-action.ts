@@ -1,3 +1,23 @@
-import { notYet } from './pending.js';
+// The work behind `spikelab token …`: the registry's TokenService on the server's database (lazy
+// imports: the only client command besides `serve` that runs server code).
+import { printJson } from '../output.js';
 import type { TokenOptions } from './token.js';
-export function runTokenCreate(_n: string, _o: TokenOptions): Promise<void> { notYet('token registry'); }
+
+export async function runTokenCreate(name: string, opts: TokenOptions): Promise<void> {
+  const [{ loadConfig }, { openRegistry }, { TokenService }] = await Promise.all([
+    import('../../../src/config.js'),
+    import('../../../src/registry/registry.js'),
+    import('../../../src/registry/tokens.js'),
+  ]);
+  const config = loadConfig(opts.databaseUrl ? ['--database-url', opts.databaseUrl] : [], process.env);
+  const registry = await openRegistry({ databaseUrl: config.databaseUrl, storeDir: config.storeDir });
+  try {
+    const { token, secret } = await new TokenService(registry.prisma).create(name, opts.role);
+    if (opts.json) return printJson({ id: String(token.id), name: token.name, role: token.role, secret });
+    console.log(`created ${token.role} token ${token.id} "${token.name}"; its secret (shown only now):`);
+    console.log(secret);
+    console.log('use it with --token <secret> or SPIKELAB_TOKEN=<secret>');
+  } finally {
+    await registry.close();
+  }
+}

@@ -16,7 +16,7 @@ export interface TrainOptions {
   maxTrainSamples?: number;
   maxValidationSamples?: number;
   seed?: number;
-  alias?: string;
+  backend?: string;
   wait: boolean;
   json?: boolean;
 }
@@ -40,7 +40,7 @@ export function registerTrain(program: Command): void {
     .option('--max-train-samples <n>', 'use at most n training images', int(1))
     .option('--max-validation-samples <n>', 'use at most n validation images', int(1))
     .option('--seed <n>', 'random seed (default 0)', int(0))
-    .option('--alias <alias>', 'alias for the resulting checkpoint, e.g. best')
+    .addOption(new Option('--backend <name>', 'compute backend for this job (default: the server\'s)').choices(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']))
     .option('--no-wait', 'return once the job is queued')
     .option('--json', 'print the finished run (or the queued job) as JSON')
     .action(async (model: string, opts: TrainOptions, cmd: Command) => {
