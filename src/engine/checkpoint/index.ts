@@ -3,3 +3,4 @@ export { exportSafetensors, importSafetensors, type ImportOptions } from './torc
 export { parseSafetensors, writeSafetensors, type SafeTensor, type SafetensorsDtype, type SafetensorsFile } from './safetensors.js';
 export { torchEntries, permute, type TorchEntry } from './layout.js';
 export { CheckpointMismatchError, CheckpointFormatError } from './errors.js';
+export { torchRename, type TorchConvention } from './names.js';

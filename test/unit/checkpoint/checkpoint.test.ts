@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/engine/backend/index.js';
 import {
-  CheckpointFormatError, CheckpointMismatchError, exportSafetensors, importSafetensors, loadCheckpoint, parseSafetensors, saveCheckpoint, writeSafetensors,
+  CheckpointFormatError, CheckpointMismatchError, exportSafetensors, importSafetensors, loadCheckpoint, parseSafetensors, saveCheckpoint, torchRename, writeSafetensors,
 } from '../../../src/engine/checkpoint/index.js';
 import { buildModel } from '../../../src/engine/zoo/index.js';
 import type { ModelSpec } from '../../../src/formats/model.js';
@@ -111,6 +111,20 @@ describe('safetensors', () => {
     expect(() => importSafetensors(m, missing)).toThrow("checkpoint tensor 'conv1.bias': model expects [4], checkpoint has none");
     m.dispose();
     other.dispose();
+  });
+});
+
+describe('names from other PyTorch code bases', () => {
+  it('maps kuangliu VGG Sequential indices and ResNet shortcut/linear names', () => {
+    const vgg = torchRename({ architecture: 'vgg11', inputShape: [32, 32, 3], numClasses: 10, widthMultiplier: 1 }, 'kuangliu');
+    // vgg11: conv0(0,1,2) M(3) conv1(4,5,6) M(7) conv2(8,9,10) ...
+    expect(vgg('features.0.weight')).toBe('features.conv0.weight');
+    expect(vgg('features.1.running_var')).toBe('features.bn0.running_var');
+    expect(vgg('module.features.8.bias')).toBe('features.conv2.bias');
+    expect(vgg('classifier.weight')).toBe('classifier.weight');
+    const res = torchRename({ architecture: 'resnet18', inputShape: [32, 32, 3], numClasses: 10, widthMultiplier: 1 }, 'kuangliu');
+    expect(res('layer2.0.shortcut.1.running_mean')).toBe('layer2.0.downsample.1.running_mean');
+    expect(res('linear.weight')).toBe('fc.weight');
   });
 });
 

@@ -163,6 +163,10 @@ describe('Lucchi readers', () => {
     expect(ds.train.images[1]).toBeCloseTo(1 / 127.5 - 1, 5);
     await writeFile(join(d, 'test', 'labels', '0001.png'), await encodeGreyPng(W, H - 1, mask(1).subarray(0, W * (H - 1))));
     await expect(loadDataset({ format: 'lucchi-png', path: d, task: 'segmentation' }, { crop: 16 })).rejects.toThrow(/0001\.png: label is 24×15/);
+    await writeFile(join(d, 'test', 'labels', '0001.png'), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
+    await expect(loadDataset({ format: 'lucchi-png', path: d, task: 'segmentation' }, { crop: 16 })).rejects.toThrow(/0001\.png: cannot decode PNG/);
+    await rm(join(d, 'test', 'labels', '0001.png'));
+    await expect(loadDataset({ format: 'lucchi-png', path: d, task: 'segmentation' }, { crop: 16 })).rejects.toThrow(/2 image slices but .*labels has 1/);
   });
 });
 

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadDataset } from '../../../src/data/index.js';
 import { initBackend } from '../../../src/engine/backend/index.js';
-import { learningRateAt, MomentumSgd, trainModel, TrainingCancelledError } from '../../../src/engine/train/index.js';
+import { augmentClassification, augmentSegmentation, learningRateAt, MomentumSgd, trainModel, TrainingCancelledError } from '../../../src/engine/train/index.js';
+import { Rng } from '../../../src/data/index.js';
 import { buildModel } from '../../../src/engine/zoo/index.js';
 import type { ModelSpec } from '../../../src/formats/model.js';
 import { DEFAULT_TRAINING_CONFIG, type EpochRecord, type TrainingConfig } from '../../../src/formats/training.js';
@@ -69,6 +70,20 @@ describe('training loop', () => {
     await expect(p).rejects.toBeInstanceOf(TrainingCancelledError);
     expect(tf.memory().numTensors).toBe(before);
     m.dispose();
+  });
+
+  it('augmentation: image and mask move together; crops keep the size; seeded', () => {
+    const n = 6;
+    const x = Float32Array.from({ length: n * 8 * 8 }, (_, i) => i % 64);
+    const m = Float32Array.from(x);
+    augmentSegmentation(x, m, n, 8, 8, 1, new Rng(4));
+    expect(Array.from(x)).toEqual(Array.from(m));
+    expect(Array.from(x.subarray(0, 64)).sort((a, b) => a - b)).toEqual(Array.from({ length: 64 }, (_, i) => i)); // a permutation
+    const a = Float32Array.from({ length: 2 * 4 * 4 * 3 }, (_, i) => i + 1);
+    const b = Float32Array.from(a);
+    augmentClassification(a, 2, 4, 4, 3, 1, new Rng(9));
+    augmentClassification(b, 2, 4, 4, 3, 1, new Rng(9));
+    expect(Array.from(a)).toEqual(Array.from(b));
   });
 
   it('cosine schedule and PyTorch momentum-SGD arithmetic', () => {
