@@ -1,14 +1,34 @@
 // GraphQL over fetch for the dashboard (same origin); documents come from client/generated.
 import type { Operation } from '../api/transport.js';
 
+const TOKEN_KEY = 'spikelab-token';
+
+/** The API token the user entered (kept in localStorage), if any. */
+export function savedToken(): string | null {
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+export function saveToken(token: string): void {
+  if (token) localStorage.setItem(TOKEN_KEY, token);
+  else localStorage.removeItem(TOKEN_KEY);
+}
+
+export class GqlError extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+  }
+}
+
 export async function gql<R, V>(doc: Operation<R, V>, variables: NoInfer<V>): Promise<R> {
+  const token = savedToken();
   const res = await fetch('/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
     body: JSON.stringify({ query: doc.toString(), variables }),
   });
   const json = (await res.json()) as { data?: R; errors?: { message: string; extensions?: { code?: string } }[] };
-  if (json.errors?.length) throw new Error(json.errors.map((e) => `${e.message} [${e.extensions?.code ?? '?'}]`).join('; '));
+  const first = json.errors?.[0];
+  if (first) throw new GqlError(first.message, first.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
   if (!json.data) throw new Error(`HTTP ${res.status} without data`);
   return json.data;
 }

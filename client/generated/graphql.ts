@@ -156,6 +156,14 @@ export type TrainingConfigInput = {
   weightDecay?: number;
 };
 
+export type DashboardStateQueryVariables = Exact<{
+  jobs: number;
+  runs: number;
+}>;
+
+
+export type DashboardStateQuery = { jobs: { totalCount: number, nodes: Array<{ id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null }> }, conversionRuns: { totalCount: number, nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
+
 export type DatasetFieldsFragment = { id: string, name: string, format: string, path: string | null, task: string, imageShape: Array<number> | null, numClasses: number | null, trainSamples: number | null, testSamples: number | null, synthetic: boolean, createdAt: string };
 
 export type ModelFieldsFragment = { id: string, name: string, architecture: string, family: string, pretraining: string, inputShape: Array<number>, numClasses: number, spec: Record<string, unknown>, parameterCount: number | null, macs: number | null, createdAt: string };
@@ -441,6 +449,80 @@ export const ConversionRunFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ConversionRunFields"}) as unknown as TypedDocumentString<ConversionRunFieldsFragment, unknown>;
+export const DashboardStateDocument = new TypedDocumentString(`
+    query DashboardState($jobs: Int!, $runs: Int!) {
+  jobs(first: $jobs) {
+    nodes {
+      ...JobFields
+    }
+    totalCount
+  }
+  conversionRuns(first: $runs) {
+    nodes {
+      ...ConversionRunFields
+    }
+    totalCount
+  }
+}
+    fragment JobFields on Job {
+  id
+  kind
+  status
+  progress
+  phase
+  message
+  epoch
+  step
+  etaSeconds
+  error
+  attempts
+  cancelRequested
+  trainingRunId
+  conversionRunId
+  createdAt
+  startedAt
+  finishedAt
+}
+fragment ConversionRunFields on ConversionRun {
+  id
+  status
+  task
+  checkpointId
+  datasetId
+  jobId
+  timeSteps
+  percentile
+  gamma
+  channelWise
+  maxPool
+  reset
+  samples
+  primaryMetric
+  annValue
+  best
+  bestStep
+  firstStepWithin1
+  lossAtT
+  sops
+  annMacs
+  energyRatio
+  backendUsed
+  warnings
+  error
+  createdAt
+  finishedAt
+  checkpoint {
+    id
+    model {
+      id
+      name
+      architecture
+    }
+  }
+  dataset {
+    name
+  }
+}`) as unknown as TypedDocumentString<DashboardStateQuery, DashboardStateQueryVariables>;
 export const RegisterDatasetDocument = new TypedDocumentString(`
     mutation RegisterDataset($input: RegisterDatasetInput!) {
   registerDataset(input: $input) {

@@ -47,4 +47,6 @@ function send(res: Response, rel: string): void {
 /** Route installer for startServer({ routes: [installDashboard] }). */
 export const installDashboard: RouteInstaller = (app: Express) => {
   for (const [route, rel] of Object.entries(FILES)) app.get(route, (_req, res) => send(res, rel));
+  // browsers ask for it on every page; there is none
+  app.get('/favicon.ico', (_req, res) => void res.status(204).end());
 };

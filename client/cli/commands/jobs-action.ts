@@ -10,10 +10,10 @@ const pct = (j: Job): string => `${(j.progress * 100).toFixed(0)}%`;
 const ago = (iso: string | null): string => (iso === null ? '-' : iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
 
 export async function runJobsList(opts: JobsListOptions, cmd: Command): Promise<void> {
-  const jobs = await withClient(cmd, (c) => c.jobs({ ...(opts.status && { status: opts.status }), ...(opts.kind && { kind: opts.kind }) }, opts.limit));
+  const jobs = await withClient(cmd, (c) => c.jobs({ ...(opts.status && { status: opts.status }), ...(opts.kind && { kind: opts.kind }) }, 100_000));
   if (opts.json) return printJson(jobs);
   console.log(formatTable(['job', 'kind', 'status', 'progress', 'phase', 'run', 'created', 'error'],
-    jobs.map((j) => [j.id, j.kind, j.status, pct(j), j.phase, j.trainingRunId ?? j.conversionRunId, ago(j.createdAt), j.error?.slice(0, 60)])));
+    jobs.slice(-opts.limit).map((j) => [j.id, j.kind, j.status, pct(j), j.phase, j.trainingRunId ?? j.conversionRunId, ago(j.createdAt), j.error?.slice(0, 60)])));
 }
 
 export async function runJobShow(id: string, opts: { json?: boolean }, cmd: Command): Promise<void> {

@@ -13,10 +13,10 @@ export function registerJobs(program: Command): void {
   const jobs = program.command('jobs').description('list, show and cancel jobs (training, conversion, import)');
   jobs
     .command('list', { isDefault: true })
-    .description('list jobs, newest first (the default)')
+    .description('list the most recent jobs, oldest first (the default command)')
     .addOption(new Option('--status <status>', 'only jobs with this status').choices(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']))
     .addOption(new Option('--kind <kind>', 'only jobs of this kind').choices(['training', 'conversion', 'import']))
-    .option('--limit <n>', 'at most n jobs', int(1, 10000), 50)
+    .option('--limit <n>', 'show the last n jobs', int(1, 10000), 50)
     .option('--json', 'print JSON')
     .action(async (opts: JobsListOptions, cmd: Command) => {
       const { runJobsList } = await import('./jobs-action.js');
