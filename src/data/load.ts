@@ -78,11 +78,10 @@ async function loadLucchi(spec: DatasetSpec, o: Raw): Promise<Omit<LoadedDataset
   const read = spec.format === 'lucchi-tiff' ? readLucchiTiff : readLucchiPng;
   const one = async (split: 'train' | 'test', limit: number, mode: 'tile' | 'random'): Promise<{ s: Split; side: [number, number] }> => {
     // Read only the slices the cap needs: a cap of n crops needs ceil(n / cropsPerSlice) slices.
-    let stack: SliceStack = await read(dir, split, 1);
+    let stack: SliceStack = await read(dir, split, Number.isFinite(limit) ? 1 : Infinity);
     const per = cropsPerSlice(stack.height, stack.width, { size, mode, perSlice });
     if (per === 0) throw new DatasetSpecError(`${dir}: crop ${size} exceeds the ${stack.width}×${stack.height} slices`);
     if (Number.isFinite(limit)) stack = await read(dir, split, Math.ceil(limit / per));
-    else stack = await read(dir, split);
     const c = cropSlices(stack, { size, mode, perSlice, seed: seed + (split === 'train' ? 0 : 1), limit }, dir);
     return { s: { images: c.images, labels: c.labels, count: c.count }, side: c.side };
   };
@@ -228,8 +227,7 @@ export async function inspectDataset(spec: DatasetSpec): Promise<DatasetInfo> {
       const read = spec.format === 'lucchi-tiff' ? readLucchiTiff : readLucchiPng;
       const slices = async (split: 'train' | 'test'): Promise<{ n: number; h: number; w: number }> => {
         const s = await read(dir, split, 1);
-        const total = spec.format === 'lucchi-tiff' ? await tiffPages(dir, split) : await pngCount(dir, split);
-        return { n: total, h: s.height, w: s.width };
+        return { n: s.total, h: s.height, w: s.width };
       };
       const tr = await slices('train');
       const te = await slices('test');
@@ -256,13 +254,3 @@ export async function inspectDataset(spec: DatasetSpec): Promise<DatasetInfo> {
   }
 }
 
-async function tiffPages(dir: string, split: 'train' | 'test'): Promise<number> {
-  const { readGreyTiffStack } = await import('./tiff.js');
-  const base = split === 'train' ? 'training' : 'testing';
-  return (await readGreyTiffStack(`${dir}/${base}.tif`, 0)).pages;
-}
-
-async function pngCount(dir: string, split: 'train' | 'test'): Promise<number> {
-  const { listPngs } = await import('./png.js');
-  return (await listPngs(`${dir}/${split}/images`)).length;
-}

@@ -10,7 +10,10 @@ import { readGreyTiffStack } from './tiff.js';
 export interface SliceStack {
   width: number;
   height: number;
+  /** Slices decoded (≤ total). */
   count: number;
+  /** Slices in the source. */
+  total: number;
   images: Uint8Array;
   labels: Uint8Array;
 }
@@ -42,7 +45,7 @@ export async function readLucchiTiff(dir: string, split: 'train' | 'test', maxSl
   const px = img.width * img.height;
   const labels = new Uint8Array(lbl.data.length);
   for (let s = 0; s < lbl.count; s++) binariseLabels(lblFile, s, lbl.data.subarray(s * px, (s + 1) * px), labels, s * px);
-  return { width: img.width, height: img.height, count: img.count, images: img.data, labels };
+  return { width: img.width, height: img.height, count: img.count, total: img.pages, images: img.data, labels };
 }
 
 export async function readLucchiPng(dir: string, split: 'train' | 'test', maxSlices = Infinity): Promise<SliceStack> {
@@ -73,7 +76,7 @@ export async function readLucchiPng(dir: string, split: 'train' | 'test', maxSli
     images.set(im.data, s * width * height);
     binariseLabels(lbls[s]!, s, lb.data, labels, s * width * height);
   }
-  return { width, height, count, images, labels };
+  return { width, height, count, total: imgs.length, images, labels };
 }
 
 export interface CropOptions {
