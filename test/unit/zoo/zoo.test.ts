@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/engine/backend/index.js';
+import { annMacs, extractGraph, foldBatchNorm } from '../../../src/engine/conversion/index.js';
 import { ARCHITECTURES, buildModel, describeModel, modelFamily, ZooSpecError } from '../../../src/engine/zoo/index.js';
 import type { ModelSpec } from '../../../src/formats/model.js';
 
@@ -92,6 +93,10 @@ describe('every architecture builds and runs at its smallest width', () => {
     expect(model.outputs[0]!.shape.slice(1)).toEqual(d.outputShape);
     const relus = model.layers.filter((l) => l.getClassName() === 'ReLU');
     expect(relus.length).toBe(d.reluSites);
+    // Convertible: the conversion engine extracts and folds it, and counts the same MACs.
+    const graph = extractGraph(model);
+    expect(() => foldBatchNorm(graph)).not.toThrow();
+    expect(annMacs(graph)).toBe(d.macs);
     const y = tf.tidy(() => model.predict(tf.randomNormal([2, ...spec.inputShape])) as tf.Tensor);
     expect(y.shape).toEqual([2, ...d.outputShape]);
     expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
