@@ -1,5 +1,10 @@
 // The public surface of the Spikelab client library (what researchers import by name).
-export { SpikelabClient, connect, collectPages, type Dataset, type Model, type CreateModelInput, type RegisterDatasetInput } from './api/client.js';
+export {
+  SpikelabClient, connect, collectPages,
+  type CompareArgs, type ConversionRun, type CreateModelInput, type Dataset, type Job, type Model, type RegisterDatasetInput,
+  type RunFilterInput, type StartConversionInput, type StartTrainingInput, type TrainingRun, type WaitOptions,
+} from './api/client.js';
+export { isTerminal } from './api/wait.js';
 export { SpikelabError, type ClientErrorCode } from './api/errors.js';
 export { type ConnectOptions, graphqlEndpoint } from './api/transport.js';
 export type { CompareMatrix, CompareRow, SegmentationPanel } from '../src/formats/compare.js';

@@ -41,7 +41,10 @@ async function poll(transport: Transport, id: string, opts: WaitOptions, deadlin
 
 export async function waitForJob(transport: Transport, id: string, opts: WaitOptions = {}): Promise<Job> {
   const deadline = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
-  let last: Job | undefined;
+  // one query first: NOT_FOUND / FORBIDDEN arrive with their codes, and a finished job needs no socket
+  let last: Job | undefined = (await transport.request(JobDocument, { id })).job;
+  opts.onProgress?.(last);
+  if (isTerminal(last)) return settle(last, opts);
   const sub = transport.subscribe(JobProgressDocument, { id }, ({ jobProgress }) => {
     last = jobProgress;
     opts.onProgress?.(jobProgress);

@@ -1,0 +1,67 @@
+// The dashboard in a real browser: Debian's chromium driven by playwright-core opens GET / of a live
+// server seeded with real (tiny) training + conversion jobs, waits for the comparison chart to be
+// drawn with data, and saves a screenshot. Skipped, saying so, only where /usr/bin/chromium is
+// absent (CI installs it).
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { seed, startLiveServer, type LiveServer } from '../client/harness.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT_DIR = process.env.SPIKELAB_SCREENSHOTS ?? join(process.cwd(), 'dist', 'screenshots');
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`browser test skipped: ${CHROMIUM} is absent (apt-get install chromium)`);
+const maybe = haveChromium ? describe : describe.skip;
+
+maybe('dashboard in chromium', () => {
+  let live: LiveServer;
+  let profile: string;
+
+  beforeAll(async () => {
+    live = await startLiveServer();
+    await seed(live.client);
+    profile = mkdtempSync(join(tmpdir(), 'spikelab-chromium-'));
+  });
+  afterAll(async () => {
+    await live?.stop();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  test('draws the comparison chart with data, lists jobs and runs, loads nothing from elsewhere', async () => {
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      viewport: { width: 1280, height: 1400 },
+    });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const foreign: string[] = [];
+      const errors: string[] = [];
+      page.on('request', (req) => {
+        if (!req.url().startsWith(live.base)) foreign.push(req.url());
+      });
+      page.on('pageerror', (err) => errors.push(err.message));
+      const res = await page.goto(`${live.base}/`);
+      expect(res?.status()).toBe(200);
+      await page.waitForSelector('#chart[data-drawn="true"] svg', { timeout: 30_000 });
+      // two backbones × 16 steps, drawn as line points in the SVG
+      expect(Number(await page.getAttribute('#chart', 'data-points'))).toBe(32);
+      expect(await page.locator('#chart svg path').count()).toBeGreaterThan(2);
+      expect(await page.locator('#chart svg').textContent()).toMatch(/plain-tiny[\s\S]*residual-tiny|residual-tiny[\s\S]*plain-tiny/);
+      expect(await page.locator('#bars svg').count()).toBe(1);
+      await page.waitForSelector('#jobs td:has-text("SUCCEEDED")');
+      expect(await page.locator('#jobs tr').count()).toBe(1 + 4);
+      expect(await page.locator('#runs tr').count()).toBe(1 + 2);
+      mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      const shot = join(SCREENSHOT_DIR, 'dashboard.png');
+      await page.screenshot({ path: shot, fullPage: true });
+      expect(statSync(shot).size).toBeGreaterThan(10_000);
+      expect(errors).toEqual([]);
+      expect(foreign).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,137 @@
+// The CLI: help on every command, exit codes on bad usage, and real commands against a live server.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { CompareMatrix } from '../../src/formats/compare.js';
+import { spikelab } from './cli-run.js';
+import { seed, startLiveServer, type LiveServer, TINY_DATASET } from './harness.js';
+
+const COMMANDS = ['serve', 'dataset add', 'dataset list', 'model create', 'model list', 'train', 'import', 'convert', 'jobs list', 'jobs show', 'jobs wait', 'jobs cancel', 'compare', 'report', 'token create'];
+
+describe('spikelab CLI without a server', () => {
+  test('--help lists every command', async () => {
+    const r = await spikelab(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['serve', 'dataset', 'model', 'train', 'import', 'convert', 'jobs', 'compare', 'report', 'token']) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+  });
+
+  test('every command answers --help with exit 0', async () => {
+    for (const c of COMMANDS) {
+      const r = await spikelab([...c.split(' '), '--help']);
+      expect({ c, code: r.code }).toEqual({ c, code: 0 });
+      expect(r.stdout).toContain(`Usage: spikelab ${c}`);
+    }
+  });
+
+  test('bad usage exits 2 with a message', async () => {
+    const cases: [string[], RegExp][] = [
+      [['convert', '1', '--dataset', 'd', '--definitely-not-a-flag'], /unknown option '--definitely-not-a-flag'/],
+      [['convert', '--definitely-not-a-flag'], /error:/],
+      [['train', 'm', '--dataset', 'd', '--epochs', 'abc'], /expected an integer, got "abc"/],
+      [['convert', '1', '--dataset', 'd', '--max-pool', 'avg'], /Allowed choices are lipool, gate/],
+      [['convert', '1', '--dataset', 'd', '-T', '0'], /\[1, 4096\]/],
+      [['model', 'create', 'm', '--architecture', 'vgg11', '--input-shape', '28x28', '--classes', '10'], /expected HxWxC/],
+      [['compare', '--json', '--csv'], /cannot be used with/],
+      [['no-such-command'], /unknown command/],
+      [['jobs', 'show'], /missing required argument/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await spikelab(args);
+      expect({ args, code: r.code }).toEqual({ args, code: 2 });
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
+  test('an unreachable server exits 1 naming it', async () => {
+    const r = await spikelab(['jobs'], { SPIKELAB_URL: 'http://127.0.0.1:9' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot reach Spikelab server at http:\/\/127\.0\.0\.1:9.*\[CONNECTION_FAILED\]/);
+  });
+});
+
+describe('spikelab CLI against a live server', () => {
+  let live: LiveServer;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    live = await startLiveServer();
+    await seed(live.client);
+    env = { SPIKELAB_URL: live.base };
+  });
+  afterAll(async () => live?.stop());
+
+  test('compare prints an aligned table, JSON and CSV', async () => {
+    const table = await spikelab(['compare', '--steps', '1,4,16'], env);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trim().split('\n');
+    const header = lines.find((l) => l.startsWith('run'))!;
+    expect(header).toMatch(/backbone.*ANN\s+t=1\s+t=4\s+t=16\s+loss@T/);
+    const rows = lines.filter((l) => /tiny/.test(l));
+    expect(rows).toHaveLength(2);
+    // aligned: the ANN column starts at the same offset on every line
+    const col = header.indexOf('    ANN');
+    for (const r of rows) expect(r.slice(col, col + 7)).toMatch(/^\s*[01]\.\d{4}$/);
+    const json = await spikelab(['compare', '--json', '--dataset', 'synth'], env);
+    const m = JSON.parse(json.stdout) as CompareMatrix;
+    expect(m.rows.map((r) => r.backbone).sort()).toEqual(['plain-tiny', 'residual-tiny']);
+    const csv = await spikelab(['--server', live.base, 'compare', '--csv', '--steps', '2,8'], { SPIKELAB_URL: 'http://127.0.0.1:9' });
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.split('\n')[0]).toBe('run,backbone,arch,family,params,dataset,T,ANN,t=2,t=8,loss@T,first≤1%,SOPs,E_SNN/E_ANN');
+  });
+
+  test('report writes PNG figures that decode at the printed size', async () => {
+    const out = join(live.dir, 'figures');
+    const r = await spikelab(['report', '--out', out, '--scale', '1'], env);
+    expect(r.code).toBe(0);
+    const written = [...r.stdout.matchAll(/wrote (\S+\.png) \((\d+)×(\d+)\)/g)];
+    expect(written.map((w) => w[1]!.split('/').pop())).toEqual(['synth-accuracy-vs-step.png', 'synth-accuracy-ann-vs-snn.png']);
+    for (const [, path, w, h] of written) {
+      const meta = await sharp(readFileSync(path!)).metadata();
+      expect(meta.format).toBe('png');
+      expect([meta.width, meta.height]).toEqual([Number(w), Number(h)]);
+    }
+    // step curve: 560×320 plot area plus axes, title and legend at scale 1
+    const curve = await sharp(written[0]![1]!).metadata();
+    expect(curve.width).toBeGreaterThan(560);
+    expect(curve.width).toBeLessThan(800);
+    expect(curve.height).toBeGreaterThan(320);
+  });
+
+  test('dataset add / model create / train / convert, with progress bars and off-switches', async () => {
+    expect((await spikelab(['dataset', 'add', 'synth', '--format', 'synthetic-classification'], env)).code).toBe(1);
+    const ds = await spikelab(['dataset', 'add', 'cli-synth', '--format', 'synthetic-classification', ...Object.entries(TINY_DATASET.options).flatMap(([k, v]) => ['--option', `${k}=${v}`])], env);
+    expect(ds.stdout).toMatch(/registered data set cli-synth/);
+    const m = await spikelab(['model', 'create', 'cli-cnn', '--architecture', 'cnn-small', '--input-shape', '8x8x1', '--classes', '3', '--width', '0.25'], env);
+    expect(m.code).toBe(0);
+    const tr = await spikelab(['train', 'cli-cnn', '--dataset', 'cli-synth', '--epochs', '1', '--batch-size', '16', '--no-augment'], env);
+    expect(tr.code).toBe(0);
+    expect(tr.stderr).toMatch(/train cli-cnn .*100%/);
+    expect(tr.stderr).toMatch(/train cli-cnn done in/);
+    expect(tr.stdout).toMatch(/training run \d+: SUCCEEDED/);
+    const off = await spikelab(['convert', 'cli-cnn', '--dataset', 'cli-synth', '-T', '4', '--no-channel-wise', '--gate', '--no-wait', '--json'], env);
+    expect(JSON.parse(off.stdout)).toMatchObject({ channelWise: false, maxPool: 'gate', timeSteps: 4, status: 'QUEUED' });
+    const on = await spikelab(['convert', 'cli-cnn', '--dataset', 'cli-synth', '-T', '4', '--channel-wise', '--max-pool', 'lipool', '--json'], env);
+    expect(on.code).toBe(0);
+    expect(JSON.parse(on.stdout)).toMatchObject({ channelWise: true, maxPool: 'lipool', status: 'SUCCEEDED' });
+    const jobs = await spikelab(['jobs'], env);
+    expect(jobs.stdout).toMatch(/^job\s+kind\s+status\s+progress/m);
+    expect((await spikelab(['jobs', 'show', '999999'], env)).stderr).toMatch(/\[NOT_FOUND\]/);
+  });
+
+  test('token create writes a token; the server then wants it', async () => {
+    const databaseUrl = `file:${join(live.dir, 'test.db')}`;
+    const t = await spikelab(['token', 'create', 'ci', '--role', 'reader', '--json', '--database-url', databaseUrl], { SPIKELAB_STORE: join(live.dir, 'store') });
+    expect({ code: t.code, stderr: t.stderr }).toEqual({ code: 0, stderr: '' });
+    const { secret, role } = JSON.parse(t.stdout) as { secret: string; role: string };
+    expect(role).toBe('reader');
+    await new Promise((r) => setTimeout(r, 2100)); // the server caches "any token?" for 2 s
+    const denied = await spikelab(['dataset', 'list'], env);
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toMatch(/UNAUTHENTICATED/);
+    const allowed = await spikelab(['dataset', 'list', '--token', secret], env);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toMatch(/synthetic-classification/);
+    const reader = await spikelab(['model', 'create', 'x', '--architecture', 'cnn-small', '--input-shape', '8x8x1', '--classes', '3'], { ...env, SPIKELAB_TOKEN: secret });
+    expect(reader.stderr).toMatch(/FORBIDDEN/);
+  });
+});
