@@ -102,7 +102,7 @@ export async function buildApp(deps: AppDeps, httpServer: Server, options: Start
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       errorLogger(log),
-      ...(deps.runSide ? [deps.runSide.plugin] : []),
+      ...(deps.runSide?.plugins ?? []),
       { serverWillStart: () => Promise.resolve({ drainServer: async () => { await ws.dispose(); } }) },
     ],
   });

@@ -1,6 +1,7 @@
 // Start-up of the run side, called once by the server after openRegistry: run services, the job
 // runner (worker pool), their binding to the request context, and access control hooks.
 import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, getOperationAST, parse, type OperationDefinitionNode } from 'graphql';
 import type { BackendName } from '../formats/index.js';
 import { JobEvents } from '../jobs/events.js';
@@ -17,7 +18,8 @@ export interface RunSide {
   services: RunServices;
   events: JobEvents;
   runner: JobRunner;
-  plugin: ApolloServerPlugin<Context>;
+  /** Apollo plugins: access control, and cache-control hints off (no field uses them; the per-field hook costs ~10 ms on large results). */
+  plugins: ApolloServerPlugin<Context>[];
   /** The host to listen on (loopback while no API token exists). */
   listenHost(requested: string): Promise<string>;
   /** graphql-ws onSubscribe hook: null when allowed, else the errors to send back. */
@@ -47,7 +49,7 @@ export async function startRunSide(registry: Registry, opts: RunSideOptions): Pr
     services,
     events,
     runner,
-    plugin: authPlugin(services.tokens),
+    plugins: [authPlugin(services.tokens), ApolloServerPluginCacheControlDisabled()],
     listenHost: (requested) => listenHost(services.tokens, requested, (m) => log(m)),
     async authorizeWs(authorization, query, operationName) {
       let op: OperationDefinitionNode | null | undefined;

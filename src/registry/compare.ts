@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import type { CompareMatrix, CompareRow } from '../formats/index.js';
 import { InvalidInputError } from './errors.js';
+import { SeriesCache } from './series-cache.js';
 import { ARCHITECTURES, MODEL_FAMILIES, PRETRAINING_KINDS, isOneOf } from './vocab.js';
 import type { RunFilter } from './runs.js';
 
@@ -78,8 +79,11 @@ function filterSql(f: RunFilter): { sql: string; args: (string | number)[] } {
 
 export class CompareService {
   private readonly stmts = new Map<string, Database.Statement>();
+  private readonly series: SeriesCache;
 
-  constructor(private readonly raw: Database.Database) {}
+  constructor(private readonly raw: Database.Database) {
+    this.series = new SeriesCache(raw);
+  }
 
   private stmt(sql: string): Database.Statement {
     let s = this.stmts.get(sql);
@@ -101,14 +105,15 @@ export class CompareService {
     const maxT = runs.reduce((m, r) => Math.max(m, r.timeSteps), 0);
     const steps = p.steps ? [...new Set(p.steps)].sort((a, b) => a - b) : defaultSteps(maxT);
     if (steps.some((s) => !Number.isInteger(s) || s < 1 || s > 4096)) throw new InvalidInputError('steps', 'steps must be integers in 1..4096');
-    const values = this.stmt(
-      'SELECT "conversionRunId" AS id, "step", "value" FROM "StepMetric" WHERE "name" = ? AND "conversionRunId" IN (SELECT value FROM json_each(?)) AND "step" IN (SELECT value FROM json_each(?))',
-    ).all(metric, JSON.stringify(runs.map((r) => r.id)), JSON.stringify(steps)) as { id: number; step: number; value: number }[];
-    const at = new Map(values.map((v) => [`${v.id}:${v.step}`, v.value]));
+    const series = this.series.get(runs, metric);
     const rows = runs.map((r): CompareRow => {
       const primary = r.primaryMetric === metric;
       const ann = primary ? (r.annValue ?? NaN) : ((JSON.parse(r.annMetrics ?? '{}') as Record<string, number>)[metric] ?? NaN);
-      const vals = steps.map((s) => at.get(`${r.id}:${s}`) ?? null);
+      const all = series.get(r.id);
+      const vals = steps.map((s) => {
+        const v = all?.[s - 1];
+        return v === undefined || Number.isNaN(v) ? null : v;
+      });
       const derived = primary ? r : this.derive(r.id, metric, ann, r.timeSteps);
       return {
         conversionRunId: String(r.id),

@@ -24,19 +24,36 @@ export interface SeriesSelection {
 export type StepMetricRow = readonly [number, string, number, number];
 
 /**
- * Inserts (or replaces) rows in one transaction with one prepared statement. Returns rows written.
- * Synchronous by design: a transaction must not interleave with other writers on this handle.
+ * Inserts (or replaces) rows in one transaction with one prepared statement; returns rows written.
+ * The foreign key to ConversionRun is checked once per run at the end of the transaction instead of
+ * once per row: a missing run, or one already SUCCEEDED (whose metrics are final and may be cached),
+ * rolls everything back with InvalidInputError. Synchronous by design:
+ * the transaction must not interleave with other writes on this handle.
  */
 export function ingestStepMetrics(db: Database.Database, rows: Iterable<StepMetricRow>): number {
   const insert = db.prepare('INSERT OR REPLACE INTO "StepMetric" ("conversionRunId", "name", "step", "value") VALUES (?, ?, ?, ?)');
-  let n = 0;
-  db.transaction(() => {
-    for (const r of rows) {
-      insert.run(r[0], r[1], r[2], r[3]);
-      n++;
-    }
-  })();
-  return n;
+  const refused = db.prepare('SELECT j.value AS id, r."status" AS status FROM json_each(?) j LEFT JOIN "ConversionRun" r ON r."id" = j.value WHERE r."id" IS NULL OR r."status" = \'SUCCEEDED\'');
+  const fk = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    return db.transaction(() => {
+      let n = 0;
+      const runs = new Set<number>();
+      for (const r of rows) {
+        insert.run(r[0], r[1], r[2], r[3]);
+        runs.add(r[0]);
+        n++;
+      }
+      const bad = refused.all(JSON.stringify([...runs])) as { id: number; status: string | null }[];
+      if (bad.length > 0) {
+        const shown = bad.slice(0, 5).map((b) => (b.status ? `run ${b.id} already succeeded (its metrics are final)` : `no conversion run ${b.id}`));
+        throw new InvalidInputError('conversionRunId', shown.join('; ') + (bad.length > 5 ? ` and ${bad.length - 5} more` : ''));
+      }
+      return n;
+    })();
+  } finally {
+    if (fk) db.pragma('foreign_keys = ON');
+  }
 }
 
 /**
