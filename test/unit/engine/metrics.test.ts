@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  accuracy,
+  quantileInPlace,
+  readSegStats,
+  segmentationMetrics,
+  segmentationStatsTensor,
+  softDice,
+  topKCorrect,
+} from '../../../src/engine/conversion/index.js';
+import { useWasm } from './helpers.js';
+
+beforeAll(useWasm);
+
+describe('metrics', () => {
+  it('top-1 / top-k with first-index ties', () => {
+    const scores = [0.1, 0.5, 0.4, /**/ 0.3, 0.3, 0.1, /**/ 0.9, 0.05, 0.05];
+    expect(topKCorrect(scores, [1, 1, 2], 3, 1)).toBe(1); // sample 2: tie 0.3/0.3 → class 0 wins
+    expect(topKCorrect(scores, [1, 1, 2], 3, 2)).toBe(2);
+    expect(accuracy(scores, [1, 0, 0], 3)).toBeCloseTo(1, 10);
+  });
+
+  it('soft Dice per image, hard metrics pooled and per image', () => {
+    tf.tidy(() => {
+      // Image 1: q = [0.9, 0.8, 0.2, 0.1], y = [1, 1, 0, 0]; image 2: q = [0.6, 0.4, 0.7, 0.1], y = [1, 0, 0, 0].
+      const q = tf.tensor([0.9, 0.8, 0.2, 0.1, 0.6, 0.4, 0.7, 0.1], [2, 2, 2, 1]);
+      const y = tf.tensor([1, 1, 0, 0, 1, 0, 0, 0], [2, 2, 2, 1]);
+      const st = readSegStats(segmentationStatsTensor(q, y).dataSync());
+      expect(softDice(st[0]!)).toBeCloseTo((2 * 1.7 + 1) / (2 + 2 + 1), 5);
+      expect(softDice(st[1]!)).toBeCloseTo((2 * 0.6 + 1) / (1.8 + 1 + 1), 5);
+      const m = segmentationMetrics(st);
+      // Pooled: tp = 3, fp = 1, fn = 0, tn = 4.
+      expect(m['pixelAccuracy']).toBeCloseTo(7 / 8, 6);
+      expect(m['iou']).toBeCloseTo(3 / 4, 6);
+      expect(m['f1']).toBeCloseTo(6 / 7, 6);
+      // Per image: image 1 perfect; image 2 tp 1, fp 1 → IoU 1/2, F1 2/3, accuracy 3/4.
+      expect(m['iouPerImage']).toBeCloseTo((1 + 0.5) / 2, 6);
+      expect(m['f1PerImage']).toBeCloseTo((1 + 2 / 3) / 2, 6);
+      expect(m['pixelAccuracyPerImage']).toBeCloseTo((1 + 0.75) / 2, 6);
+      expect(m['softDice']).toBeCloseTo((softDice(st[0]!) + softDice(st[1]!)) / 2, 6);
+    });
+  });
+
+  it('quantile = numpy linear interpolation', () => {
+    const a = Float32Array.from([5, 1, 4, 2, 3, 0, 0, 0, 9, 7]);
+    const sorted = [...a].sort((x, y) => x - y);
+    for (const p of [0, 0.1, 0.5, 0.9, 0.95, 0.99, 1]) {
+      const r = p * (sorted.length - 1);
+      const lo = sorted[Math.floor(r)]!;
+      const hi = sorted[Math.min(Math.floor(r) + 1, sorted.length - 1)]!;
+      expect(quantileInPlace(a.slice(), p)).toBeCloseTo(lo + (r - Math.floor(r)) * (hi - lo), 6);
+    }
+    expect(quantileInPlace(new Float32Array(1000), 0.99)).toBe(0);
+  });
+});
