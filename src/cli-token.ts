@@ -3,15 +3,32 @@
 //   node dist/src/cli-token.js list
 //   node dist/src/cli-token.js revoke <id>
 // Uses DATABASE_URL (or --database-url), like the server.
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { sqliteFilePath } from './registry/paths.js';
 import { databaseUrlFromEnv } from './registry/db.js';
 import { createPrismaClient } from './registry/db.js';
 import { applyPendingMigrations } from './registry/migrate.js';
 import { TokenService } from './registry/tokens.js';
 
+/** A database that has no schema yet gets it; one a server has open is left to that server. */
+async function migrateIfNew(databaseUrl: string): Promise<void> {
+  const path = sqliteFilePath(databaseUrl);
+  if (existsSync(path)) {
+    const db = new Database(path, { readonly: true });
+    try {
+      if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ApiToken'").get()) return;
+    } finally {
+      db.close();
+    }
+  }
+  await applyPendingMigrations(databaseUrl);
+}
+
 /** Creates a token in the database at `databaseUrl`; returns the secret (shown once). */
 export async function createApiToken(databaseUrl: string, name: string, role: string): Promise<{ id: number; secret: string }> {
-  await applyPendingMigrations(databaseUrl);
+  await migrateIfNew(databaseUrl);
   const prisma = createPrismaClient(databaseUrl);
   try {
     const { token, secret } = await new TokenService(prisma).create(name, role);
@@ -31,7 +48,7 @@ async function main(): Promise<void> {
     console.log(secret);
     return;
   }
-  await applyPendingMigrations(url);
+  await migrateIfNew(url);
   const prisma = createPrismaClient(url);
   try {
     const tokens = new TokenService(prisma);

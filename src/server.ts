@@ -87,6 +87,8 @@ export async function buildApp(deps: AppDeps, httpServer: Server, options: Start
         const auth = ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization;
         return (await deps.runSide?.authorizeWs(typeof auth === 'string' ? auth : null, payload.query, payload.operationName)) ?? undefined;
       },
+      // errors raised before the first event (e.g. NOT_FOUND from a subscription's source) get codes too
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!('errors' in result) || !result.errors) return undefined;
         return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
