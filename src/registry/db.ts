@@ -61,10 +61,10 @@ export function createPrismaClient(url: string): PrismaClient {
   return new PrismaClient({ adapter });
 }
 
-/** True when a trivial query succeeds (for /healthz). */
+/** True when the database answers a query on its migration table (for /healthz). */
 export async function isDatabaseReachable(prisma: PrismaClient): Promise<boolean> {
   try {
-    await prisma.$queryRawUnsafe('SELECT 1');
+    await prisma.$queryRawUnsafe('SELECT count(*) AS n FROM _prisma_migrations');
     return true;
   } catch {
     return false;

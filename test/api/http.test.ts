@@ -36,4 +36,13 @@ describe('HTTP surface', () => {
     expect(errorOf(res)).toEqual({ code: 'INTERNAL_SERVER_ERROR', field: undefined, message: 'Internal server error' });
     expect(JSON.stringify(res)).not.toMatch(/no such table|sqlite|prisma/i);
   });
+
+  it('/healthz answers 503 when the database stops answering', async () => {
+    const db = new Database(sqliteFilePath(t.tmp.databaseUrl));
+    db.exec('DROP TABLE "_prisma_migrations";');
+    db.close();
+    const res = await fetch(`${t.base}/healthz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: 'unavailable', database: { reachable: false } });
+  });
 });
