@@ -2,22 +2,24 @@
 // committed schema.graphql (client/generated, GraphQL Code Generator).
 import type { CompareMatrix } from '../../src/formats/compare.js';
 import {
-  CancelJobDocument, CheckpointsDocument, CompareDocument, ConversionRunDocument, ConversionRunsDocument, CreateModelDocument,
+  CancelJobDocument, CheckpointsDocument, ImportCheckpointDocument, SetAliasDocument, CompareDocument, ConversionRunDocument, ConversionRunsDocument, CreateModelDocument,
   DatasetsDocument, JobDocument, JobsDocument, ModelsDocument, RegisterDatasetDocument, StartConversionDocument,
   StartTrainingDocument, StepMetricsDocument, TrainingRunDocument, TrainingRunsDocument,
-  type CompareQueryVariables, type ConversionRunFieldsFragment, type CreateModelInput, type DatasetFieldsFragment,
+  type CheckpointFieldsFragment, type CompareQueryVariables, type ConversionRunFieldsFragment, type ImportCheckpointInput, type CreateModelInput, type DatasetFieldsFragment,
   type ModelFieldsFragment, type RegisterDatasetInput, type RunFilterInput, type StartConversionInput,
   type StartTrainingInput, type TrainingRunFieldsFragment,
 } from '../generated/graphql.js';
 import { SpikelabError } from './errors.js';
 import { type ConnectOptions, Transport } from './transport.js';
+import { type CheckpointFileFormat, readCheckpointFile } from './upload.js';
 import { type Job, type WaitOptions, waitForJob } from './wait.js';
 
 export type Dataset = DatasetFieldsFragment;
 export type Model = ModelFieldsFragment;
 export type TrainingRun = TrainingRunFieldsFragment;
 export type ConversionRun = ConversionRunFieldsFragment;
-export type { CompareQueryVariables as CompareArgs, CreateModelInput, Job, RegisterDatasetInput, RunFilterInput, StartConversionInput, StartTrainingInput, WaitOptions };
+export type Checkpoint = CheckpointFieldsFragment;
+export type { ImportCheckpointInput, CompareQueryVariables as CompareArgs, CreateModelInput, Job, RegisterDatasetInput, RunFilterInput, StartConversionInput, StartTrainingInput, WaitOptions };
 
 interface Page<T> {
   nodes: T[];
@@ -86,6 +88,26 @@ export class SpikelabClient {
     const newest = cps.at(-1);
     if (!newest) throw new SpikelabError(`model ${model.name} has no checkpoint${alias ? ` with alias "${alias}"` : ''} (train or import one first)`, 'NOT_FOUND');
     return newest.id;
+  }
+
+  /** Imports weights trained elsewhere: a file on the server (`path`) or uploaded bytes (`base64`). */
+  async importCheckpoint(input: ImportCheckpointInput): Promise<Checkpoint> {
+    return (await this.transport.request(ImportCheckpointDocument, { input })).importCheckpoint;
+  }
+
+  /** Uploads a local .safetensors file or tfjs-layers model.json (+ shards) as a checkpoint of the model. */
+  async uploadCheckpoint(modelId: string, localPath: string, opts: { format?: CheckpointFileFormat; aliases?: string[]; source?: string } = {}): Promise<Checkpoint> {
+    const file = await readCheckpointFile(localPath, opts.format);
+    return this.importCheckpoint({
+      modelId, format: file.format, base64: file.base64, source: opts.source ?? localPath,
+      ...(file.weightSpecs && { weightSpecs: file.weightSpecs }),
+      ...(opts.aliases && { aliases: opts.aliases }),
+    });
+  }
+
+  /** Points an alias of the checkpoint's model (e.g. best) at this checkpoint. */
+  async setAlias(checkpointId: string, alias: string): Promise<Checkpoint> {
+    return (await this.transport.request(SetAliasDocument, { input: { checkpointId, alias } })).setAlias;
   }
 
   /** Queues training; returns the QUEUED run (its jobId is what waitForJob follows). */

@@ -62,6 +62,22 @@ export type DatasetFilter = {
   task?: string | null | undefined;
 };
 
+/** Weights trained elsewhere: a file on the server (path) or uploaded bytes (base64), checked against the model’s architecture. */
+export type ImportCheckpointInput = {
+  aliases?: Array<string> | null | undefined;
+  /** The file’s bytes, base64 (tfjs-layers: the weight bytes, with weightSpecs). */
+  base64?: string | null | undefined;
+  /** safetensors (PyTorch state_dict layout) | tfjs-layers */
+  format: string;
+  modelId: string;
+  /** safetensors: the .safetensors file; tfjs-layers: model.json with its .bin files beside it. */
+  path?: string | null | undefined;
+  /** Where the weights come from (free text). */
+  source?: string | null | undefined;
+  /** tfjs-layers uploads: [{name, shape, dtype}] in payload order. */
+  weightSpecs?: unknown;
+};
+
 export type ModelFilter = {
   architecture?: string | null | undefined;
   family?: string | null | undefined;
@@ -111,6 +127,12 @@ export type RunFilterInput = {
   timeSteps?: number | null | undefined;
 };
 
+export type SetAliasInput = {
+  /** e.g. best, latest, paper */
+  alias: string;
+  checkpointId: string;
+};
+
 export type StartConversionInput = {
   /** auto | tensorflow | webgpu | wasm | cpu (default: the server's SPIKELAB_BACKEND) */
   backend?: string | null | undefined;
@@ -155,6 +177,22 @@ export type TrainingConfigInput = {
   validationSplit?: number;
   weightDecay?: number;
 };
+
+export type CheckpointFieldsFragment = { id: string, modelId: string, format: string, sha256: string, sizeBytes: number, aliases: Array<string>, source: string | null, trainingRunId: string | null, createdAt: string };
+
+export type ImportCheckpointMutationVariables = Exact<{
+  input: ImportCheckpointInput;
+}>;
+
+
+export type ImportCheckpointMutation = { importCheckpoint: { id: string, modelId: string, format: string, sha256: string, sizeBytes: number, aliases: Array<string>, source: string | null, trainingRunId: string | null, createdAt: string } };
+
+export type SetAliasMutationVariables = Exact<{
+  input: SetAliasInput;
+}>;
+
+
+export type SetAliasMutation = { setAlias: { id: string, modelId: string, format: string, sha256: string, sizeBytes: number, aliases: Array<string>, source: string | null, trainingRunId: string | null, createdAt: string } };
 
 export type DashboardStateQueryVariables = Exact<{
   jobs: number;
@@ -332,6 +370,19 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const CheckpointFieldsFragmentDoc = new TypedDocumentString(`
+    fragment CheckpointFields on Checkpoint {
+  id
+  modelId
+  format
+  sha256
+  sizeBytes
+  aliases
+  source
+  trainingRunId
+  createdAt
+}
+    `, {"fragmentName":"CheckpointFields"}) as unknown as TypedDocumentString<CheckpointFieldsFragment, unknown>;
 export const DatasetFieldsFragmentDoc = new TypedDocumentString(`
     fragment DatasetFields on Dataset {
   id
@@ -449,6 +500,40 @@ export const ConversionRunFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ConversionRunFields"}) as unknown as TypedDocumentString<ConversionRunFieldsFragment, unknown>;
+export const ImportCheckpointDocument = new TypedDocumentString(`
+    mutation ImportCheckpoint($input: ImportCheckpointInput!) {
+  importCheckpoint(input: $input) {
+    ...CheckpointFields
+  }
+}
+    fragment CheckpointFields on Checkpoint {
+  id
+  modelId
+  format
+  sha256
+  sizeBytes
+  aliases
+  source
+  trainingRunId
+  createdAt
+}`) as unknown as TypedDocumentString<ImportCheckpointMutation, ImportCheckpointMutationVariables>;
+export const SetAliasDocument = new TypedDocumentString(`
+    mutation SetAlias($input: SetAliasInput!) {
+  setAlias(input: $input) {
+    ...CheckpointFields
+  }
+}
+    fragment CheckpointFields on Checkpoint {
+  id
+  modelId
+  format
+  sha256
+  sizeBytes
+  aliases
+  source
+  trainingRunId
+  createdAt
+}`) as unknown as TypedDocumentString<SetAliasMutation, SetAliasMutationVariables>;
 export const DashboardStateDocument = new TypedDocumentString(`
     query DashboardState($jobs: Int!, $runs: Int!) {
   jobs(first: $jobs) {

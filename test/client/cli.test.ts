@@ -118,6 +118,17 @@ describe('spikelab CLI against a live server', () => {
     expect((await spikelab(['jobs', 'show', '999999'], env)).stderr).toMatch(/\[NOT_FOUND\]/);
   });
 
+  test('import uploads a local safetensors checkpoint and names the first mismatching tensor otherwise', async () => {
+    const fixture = (f: string): string => join(process.cwd(), 'test/fixtures/torch', f);
+    expect((await spikelab(['model', 'create', 'torch-cnn', '--architecture', 'cnn-small', '--input-shape', '12x12x1', '--classes', '3', '--width', '0.125', '--batch-norm'], env)).code).toBe(0);
+    const ok = await spikelab(['import', 'torch-cnn', fixture('cnn_small.safetensors'), '--alias', 'paper', '--json'], env);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ format: 'safetensors', aliases: ['paper'] });
+    const bad = await spikelab(['import', 'torch-cnn', fixture('resnet18_torchpad.safetensors')], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/conv1\.weight.*\[BAD_USER_INPUT\]/);
+  });
+
   test('token create writes a token; the server then wants it', async () => {
     const databaseUrl = `file:${join(live.dir, 'test.db')}`;
     const t = await spikelab(['token', 'create', 'ci', '--role', 'reader', '--json', '--database-url', databaseUrl], { SPIKELAB_STORE: join(live.dir, 'store') });

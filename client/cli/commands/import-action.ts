@@ -1,9 +1,18 @@
-// The work behind `spikelab import`. The server has no importCheckpoint mutation in schema.graphql
-// yet, so the command says so and fails rather than pretending.
+// The work behind `spikelab import` (loaded only when the command runs).
 import type { Command } from 'commander';
-import { SpikelabError } from '../../api/errors.js';
+import { formatOfPath } from '../../api/upload.js';
+import { withClient } from '../context.js';
+import { printJson } from '../output.js';
 import type { ImportOptions } from './import.js';
 
-export function runImport(_model: string, _path: string, _opts: ImportOptions, _cmd: Command): Promise<void> {
-  return Promise.reject(new SpikelabError('import is not available: the server does not expose importCheckpoint in schema.graphql yet', 'NOT_IMPLEMENTED'));
+export async function runImport(modelRef: string, path: string, opts: ImportOptions, cmd: Command): Promise<void> {
+  const cp = await withClient(cmd, async (client) => {
+    const model = await client.findModel(modelRef);
+    if (opts.onServer) {
+      return client.importCheckpoint({ modelId: model.id, path, format: opts.format ?? formatOfPath(path), source: opts.source ?? path, ...(opts.alias && { aliases: opts.alias }) });
+    }
+    return client.uploadCheckpoint(model.id, path, { ...(opts.format && { format: opts.format }), ...(opts.alias && { aliases: opts.alias }), ...(opts.source && { source: opts.source }) });
+  });
+  if (opts.json) return printJson(cp);
+  console.log(`imported checkpoint ${cp.id} of model ${modelRef}: ${cp.format}, ${cp.sizeBytes} bytes, sha256 ${cp.sha256.slice(0, 12)}…${cp.aliases.length ? `, aliases ${cp.aliases.join(', ')}` : ''}`);
 }

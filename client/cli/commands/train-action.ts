@@ -33,7 +33,11 @@ export async function runTrain(modelRef: string, opts: TrainOptions, cmd: Comman
       return;
     }
     await followJob(client, run.jobId, `train ${model.name}`);
-    const done = await client.trainingRun(run.id);
+    let done = await client.trainingRun(run.id);
+    if (opts.alias && done.resultCheckpointId) {
+      await client.setAlias(done.resultCheckpointId, opts.alias);
+      done = await client.trainingRun(run.id);
+    }
     if (opts.json) return printJson(done);
     console.log(`training run ${done.id}: ${done.status}, ${done.epochsCompleted} epoch(s), best validation ${done.metricName ?? 'metric'} ${done.bestMetric?.toFixed(4) ?? '-'} (epoch ${done.bestEpoch ?? '-'}), backend ${done.backendUsed ?? '-'}`);
     console.log(`checkpoint ${done.resultCheckpointId ?? '-'}: convert it with \`spikelab convert ${done.resultCheckpointId ?? model.name} --dataset ${dataset.name}\``);

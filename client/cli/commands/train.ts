@@ -17,6 +17,7 @@ export interface TrainOptions {
   maxValidationSamples?: number;
   seed?: number;
   backend?: string;
+  alias?: string;
   wait: boolean;
   json?: boolean;
 }
@@ -41,6 +42,7 @@ export function registerTrain(program: Command): void {
     .option('--max-validation-samples <n>', 'use at most n validation images', int(1))
     .option('--seed <n>', 'random seed (default 0)', int(0))
     .addOption(new Option('--backend <name>', 'compute backend for this job (default: the server\'s)').choices(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']))
+    .option('--alias <alias>', 'also point this alias (e.g. paper) at the resulting checkpoint (best and latest are set by the server)')
     .option('--no-wait', 'return once the job is queued')
     .option('--json', 'print the finished run (or the queued job) as JSON')
     .action(async (model: string, opts: TrainOptions, cmd: Command) => {
