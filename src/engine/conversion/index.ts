@@ -6,7 +6,7 @@ export { calibrate, type Calibration, type CalibrationOptions } from './calibrat
 export { quantileInPlace } from './percentile.js';
 export { planScales, scaleLinear, type ScalePlan } from './scales.js';
 export { ifBurstStep, type IfBurstParams } from './neuron.js';
-export { lipoolStep, gatePoolStep, poolGeometry, poolState, type PoolGeometry } from './lipool.js';
+export { lipoolStep, lipoolState, gatePoolStep, gateState, poolGeometry, type LipoolState, type PoolGeometry } from './lipool.js';
 export {
   IfPopulation,
   LinearLayer,

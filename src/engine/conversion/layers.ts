@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { MaxPoolMode, ResetMode } from '../../formats/conversion.js';
 import type { GraphNode, LinearOp } from './graph.js';
-import { gatePoolStep, lipoolStep, poolState, type PoolGeometry } from './lipool.js';
+import { gatePoolStep, gateState, lipoolState, lipoolStep, type LipoolState, type PoolGeometry } from './lipool.js';
 import { ifBurstStep, type IfBurstParams } from './neuron.js';
 import { disposeLinear, linearForward, statelessForward, type LinearParams } from './ops.js';
 
@@ -97,14 +97,21 @@ abstract class Counting {
     this.batchCounts = tf.keep(next);
   }
 
-  /** Moves this batch's device counts into the running totals. */
+  /** Hands over (ownership) the spikes per neuron [B, ...] counted since the last flush, or null. */
+  protected takeCounts(): tf.Tensor | null {
+    const b = this.batchCounts;
+    this.batchCounts = null;
+    return b;
+  }
+
+  /** Moves the device counts since the last flush into the running totals. */
   protected flush(): void {
-    if (this.batchCounts === null) return;
-    const perNeuron = tf.tidy(() => tf.sum(this.batchCounts as tf.Tensor, 0));
+    const counts = this.takeCounts();
+    if (counts === null) return;
+    const perNeuron = tf.tidy(() => tf.sum(counts, 0));
     const data = perNeuron.dataSync();
     perNeuron.dispose();
-    this.batchCounts.dispose();
-    this.batchCounts = null;
+    counts.dispose();
     if (this.totals === null) this.totals = new Float64Array(data.length);
     for (let i = 0; i < data.length; i++) this.totals[i] = (this.totals[i] as number) + (data[i] as number);
   }
@@ -173,38 +180,73 @@ export class IfPopulation extends Counting implements Population {
   }
 }
 
-/** A max-pool as LIPool (default) or the gate ablation. */
+/**
+ * A max-pool as LIPool (default) or the gate ablation. LIPool needs no per-step counting: its
+ * state M = maxPool(Σ inputs) is exactly the number of spikes each window has emitted.
+ */
 export class PoolPopulation extends Counting implements Population {
-  private r: tf.Tensor | null = null;
+  private lip: LipoolState | null = null;
+  private gate: tf.Tensor | null = null;
+  /** M at the last flush (LIPool), so totals never count a spike twice. */
+  private flushedM: tf.Tensor | null = null;
 
   constructor(
     node: GraphNode,
     readonly kind: MaxPoolMode,
     private readonly geometry: PoolGeometry,
-    collect: boolean,
+    private readonly collectStats: boolean,
   ) {
-    super(node, collect);
+    super(node, collectStats && kind === 'gate');
   }
 
   reset(batch: number): void {
     this.flush();
-    this.r?.dispose();
-    this.r = poolState(batch, this.geometry, this.kind);
+    this.disposeState();
+    if (this.kind === 'lipool') this.lip = lipoolState(batch, this.geometry);
+    else this.gate = gateState(batch, this.geometry);
   }
 
   step(inputs: readonly tf.Tensor[]): tf.Tensor {
-    if (this.r === null) throw new Error(`PoolPopulation ${this.node.id}: step before reset`);
-    const f = this.kind === 'lipool' ? lipoolStep : gatePoolStep;
-    const { r, y } = f(this.r, inputs[0] as tf.Tensor, this.geometry);
-    this.r.dispose();
-    this.r = tf.keep(r);
+    const x = inputs[0] as tf.Tensor;
+    if (this.lip !== null) {
+      const { state, y } = lipoolStep(this.lip, x, this.geometry);
+      this.lip.c.dispose();
+      this.lip.m.dispose();
+      this.lip = { c: tf.keep(state.c), m: tf.keep(state.m) };
+      return y;
+    }
+    if (this.gate === null) throw new Error(`PoolPopulation ${this.node.id}: step before reset`);
+    const { r, y } = gatePoolStep(this.gate, x, this.geometry);
+    this.gate.dispose();
+    this.gate = tf.keep(r);
     this.count(y);
     return y;
   }
 
+  protected override takeCounts(): tf.Tensor | null {
+    if (this.kind === 'gate') return super.takeCounts();
+    if (!this.collectStats || this.lip === null) return null;
+    const m = this.lip.m;
+    const delta = this.flushedM === null ? tf.clone(m) : tf.sub(m, this.flushedM);
+    this.flushedM?.dispose();
+    this.flushedM = tf.clone(m);
+    return delta;
+  }
+
+  private disposeState(): void {
+    if (this.lip !== null) {
+      this.lip.c.dispose();
+      this.lip.m.dispose();
+    }
+    this.lip = null;
+    this.gate?.dispose();
+    this.gate = null;
+    this.flushedM?.dispose();
+    this.flushedM = null;
+  }
+
   dispose(): void {
-    this.r?.dispose();
-    this.r = null;
+    this.disposeState();
     this.clearCounts();
   }
 }

@@ -10,10 +10,9 @@ export interface PoolGeometry {
   readonly channels: number;
   readonly outH: number;
   readonly outW: number;
+  readonly padding: Padding;
   /** Padding before/after on each axis ('same' only). */
   readonly pad: readonly [number, number, number, number];
-  /** Non-overlapping windows without padding: the state can live in the input's layout. */
-  readonly tiled: boolean;
 }
 
 /** Window layout of a max-pool, exactly as tf.maxPool places it. */
@@ -34,41 +33,40 @@ export function poolGeometry(inShape: readonly number[], pool: Pair, strides: Pa
     const pw = Math.max((outW - 1) * sw + kw - inW, 0);
     pad = [Math.floor(ph / 2), ph - Math.floor(ph / 2), Math.floor(pw / 2), pw - Math.floor(pw / 2)];
   }
-  const tiled = kh === sh && kw === sw && pad.every((p) => p === 0);
-  return { pool, strides, inH, inW, channels, outH, outW, pad, tiled };
+  return { pool, strides, inH, inW, channels, outH, outW, padding, pad };
 }
 
-/**
- * Zero state for `batch` samples: the accumulators, one per (window, input position). LIPool with
- * tiled windows keeps them in the input's layout; otherwise (and always for the gate) they are
- * [B, outH, outW, C, kh·kw].
- */
-export function poolState(batch: number, g: PoolGeometry, mode: 'lipool' | 'gate' = 'lipool'): tf.Tensor {
-  const [kh, kw] = g.pool;
-  if (g.tiled && mode === 'lipool') return tf.zeros([batch, g.outH * kh, g.outW * kw, g.channels]);
-  return tf.zeros([batch, g.outH, g.outW, g.channels, kh * kw]);
+/** LIPool state: C = Σ_{τ≤t} x_τ per input neuron, M = maxPool(C) = Σ_{τ≤t} y_τ per window. */
+export interface LipoolState {
+  readonly c: tf.Tensor;
+  readonly m: tf.Tensor;
+}
+
+/** Zero LIPool state for `batch` samples. */
+export function lipoolState(batch: number, g: PoolGeometry): LipoolState {
+  return { c: tf.zeros([batch, g.inH, g.inW, g.channels]), m: tf.zeros([batch, g.outH, g.outW, g.channels]) };
+}
+
+/** Zero gate state for `batch` samples: accumulators A_j per (window, input), [B, outH, outW, C, kh·kw]. */
+export function gateState(batch: number, g: PoolGeometry): tf.Tensor {
+  return tf.zeros([batch, g.outH, g.outW, g.channels, g.pool[0] * g.pool[1]]);
 }
 
 /**
  * LIPool, lateral-inhibition max-pooling (design/conversion.md §4). Per window, with accumulators
  * R_j for its inputs j:  R_j ← R_j + x_j;  y = max_j R_j;  R_j ← R_j − y.
- * Invariant: Σ_{τ≤t} y_τ = max_j Σ_{τ≤t} x_{j,τ} for every t and window. Overlapping windows keep
- * one accumulator per (window, input) pair, so any pool size/stride/padding works; padded
- * positions never win (they hold −∞ input). Pure: the caller disposes the old state.
+ * Invariant: Σ_{τ≤t} y_τ = max_j Σ_{τ≤t} x_{j,τ} for every t and window.
+ * Computed in the equivalent cumulative form: with C_j(t) = Σ_{τ≤t} x_j, induction gives
+ * R_j = C_j(t) − Σ_{τ<t} y_τ, hence y_t = maxPool(C(t)) − maxPool(C(t−1)). One add, one tf
+ * max-pool with the ANN's own window/stride/padding (overlapping windows included, padding never
+ * wins) and one subtract on the pooled map; spike counts keep C exact in float32. Pure: the
+ * caller disposes the old state.
  */
-export function lipoolStep(r: tf.Tensor, x: tf.Tensor, g: PoolGeometry): { r: tf.Tensor; y: tf.Tensor } {
+export function lipoolStep(state: LipoolState, x: tf.Tensor, g: PoolGeometry): { state: LipoolState; y: tf.Tensor } {
   return tf.tidy(() => {
-    const [kh, kw] = g.pool;
-    if (g.tiled) {
-      const b = x.shape[0] ?? 1;
-      const acc = tf.add(r, crop(x, g));
-      const y = tf.maxPool(acc as tf.Tensor4D, [kh, kw], [kh, kw], 'valid');
-      const six = tf.sub(tf.reshape(acc, [b, g.outH, kh, g.outW, kw, g.channels]), tf.reshape(y, [b, g.outH, 1, g.outW, 1, g.channels]));
-      return { r: tf.reshape(six, acc.shape), y };
-    }
-    const acc = tf.add(r, patches(x, g));
-    const y = tf.max(acc, -1);
-    return { r: tf.sub(acc, tf.expandDims(y, -1)), y };
+    const c = tf.add(state.c, x);
+    const m = tf.maxPool(c as tf.Tensor4D, g.pool as [number, number], g.strides as [number, number], g.padding);
+    return { state: { c, m }, y: tf.sub(m, state.m) };
   });
 }
 
@@ -85,14 +83,6 @@ export function gatePoolStep(a: tf.Tensor, x: tf.Tensor, g: PoolGeometry): { r: 
     const y = tf.sum(tf.mul(tf.where(tf.isFinite(p), p, tf.zerosLike(p)), pick), -1);
     return { r: acc, y };
   });
-}
-
-/** The part of x the windows cover (valid pooling may drop trailing rows/columns). */
-function crop(x: tf.Tensor, g: PoolGeometry): tf.Tensor {
-  const h = g.outH * g.pool[0];
-  const w = g.outW * g.pool[1];
-  if (h === g.inH && w === g.inW) return x;
-  return tf.slice(x, [0, 0, 0, 0], [-1, h, w, -1]);
 }
 
 /** x as [B, outH, outW, C, kh·kw]: the inputs of every window, padding filled with −∞. */
