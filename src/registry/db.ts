@@ -30,7 +30,6 @@ export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string
 }
 
 function normaliseUrl(url: string): string {
-  if (!url.startsWith('file:')) throw new Error(`DATABASE_URL "${url}" is not supported: use file:<path> (SQLite)`);
   return `file:${sqliteFilePath(url)}`;
 }
 

@@ -20,7 +20,10 @@ export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'prisma', 'migrations');
 
 /** `file:./x.db` / `file:/abs/x.db` / plain path → absolute file path (relative to the cwd). */
 export function sqliteFilePath(databaseUrl: string): string {
-  const path = databaseUrl.replace(/^file:/, '').replace(/\?.*$/, '');
-  if (path === '' ) throw new Error(`DATABASE_URL "${databaseUrl}" names no file`);
+  if (!databaseUrl.startsWith('file:')) {
+    throw new Error(`DATABASE_URL "${databaseUrl}" is not supported: use file:<path> (an SQLite file)`);
+  }
+  const path = databaseUrl.slice('file:'.length).replace(/\?.*$/, '');
+  if (path === '') throw new Error(`DATABASE_URL "${databaseUrl}" names no file`);
   return resolve(path);
 }

@@ -1,6 +1,7 @@
 // Checks a database file before anything opens it with write side effects: a file that is not
 // SQLite, or one migrated by a newer Spikelab, must make start-up fail and stay byte-for-byte intact.
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DatabaseFileError } from './errors.js';
 import { sqliteFilePath } from './paths.js';
@@ -37,9 +38,12 @@ function appliedMigrationNames(path: string): string[] {
  * A missing or empty file is fine: migrations will create the schema.
  */
 export function preflightDatabase(url: string, knownMigrations: readonly string[]): void {
-  if (/^file::memory:|^:memory:$/.test(url)) return;
+  if (url === 'file::memory:') return;
   const path = sqliteFilePath(url);
-  if (!existsSync(path)) return;
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true }); // SQLite creates the file, not its directory
+    return;
+  }
   if (!statSync(path).isFile()) throw new DatabaseFileError(path, 'it is not a regular file');
   if (statSync(path).size === 0) return;
   if (readHeader(path) !== SQLITE_MAGIC) {

@@ -45,6 +45,11 @@ describe('migrations (wasm schema engine + better-sqlite3)', () => {
     expect(sha(path)).toBe(before);
   });
 
+  it('creates a missing directory for the file and refuses non-SQLite URLs', async () => {
+    expect(await applyPendingMigrations(`file:${join(tmp.dir, 'a', 'b', 'deep.db')}`)).toEqual(await localMigrationNames());
+    await expect(applyPendingMigrations('postgres://localhost/spikelab')).rejects.toThrow(/not supported: use file:/);
+  });
+
   it('refuses a database migrated by a newer Spikelab and leaves it untouched', async () => {
     const path = join(tmp.dir, 'test.db');
     await applyPendingMigrations(tmp.databaseUrl);
