@@ -5,7 +5,7 @@ import { InvalidInputError, NotFoundError } from './errors.js';
 import { type Page, type PageArgs, paginate } from './pagination.js';
 import { isForeignKeyViolation } from './prisma-errors.js';
 import type { GcResult, ModelStore } from './store.js';
-import { CHECKPOINT_FORMATS, isOneOf } from './vocab.js';
+import { ALIAS_PATTERN, CHECKPOINT_FORMATS, isOneOf } from './vocab.js';
 
 export type { Checkpoint } from './db.js';
 
@@ -27,8 +27,6 @@ export interface CreateCheckpointParams {
   aliases?: string[];
 }
 
-const ALIAS_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
 export class CheckpointService {
   constructor(
     private readonly prisma: PrismaClient,
@@ -41,7 +39,7 @@ export class CheckpointService {
    */
   async create(p: CreateCheckpointParams): Promise<Checkpoint> {
     if (!isOneOf(CHECKPOINT_FORMATS, p.manifest.format)) throw new InvalidInputError('format', `must be one of ${CHECKPOINT_FORMATS.join(', ')}`);
-    for (const alias of p.aliases ?? []) if (!ALIAS_RE.test(alias)) throw new InvalidInputError('aliases', `"${alias}" is not a valid alias`);
+    for (const alias of p.aliases ?? []) if (!ALIAS_PATTERN.test(alias)) throw new InvalidInputError('aliases', `"${alias}" is not a valid alias`);
     const model = await this.prisma.model.findFirst({ where: { id: p.modelId, deletedAt: null } });
     if (!model) throw new NotFoundError('Model', p.modelId);
     const stored = await this.store.put(p.weights);
@@ -113,7 +111,7 @@ export class CheckpointService {
 
   /** Points `alias` of the checkpoint's model at it (moving it from another checkpoint). */
   async setAlias(checkpointId: number, alias: string): Promise<Checkpoint> {
-    if (!ALIAS_RE.test(alias)) throw new InvalidInputError('alias', `"${alias}" is not a valid alias`);
+    if (!ALIAS_PATTERN.test(alias)) throw new InvalidInputError('alias', `"${alias}" is not a valid alias`);
     const cp = await this.get(checkpointId);
     await this.prisma.checkpointAlias.upsert({
       where: { modelId_alias: { modelId: cp.modelId, alias } },

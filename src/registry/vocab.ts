@@ -59,6 +59,12 @@ export function familyOfArchitecture(architecture: Architecture): ModelFamily {
   return 'plain';
 }
 
+/** Names of datasets and models. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const NAME_RULE = 'must start with a letter or digit and contain only letters, digits, ".", "_" and "-"';
+/** Checkpoint aliases such as "best" or "epoch-12". */
+export const ALIAS_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 export function isOneOf<T extends string>(values: readonly T[], value: string): value is T {
   return (values as readonly string[]).includes(value);
 }

@@ -1,6 +1,6 @@
 import { IsIn, IsOptional, Matches, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
-import { CHECKPOINT_FORMATS } from '../../registry/vocab.js';
+import { ALIAS_PATTERN, CHECKPOINT_FORMATS } from '../../registry/vocab.js';
 import { PageArgs } from '../connection.js';
 
 @InputType()
@@ -12,7 +12,7 @@ export class CheckpointFilter {
 
   @Field(() => String, { nullable: true, description: 'Only the checkpoint carrying this alias (e.g. "best").' })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)
+  @Matches(ALIAS_PATTERN)
   alias?: string;
 
   @Field(() => ID, { nullable: true, description: 'Only checkpoints produced by this training run.' })

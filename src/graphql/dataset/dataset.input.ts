@@ -1,17 +1,15 @@
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { ArgsType, Field, InputType, Int } from 'type-graphql';
-import { DATASET_FORMATS, TASKS } from '../../registry/vocab.js';
+import { DATASET_FORMATS, NAME_PATTERN, NAME_RULE, TASKS } from '../../registry/vocab.js';
 import { PageArgs } from '../connection.js';
 
-export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const NAME_MESSAGE = 'name must start with a letter or digit and contain only letters, digits, ".", "_" and "-"';
 
 @InputType()
 export class RegisterDatasetInput {
   @Field({ description: 'Unique name, e.g. "mnist" or "lucchi-256".' })
   @Length(1, 100)
-  @Matches(NAME_PATTERN, { message: NAME_MESSAGE })
+  @Matches(NAME_PATTERN, { message: `name ${NAME_RULE}` })
   name!: string;
 
   @Field({ description: DATASET_FORMATS.join(' | ') })

@@ -1,14 +1,13 @@
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
-import { ARCHITECTURES, MODEL_FAMILIES, PRETRAINING_KINDS } from '../../registry/vocab.js';
+import { ARCHITECTURES, MODEL_FAMILIES, NAME_PATTERN, NAME_RULE, PRETRAINING_KINDS } from '../../registry/vocab.js';
 import { PageArgs } from '../connection.js';
-import { NAME_PATTERN } from '../dataset/dataset.input.js';
 
 @InputType()
 export class CreateModelInput {
   @Field({ description: 'Unique name, e.g. "resnet18-cifar10-simclr".' })
   @Length(1, 100)
-  @Matches(NAME_PATTERN, { message: 'name must start with a letter or digit and contain only letters, digits, ".", "_" and "-"' })
+  @Matches(NAME_PATTERN, { message: `name ${NAME_RULE}` })
   name!: string;
 
   @Field({ description: ARCHITECTURES.join(' | ') })
