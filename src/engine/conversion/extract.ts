@@ -192,10 +192,11 @@ class Extractor {
       case 'ZeroPadding2D': {
         const pd = cfg['padding'];
         const bad = (): never => fail(`padding ${JSON.stringify(pd)} is not supported`);
-        const p2 = Array.isArray(pd) && pd.length === 2 ? pd.map((q) => (Array.isArray(q) ? q : [q, q])) : typeof pd === 'number' ? [[pd, pd], [pd, pd]] : bad();
+        const asPair = (q: unknown): unknown[] => (Array.isArray(q) ? (q as unknown[]) : [q, q]);
+        const p2: unknown[][] = Array.isArray(pd) && pd.length === 2 ? (pd as unknown[]).map(asPair) : typeof pd === 'number' ? [[pd, pd], [pd, pd]] : bad();
         const flat = p2.flat();
-        if (flat.length !== 4 || !flat.every((q) => Number.isInteger(q))) bad();
-        return this.add(layer, id, { kind: 'zeroPad', pad: flat as [number, number, number, number] }, one(), shape);
+        if (flat.length !== 4 || !flat.every((q) => typeof q === 'number' && Number.isInteger(q))) bad();
+        return this.add(layer, id, { kind: 'zeroPad', pad: flat as unknown as [number, number, number, number] }, one(), shape);
       }
       default:
         if (IDENTITY_CLASSES.has(cls)) return this.add(layer, id, { kind: 'identity' }, one(), shape);
@@ -206,17 +207,24 @@ class Extractor {
   private withActivation(layer: Layer, id: string, op: GraphOp, inputs: string[], shape: number[], act: unknown): string {
     if (act === 'linear' || act === undefined || act === null) return this.add(layer, id, op, inputs, shape);
     const inner = this.add(layer, id, op, inputs, shape);
-    return this.activation(layer, `${id}/${String(act)}`, inner, shape, act, true);
+    return this.activation(layer, `${id}/${actName(act)}`, inner, shape, act, true);
   }
 
   private activation(layer: Layer, id: string, input: string, shape: number[], act: unknown, inside: boolean): string {
     const kind = act === 'relu' ? 'relu' : act === 'sigmoid' ? 'sigmoid' : act === 'softmax' ? 'softmax' : act === 'linear' ? 'identity' : null;
     if (kind === null) {
       const where = inside ? 'activation inside the layer' : 'activation';
-      throw new UnsupportedLayerError(id, layer.getClassName(), `${where} '${String(act)}' is not supported (only relu, and sigmoid/softmax/linear at the output)`);
+      throw new UnsupportedLayerError(id, layer.getClassName(), `${where} '${actName(act)}' is not supported (only relu, and sigmoid/softmax/linear at the output)`);
     }
     return this.add(layer, id, { kind }, [input], shape);
   }
+}
+
+/** An activation's name from a layer config (a string, or a serialised {className} object). */
+function actName(act: unknown): string {
+  if (typeof act === 'string') return act;
+  const cls = (act as { className?: unknown } | null)?.className;
+  return typeof cls === 'string' ? cls : JSON.stringify(act);
 }
 
 function isModel(layer: Layer): boolean {

@@ -45,9 +45,9 @@ export function linearForward(
       });
     case 'dense': {
       const inDim = p.kernel.shape[0] ?? 0;
-      if (x.rank === 2) return tf.fused.matMul({ a: x as tf.Tensor2D, b: p.kernel as tf.Tensor2D, bias, activation });
+      if (x.rank === 2) return tf.fused.matMul({ a: x, b: p.kernel, bias, activation });
       return tf.tidy(() => {
-        const y = tf.fused.matMul({ a: tf.reshape(x, [-1, inDim]) as tf.Tensor2D, b: p.kernel as tf.Tensor2D, bias, activation });
+        const y = tf.fused.matMul({ a: tf.reshape<tf.Rank.R2>(x, [-1, inDim]), b: p.kernel, bias, activation });
         return tf.reshape(y, [x.shape[0] ?? -1, ...node.shape]);
       });
     }
@@ -99,7 +99,11 @@ export function statelessForward(node: GraphNode, xs: readonly tf.Tensor[]): tf.
       return tf.sigmoid(x);
     case 'softmax':
       return tf.softmax(x);
-    default:
+    case 'input':
+    case 'conv2d':
+    case 'conv2dTranspose':
+    case 'dense':
+    case 'batchNorm':
       throw new Error(`statelessForward: '${node.id}' is a ${op.kind} op`);
   }
 }

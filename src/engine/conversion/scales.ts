@@ -79,9 +79,16 @@ export function planScales(graph: Graph, lambdas: ReadonlyMap<string, Float32Arr
         break;
       case 'batchNorm':
         throw new Error(`planScales: batch-norm '${n.id}' must be folded first`);
-      default:
-        // maxPool, avgPool, globalAvgPool, upsample, zeroPad, identity, softmax: per-channel scale passes.
+      case 'maxPool':
+      case 'avgPool':
+      case 'globalAvgPool':
+      case 'upsample':
+      case 'zeroPad':
+      case 'identity':
+      case 'softmax':
+        // Per-channel scales pass through these (max and averages commute with positive scales).
         s = sIn(n);
+        break;
     }
     scale.set(n.id, s);
   }
@@ -121,7 +128,13 @@ function preference(
       }
       return null;
     }
-    default:
+    case 'input':
+    case 'conv2d':
+    case 'conv2dTranspose':
+    case 'dense':
+    case 'batchNorm':
+    case 'flatten':
+      // Linear layers absorb any input scale; flatten feeds one (per-feature scales need no match).
       return null;
   }
 }

@@ -78,16 +78,14 @@ export class SpikingNetwork {
       const { kernel, bias } = scaleLinear(n.op, s(n.inputs[0] ?? ''), s(n.id));
       return new LinearLayer(n, n.op, uploadLinear(n.op, kernel, bias));
     }
-    switch (n.op.kind) {
-      case 'relu':
-        return new IfPopulation(n, this.plan.theta.get(n.id) ?? null, opts.gamma, opts.reset, opts.vInit, collect);
-      case 'maxPool': {
-        const input = this.graph.nodes.find((m) => m.id === n.inputs[0]) as GraphNode;
-        return new PoolPopulation(n, opts.maxPool, poolGeometry(input.shape, n.op.pool, n.op.strides, n.op.padding), collect);
-      }
-      default:
-        return new StatelessLayer(n, this.plan.inputFactors.get(n.id) ?? []);
+    if (n.op.kind === 'relu') {
+      return new IfPopulation(n, this.plan.theta.get(n.id) ?? null, opts.gamma, opts.reset, opts.vInit, collect);
     }
+    if (n.op.kind === 'maxPool') {
+      const input = this.graph.nodes.find((m) => m.id === n.inputs[0]) as GraphNode;
+      return new PoolPopulation(n, opts.maxPool, poolGeometry(input.shape, n.op.pool, n.op.strides, n.op.padding), collect);
+    }
+    return new StatelessLayer(n, this.plan.inputFactors.get(n.id) ?? []);
   }
 
   /** Steps simulated since the last reset. */

@@ -14,19 +14,12 @@ export function annMacs(model: tfl.LayersModel | Graph): number {
   for (const n of graph.nodes) {
     const input = byId.get(n.inputs[0] ?? '');
     if (input === undefined) continue;
-    switch (n.op.kind) {
-      case 'conv2d':
-      case 'conv2dTranspose': {
-        const [kh, kw] = n.op.kernel.shape as [number, number];
-        const spatial = n.op.kind === 'conv2d' ? size(n.shape) / channels(n) : size(input.shape) / channels(input);
-        macs += spatial * kh * kw * channels(input) * channels(n);
-        break;
-      }
-      case 'dense':
-        macs += size(input.shape) * channels(n);
-        break;
-      default:
-        break;
+    if (n.op.kind === 'conv2d' || n.op.kind === 'conv2dTranspose') {
+      const [kh, kw] = n.op.kernel.shape as [number, number];
+      const spatial = n.op.kind === 'conv2d' ? size(n.shape) / channels(n) : size(input.shape) / channels(input);
+      macs += spatial * kh * kw * channels(input) * channels(n);
+    } else if (n.op.kind === 'dense') {
+      macs += size(input.shape) * channels(n);
     }
   }
   return macs;
@@ -149,8 +142,12 @@ class Fanout {
         for (let p = 0; p < h * w; p++) for (let k = 0; k < c; k++) out[p * c + k] = (out[p * c + k] as number) + (d[k] as number);
         break;
       }
-      default:
-        // relu/maxPool (another population), sigmoid (head), input, batchNorm: no synapses here.
+      case 'relu':
+      case 'maxPool':
+      case 'sigmoid':
+      case 'input':
+      case 'batchNorm':
+        // Another population, the head, or not a consumer at all: no synapses here.
         break;
     }
   }

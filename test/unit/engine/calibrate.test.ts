@@ -35,9 +35,9 @@ describe('calibrate', () => {
 
   it('fan-out counts every synapse of a strided conv and a dense layer; annMacs matches', () => {
     const x = tfl.input({ shape: [4, 4, 1] });
-    const r = tfl.layers.reLU({ name: 'r' }).apply(tfl.layers.conv2d({ filters: 1, kernelSize: 1, name: 'c0' }).apply(x) as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+    const r = tfl.layers.reLU({ name: 'r' }).apply(tfl.layers.conv2d({ filters: 1, kernelSize: 1, name: 'c0' }).apply(x)) as tfl.SymbolicTensor;
     const c = tfl.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', name: 'c1' }).apply(r) as tfl.SymbolicTensor;
-    const d = tfl.layers.dense({ units: 5, name: 'd' }).apply(tfl.layers.flatten().apply(r) as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+    const d = tfl.layers.dense({ units: 5, name: 'd' }).apply(tfl.layers.flatten().apply(r)) as tfl.SymbolicTensor;
     const m = tfl.model({ inputs: x, outputs: tfl.layers.concatenate().apply([tfl.layers.flatten().apply(c) as tfl.SymbolicTensor, d]) as tfl.SymbolicTensor });
     const g = extractGraph(m);
     const f = fanout(g, 'r');

@@ -22,7 +22,7 @@ describe('θ formulation', () => {
     const snn = buildSnn(g, lambdas, { gamma: 3, reset: 'subtract', vInit: 0.5, maxPool: 'lipool' });
     snn.reset(x);
     // Reference: unscaled weights, θ = λ per channel, output s·θ.
-    const [w1, b1, w2, b2, w3, b3] = m.getWeights() as tf.Tensor[];
+    const [w1, b1, w2, b2, w3, b3] = m.getWeights();
     const lam1 = tf.tensor1d(lambdas.get('h1/relu')!);
     const lam2 = tf.tensor1d(lambdas.get('h2/relu')!);
     const p = (lam: tf.Tensor) => ({ theta: lam, invTheta: tf.div(1, lam), gamma: 3, reset: 'subtract' as const });
@@ -61,7 +61,7 @@ describe('θ formulation', () => {
     const cat = tfl.layers.concatenate({ name: 'cat' }).apply([up, c1]) as tfl.SymbolicTensor;
     const ct = tfl.layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'ct' }).apply(cat) as tfl.SymbolicTensor;
     const gap = tfl.layers.globalAveragePooling2d({ name: 'gap' }).apply(ct) as tfl.SymbolicTensor;
-    const fl = tfl.layers.dense({ units: 4, name: 'out' }).apply(tfl.layers.concatenate().apply([gap, tfl.layers.flatten().apply(ap) as tfl.SymbolicTensor]) as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+    const fl = tfl.layers.dense({ units: 4, name: 'out' }).apply(tfl.layers.concatenate().apply([gap, tfl.layers.flatten().apply(ap) as tfl.SymbolicTensor])) as tfl.SymbolicTensor;
     const m = tfl.model({ inputs: x, outputs: fl });
     seedWeights(m, 9);
     const g = foldBatchNorm(extractGraph(m));

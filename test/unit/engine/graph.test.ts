@@ -73,7 +73,7 @@ describe('extractGraph + foldBatchNorm', () => {
     const relu = tfl.layers.reLU({ name: 'shared' });
     const c1 = tfl.layers.conv2d({ filters: 2, kernelSize: 1, activation: 'relu', name: 'cv' }).apply(x) as tfl.SymbolicTensor;
     const a = relu.apply(c1) as tfl.SymbolicTensor;
-    const b = relu.apply(tfl.layers.add().apply([a, x]) as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+    const b = relu.apply(tfl.layers.add().apply([a, x])) as tfl.SymbolicTensor;
     const g = extractGraph(tfl.model({ inputs: x, outputs: b }));
     expect(g.nodes.filter((n) => n.op.kind === 'relu').map((n) => n.id)).toEqual(['cv/relu', 'shared#1', 'shared#2']);
   });
