@@ -31,5 +31,5 @@ export const codegenConfig: CodegenConfig = {
   },
 };
 
-// the codegen CLI reads the default export of its config file
+// eslint-disable-next-line no-restricted-exports -- the codegen CLI reads the default export of its config file
 export default codegenConfig;

@@ -11,8 +11,10 @@ import { seed, startLiveServer, type LiveServer } from '../client/harness.js';
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT_DIR = process.env.SPIKELAB_SCREENSHOTS ?? join(process.cwd(), 'dist', 'screenshots');
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`browser test skipped: ${CHROMIUM} is absent (apt-get install chromium)`);
-const maybe = haveChromium ? describe : describe.skip;
+// CI (.ci/run) sets SPIKELAB_REQUIRE_BROWSER: there a missing chromium is a failure, not a skip
+const required = Boolean(process.env.SPIKELAB_REQUIRE_BROWSER);
+if (!haveChromium && !required) console.warn(`browser test skipped: ${CHROMIUM} is absent (apt-get install chromium)`);
+const maybe = haveChromium || required ? describe : describe.skip;
 
 maybe('dashboard in chromium', () => {
   let live: LiveServer;

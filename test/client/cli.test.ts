@@ -91,7 +91,7 @@ describe('spikelab CLI against a live server', () => {
       expect([meta.width, meta.height]).toEqual([Number(w), Number(h)]);
     }
     // step curve: 560×320 plot area plus axes, title and legend at scale 1
-    const curve = await sharp(written[0]![1]!).metadata();
+    const curve = await sharp(written[0]![1]).metadata();
     expect(curve.width).toBeGreaterThan(560);
     expect(curve.width).toBeLessThan(800);
     expect(curve.height).toBeGreaterThan(320);

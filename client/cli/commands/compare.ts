@@ -1,5 +1,5 @@
 // `spikelab compare`: the backbone × time-step matrix as an aligned table, JSON or CSV.
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { int, intList, collect } from '../parse.js';
 
 export interface CompareOptions {

@@ -1,7 +1,7 @@
 // `spikelab convert`: converts a checkpoint to a burst-spike SNN and simulates it (a job).
 // Every boolean has an off switch (conversion.md §9.7): --channel-wise / --no-channel-wise,
 // --max-pool lipool|gate (or --lipool / --gate).
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { float, int } from '../parse.js';
 
 export interface ConvertOptions {

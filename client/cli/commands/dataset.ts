@@ -1,5 +1,5 @@
 // `spikelab dataset add|list`
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { withClient } from '../context.js';
 import { formatTable, printJson } from '../output.js';
 import { int, keyValue, shape } from '../parse.js';

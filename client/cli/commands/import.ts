@@ -1,5 +1,5 @@
 // `spikelab import`: imports a checkpoint trained elsewhere (safetensors or tfjs-layers files).
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { collect } from '../parse.js';
 
 export interface ImportOptions {

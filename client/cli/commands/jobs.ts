@@ -1,5 +1,5 @@
 // `spikelab jobs [list|show|cancel]`
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { int } from '../parse.js';
 
 export interface JobsListOptions {

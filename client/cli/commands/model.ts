@@ -1,5 +1,5 @@
 // `spikelab model create|list`
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { withClient } from '../context.js';
 import { formatTable, printJson } from '../output.js';
 import { float, int, shape } from '../parse.js';

@@ -1,5 +1,5 @@
 // `spikelab report`: PNG figures of a comparison (step curves, ANN/SNN bars, segmentation panels).
-import { Command } from 'commander';
+import { type Command } from 'commander';
 import { float, int } from '../parse.js';
 import { addSelectionOptions, type CompareOptions } from './compare.js';
 

@@ -1,6 +1,6 @@
 // `spikelab serve`: starts the server (GraphQL, subscriptions, dashboard) in this process. The
 // server code is imported lazily: every other command stays a pure client.
-import { Command } from 'commander';
+import { type Command } from 'commander';
 
 interface ServeOptions {
   port?: string;

@@ -1,6 +1,6 @@
 // `spikelab token create|list|revoke`: API tokens, written straight into the registry's database
 // (this bootstraps the first admin token, so it cannot need one). Server code is imported lazily.
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 
 export interface TokenOptions {
   databaseUrl?: string;

@@ -1,5 +1,5 @@
 // `spikelab train`: starts a training run of a model on a data set and follows its progress.
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { float, int } from '../parse.js';
 
 export interface TrainOptions {
