@@ -59,7 +59,8 @@ export function gateState(batch: number, g: PoolGeometry): tf.Tensor {
  * Computed in the equivalent cumulative form: with C_j(t) = Σ_{τ≤t} x_j, induction gives
  * R_j = C_j(t) − Σ_{τ<t} y_τ, hence y_t = maxPool(C(t)) − maxPool(C(t−1)). One add, one tf
  * max-pool with the ANN's own window/stride/padding (overlapping windows included, padding never
- * wins) and one subtract on the pooled map; spike counts keep C exact in float32. Pure: the
+ * wins) and one subtract on the pooled map. Spike counts keep C exact in float32 (≤ Γ·T ≪ 2^24);
+ * for analog inputs the rounding of y_t telescopes, so Σ y stays as accurate as C. Pure: the
  * caller disposes the old state.
  */
 export function lipoolStep(state: LipoolState, x: tf.Tensor, g: PoolGeometry): { state: LipoolState; y: tf.Tensor } {
