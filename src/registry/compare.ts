@@ -80,6 +80,8 @@ function filterSql(f: RunFilter): { sql: string; args: (string | number)[] } {
 export class CompareService {
   private readonly stmts = new Map<string, Database.Statement>();
   private readonly series: SeriesCache;
+  /** Whole results, valid while no other connection has committed (PRAGMA data_version unchanged). */
+  private memo: { version: number; results: Map<string, CompareMatrix> } = { version: -1, results: new Map() };
 
   constructor(private readonly raw: Database.Database) {
     this.series = new SeriesCache(raw);
@@ -92,6 +94,18 @@ export class CompareService {
   }
 
   compare(p: CompareParams): CompareMatrix {
+    const version = this.raw.pragma('data_version', { simple: true }) as number;
+    if (version !== this.memo.version) this.memo = { version, results: new Map() };
+    const key = JSON.stringify([p.runIds ?? null, p.filter ?? null, p.metric ?? null, p.steps ?? null]);
+    const hit = this.memo.results.get(key);
+    if (hit) return hit;
+    const result = this.compute(p);
+    if (this.memo.results.size >= 64) this.memo.results.clear();
+    this.memo.results.set(key, result);
+    return result;
+  }
+
+  private compute(p: CompareParams): CompareMatrix {
     if (p.runIds != null && p.runIds.length === 0) throw new InvalidInputError('runIds', 'give at least one run id');
     const f = filterSql(p.filter ?? {});
     const byIds = p.runIds != null ? ' AND r."id" IN (SELECT value FROM json_each(?))' : '';
