@@ -1,0 +1,123 @@
+// The job queue and the metric paths against a temporary database: atomic claims, cancellation,
+// recovery of dead workers, all-or-nothing completion, bulk ingestion rules, series sampling.
+import { makeTempDirs, type TempDirs } from '../api/harness.js';
+import { listenHost } from '../../src/graphql/token/auth.js';
+import { defaultSteps } from '../../src/registry/compare.js';
+import { openRawDatabase } from '../../src/registry/db.js';
+import { ingestStepMetrics, sampleIndices } from '../../src/registry/metrics.js';
+import { openRegistry, type Registry } from '../../src/registry/registry.js';
+import { openRunServices, type RunServices } from '../../src/registry/run-services.js';
+
+describe('series sampling and default steps', () => {
+  it('keeps first, last, minimum and maximum within the budget', () => {
+    const values = Array.from({ length: 1000 }, (_, i) => Math.sin(i / 50) + (i === 377 ? 5 : 0) + (i === 611 ? -5 : 0));
+    const idx = sampleIndices(values, 100);
+    expect(idx.length).toBeLessThanOrEqual(100);
+    expect(idx.length).toBeGreaterThan(90);
+    for (const must of [0, 999, 377, 611]) expect(idx).toContain(must);
+    expect([...idx].sort((a, b) => a - b)).toEqual(idx);
+    expect(new Set(idx).size).toBe(idx.length);
+    expect(sampleIndices([3, 1, 2], 10)).toEqual([0, 1, 2]);
+  });
+
+  it('defaults to powers of two up to T, and T', () => {
+    expect(defaultSteps(256)).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256]);
+    expect(defaultSteps(100)).toEqual([1, 2, 4, 8, 16, 32, 64, 100]);
+    expect(defaultSteps(1)).toEqual([1]);
+  });
+});
+
+describe('listen host without tokens', () => {
+  const tokens = (any: boolean) => ({ anyActive: () => Promise.resolve(any) }) as never;
+  it('binds loopback and says so until a token exists', async () => {
+    const said: string[] = [];
+    expect(await listenHost(tokens(false), '0.0.0.0', (m) => said.push(m))).toBe('127.0.0.1');
+    expect(said[0]).toMatch(/no API token configured: listening on 127\.0\.0\.1 only/);
+    expect(await listenHost(tokens(true), '0.0.0.0', () => undefined)).toBe('0.0.0.0');
+  });
+});
+
+describe('job queue', () => {
+  let tmp: TempDirs;
+  let reg: Registry;
+  let s: RunServices;
+  let checkpointId: number;
+  let datasetId: number;
+
+  beforeAll(async () => {
+    tmp = makeTempDirs();
+    reg = await openRegistry({ databaseUrl: tmp.databaseUrl, storeDir: tmp.storeDir });
+    s = openRunServices(reg, tmp.databaseUrl);
+    datasetId = (await reg.datasets.register({ name: 'd', format: 'synthetic-classification', imageShape: [8, 8, 1], numClasses: 3 })).id;
+    const model = await reg.models.create({ name: 'm', architecture: 'cnn-small', inputShape: [8, 8, 1], numClasses: 3 });
+    const spec = model.spec as never;
+    checkpointId = (await reg.checkpoints.create({ modelId: model.id, weights: new Uint8Array([1, 2, 3]), manifest: { format: 'tfjs-layers', spec, weightSpecs: [], createdAt: '' } })).id;
+  });
+  afterAll(async () => {
+    s.close();
+    await reg.close();
+    tmp.cleanup();
+  });
+
+  const newRun = () => s.conversionRuns.start({ checkpointId, datasetId, config: { timeSteps: 8 } });
+
+  it('gives a queued job to exactly one of two concurrent claimers', async () => {
+    const run = await newRun();
+    const [a, b] = await Promise.all([s.jobs.claimNext('w/1/0'), s.jobs.claimNext('w/1/1')]);
+    expect([a, b].filter((j) => j?.id === run.jobId)).toHaveLength(1);
+    expect((await s.conversionRuns.get(run.id)).status).toBe('RUNNING');
+    await s.jobs.finish(run.jobId!, 'FAILED', { error: 'test' });
+  });
+
+  it('cancels a queued job at once, run included', async () => {
+    const run = await newRun();
+    const job = await s.jobs.requestCancel(run.jobId!);
+    expect(job.status).toBe('CANCELLED');
+    expect((await s.conversionRuns.get(run.id)).status).toBe('CANCELLED');
+    expect(await s.jobs.claimNext('w/1/0')).toBeNull();
+  });
+
+  it('requeues a dead worker’s job, then fails it after maxAttempts', async () => {
+    const run = await s.conversionRuns.start({ checkpointId, datasetId, maxAttempts: 2 });
+    await s.jobs.claimNext('otherhost/1/0');
+    const dead = () => true;
+    expect((await s.jobs.recover(dead)).requeued).toEqual([run.jobId]);
+    expect((await s.conversionRuns.get(run.id)).status).toBe('QUEUED');
+    expect((await s.jobs.claimNext('otherhost/2/0'))?.attempts).toBe(2);
+    expect((await s.jobs.recover(dead)).failed).toEqual([run.jobId]);
+    const job = await s.jobs.get(run.jobId!);
+    expect(job.status).toBe('FAILED');
+    expect(job.error).toMatch(/gave up after 2 attempts/);
+    expect((await s.conversionRuns.get(run.id)).status).toBe('FAILED');
+  });
+
+  it('writes nothing when a completion fails half-way', async () => {
+    const run = await newRun();
+    await s.jobs.claimNext('w/1/0');
+    await expect(s.jobs.finish(run.jobId!, 'SUCCEEDED', {
+      extra: async (tx) => {
+        await tx.stepMetric.create({ data: { conversionRunId: run.id, name: 'accuracy', step: 1, value: 0.5 } });
+        throw new Error('disk full');
+      },
+    })).rejects.toThrow('disk full');
+    expect((await s.jobs.get(run.jobId!)).status).toBe('RUNNING');
+    expect(s.metrics.series(run.id, 'accuracy')).toEqual([]);
+    await s.jobs.finish(run.jobId!, 'FAILED', { error: 'test' });
+  });
+
+  it('bulk-ingests step metrics in one transaction, refusing unknown or succeeded runs', async () => {
+    const run = await newRun();
+    const raw = openRawDatabase(tmp.databaseUrl);
+    try {
+      expect(ingestStepMetrics(raw, Array.from({ length: 8 }, (_, i) => [run.id, 'accuracy', i + 1, i / 10] as const))).toBe(8);
+      expect(s.metrics.series(run.id, 'accuracy', { steps: [2, 8] })).toEqual([{ step: 2, value: 0.1 }, { step: 8, value: 0.7 }]);
+      expect(() => ingestStepMetrics(raw, [[run.id, 'top5', 1, 1], [999999, 'top5', 1, 1]])).toThrow(/no conversion run 999999/);
+      expect(s.metrics.series(run.id, 'top5')).toEqual([]);
+      raw.prepare('UPDATE "ConversionRun" SET "status" = \'SUCCEEDED\' WHERE "id" = ?').run(run.id);
+      expect(() => ingestStepMetrics(raw, [[run.id, 'accuracy', 1, 1]])).toThrow(/already succeeded/);
+      expect(raw.pragma('foreign_keys', { simple: true })).toBe(1);
+    } finally {
+      raw.close();
+    }
+  });
+});
