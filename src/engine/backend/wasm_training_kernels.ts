@@ -1,4 +1,5 @@
 import {
+  Conv2DBackpropInput,
   DepthwiseConv2dNativeBackpropFilter,
   DepthwiseConv2dNativeBackpropInput,
   getKernel,
@@ -7,6 +8,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { cpuFallbackKernel } from './cpu_fallback.js';
 import { wasmConv2DBackpropFilterConfig } from './wasm_conv2d_backprop_filter.js';
+import { overrideWasmConv2DBackpropInput } from './wasm_conv2d_backprop_input.js';
 
 /**
  * Kernels that tfjs-backend-wasm 4.22 lacks but training needs (gpu.md): the conv filter gradient,
@@ -29,5 +31,7 @@ export function registerWasmTrainingKernels(): string[] {
     if (existing === undefined) registerKernel(config);
     if (existing === undefined || existing.kernelFunc === config.kernelFunc) supplied.push(config.kernelName);
   }
+  // wasm's own input gradient is a plain loop (~10× its forward conv): replaced by a composition.
+  if (overrideWasmConv2DBackpropInput()) supplied.push(Conv2DBackpropInput);
   return supplied;
 }
