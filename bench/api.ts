@@ -67,9 +67,9 @@ function* stepRows(ids: number[]): Generator<StepMetricRow> {
 async function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/src/server.js')], { env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
-  child.stderr!.on('data', (d: Buffer) => (log += String(d)));
+  child.stderr.on('data', (d: Buffer) => (log += String(d)));
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       const m = /GraphQL at (http:\/\/\S+\/graphql)/.exec(String(d));
       if (m?.[1]) resolve(m[1]);
     });

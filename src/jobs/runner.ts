@@ -178,8 +178,12 @@ export class JobRunner {
         });
       case 'error':
         return this.end(a, () => exec.abort(m.cancelled ? 'CANCELLED' : 'FAILED', m.cancelled ? 'cancelled' : `${m.name}: ${m.message}`));
-      default:
+      case 'iteration':
+      case 'epoch':
+      case 'batch':
         return exec.onMessage(m);
+      case 'ready':
+        return;
     }
   }
 

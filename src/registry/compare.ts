@@ -71,9 +71,15 @@ function filterSql(f: RunFilter): { sql: string; args: (string | number)[] } {
   eq('m."family"', f.family);
   eq('m."pretraining"', f.pretraining);
   eq('r."timeSteps"', f.timeSteps);
-  if (f.minParameters != null) (parts.push('m."parameterCount" >= ?'), args.push(f.minParameters));
-  if (f.maxParameters != null) (parts.push('m."parameterCount" <= ?'), args.push(f.maxParameters));
-  if (f.alias != null) (parts.push('EXISTS (SELECT 1 FROM "CheckpointAlias" a WHERE a."checkpointId" = c."id" AND a."alias" = ?)'), args.push(f.alias));
+  const cond = (sql: string, v: string | number | null | undefined): void => {
+    if (v != null) {
+      parts.push(sql);
+      args.push(v);
+    }
+  };
+  cond('m."parameterCount" >= ?', f.minParameters);
+  cond('m."parameterCount" <= ?', f.maxParameters);
+  cond('EXISTS (SELECT 1 FROM "CheckpointAlias" a WHERE a."checkpointId" = c."id" AND a."alias" = ?)', f.alias);
   return { sql: parts.map((p) => ` AND ${p}`).join(''), args };
 }
 

@@ -1,6 +1,6 @@
 // Conversion runs: validated and created with their job; finished by writing the summary, every
 // per-step metric and every layer statistic in the same transaction as the SUCCEEDED status.
-import { DEFAULT_CONVERSION_CONFIG, type CheckpointManifest, type ConversionConfig, type ConversionResult, type Task } from '../formats/index.js';
+import { DEFAULT_CONVERSION_CONFIG, type CheckpointManifest, type ConversionConfig, type ConversionResult } from '../formats/index.js';
 import type { ConversionRun, Prisma, PrismaClient } from './db.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import type { JobService } from './jobs.js';
@@ -122,7 +122,7 @@ export class ConversionRunService {
         await tx.conversionRun.update({
           where: { id: runId },
           data: {
-            task: r.task as Task,
+            task: r.task,
             backendUsed: r.backend,
             annMetrics: r.annMetrics,
             primaryMetric: s.primaryMetric,

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call -- GraphQL results are untyped JSON; the assertions pin their shape */
 // importCheckpoint (uploaded or on the server's disk, checked against the architecture), setAlias,
 // soft delete with store garbage collection, and an engine failure surfacing as FAILED + reason.
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL results are untyped JSON; the assertions pin their shape */
 // Helpers for the jobs API tests: a graphql-ws client on the server's /graphql and small waiters.
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';

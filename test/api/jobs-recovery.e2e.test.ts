@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- GraphQL results are untyped JSON; the assertions pin their shape */
 // Crash recovery: a worker thread that dies mid-job gets its job requeued (or failed after
 // maxAttempts); a server killed mid-job leaves the job RUNNING in the database, and the next
 // server start requeues it and finishes it — never left "running".
@@ -19,7 +20,7 @@ describe('a worker thread dying mid-job', () => {
   let ids: { datasetId: string; modelId: string };
   beforeAll(async () => {
     t = await startTestServer();
-    ids = await setUp(t.gql);
+    ids = await setUp((q, v) => t.gql(q, v));
   });
   afterAll(() => t.stop());
 

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument -- GraphQL results are untyped JSON; the assertions pin their shape */
 // End to end over HTTP + graphql-ws on a temporary database: register the synthetic dataset, train
 // a tiny model, convert it while streaming progress and per-step metrics, compare; bad input is
 // refused before anything is queued; a running job can be cancelled.

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- GraphQL results are untyped JSON; the assertions pin their shape */
 // Access control: no token → local-only and open; once a token exists every operation needs one
 // (reader: queries and subscriptions, writer: mutations, admin: token management).
 import { createApiToken } from '../../src/cli-token.js';

@@ -15,6 +15,6 @@ export class CompareResolver {
       filter: toRunFilter(args.filter),
       metric: args.metric ?? null,
       steps: args.steps ?? null,
-    }) as CompareMatrixType;
+    });
   }
 }

@@ -101,7 +101,7 @@ export class ConversionRunResolver {
   @Subscription(() => StepMetricsEventType, {
     name: 'stepMetrics',
     description: 'Per-step metrics of a queued or running conversion run as the simulation produces them (see StepMetricsEvent).',
-    subscribe: ({ args, context }) => stepStream(context as Context, parseId(String(args.runId), 'runId')),
+    subscribe: ({ args, context }) => stepStream(context as Context, parseId(String((args as { runId: string }).runId), 'runId')),
   })
   stepMetricsStream(@Arg('runId', () => ID) _runId: string, @Root() e: StepMetricsEvent): StepMetricsEventType {
     return toStepMetricsEventType(e);

@@ -48,7 +48,7 @@ export class JobResolver {
 
   @Subscription(() => JobType, {
     description: 'The job now, then each progress update or status change; completes when the job ends (FAILED carries the error).',
-    subscribe: ({ args, context }) => jobStream(context as Context, parseId(String(args.id))),
+    subscribe: ({ args, context }) => jobStream(context as Context, parseId(String((args as { id: string }).id))),
   })
   jobProgress(@Arg('id', () => ID) _id: string, @Root() job: Job): JobType {
     return toJobType(job);

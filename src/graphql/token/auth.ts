@@ -3,7 +3,7 @@
 // (UNAUTHENTICATED without a valid token, FORBIDDEN with too weak a role). With no token the server
 // is local-only: it listens on loopback (see listenHost) and lets every local caller in.
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, OperationTypeNode, type OperationDefinitionNode } from 'graphql';
 import type { TokenService } from '../../registry/tokens.js';
 import { roleAllows } from '../../registry/tokens.js';
 import type { TokenRole } from '../../registry/vocab.js';
@@ -14,7 +14,7 @@ const ADMIN_FIELDS = new Set(['createApiToken', 'revokeApiToken', 'apiTokens']);
 function neededRole(op: OperationDefinitionNode): TokenRole {
   const fields = op.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
   if (fields.some((f) => ADMIN_FIELDS.has(f))) return 'admin';
-  return op.operation === 'mutation' ? 'writer' : 'reader';
+  return op.operation === OperationTypeNode.MUTATION ? 'writer' : 'reader';
 }
 
 function denied(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string): GraphQLError {
