@@ -1,9 +1,11 @@
 // The CLI: help on every command, exit codes on bad usage, and real commands against a live server.
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { CompareMatrix } from '../../src/formats/compare.js';
-import { spikelab } from './cli-run.js';
+import { BIN, spikelab } from './cli-run.js';
 import { seed, startLiveServer, type LiveServer, TINY_DATASET } from './harness.js';
 
 const COMMANDS = ['serve', 'dataset add', 'dataset list', 'model create', 'model list', 'train', 'import', 'convert', 'jobs list', 'jobs show', 'jobs wait', 'jobs cancel', 'compare', 'report', 'token create'];
@@ -39,6 +41,34 @@ describe('spikelab CLI without a server', () => {
       const r = await spikelab(args);
       expect({ args, code: r.code }).toEqual({ args, code: 2 });
       expect(r.stderr).toMatch(message);
+    }
+  });
+
+  test('serve starts the server with the dashboard on a fresh database and stops cleanly on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spikelab-serve-'));
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--database-url', `file:${join(dir, 's.db')}`, '--store', join(dir, 'store')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      const base = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /Spikelab at (http:\/\/\S+?)\/ /.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+      });
+      const page = await fetch(`${base}/`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('/vendor/vega-lite.min.js');
+      expect(html).not.toMatch(/https?:\/\//);
+      expect((await fetch(`${base}/vendor/vega.min.js`)).status).toBe(200);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
