@@ -126,16 +126,22 @@ export class CompareService {
     const steps = p.steps ? [...new Set(p.steps)].sort((a, b) => a - b) : defaultSteps(maxT);
     if (steps.some((s) => !Number.isInteger(s) || s < 1 || s > 4096)) throw new InvalidInputError('steps', 'steps must be integers in 1..4096');
     const series = this.series.get(runs, metric);
-    const rows = runs.map((r): CompareRow => {
+    const lacking: number[] = [];
+    const rows = runs.flatMap((r): CompareRow[] => {
       const primary = r.primaryMetric === metric;
       const ann = primary ? (r.annValue ?? NaN) : ((JSON.parse(r.annMetrics ?? '{}') as Record<string, number>)[metric] ?? NaN);
       const all = series.get(r.id);
+      // a run that did not record this metric (or its ANN value) has no row
+      if (!Number.isFinite(ann) || !all || all.every((v) => Number.isNaN(v))) {
+        lacking.push(r.id);
+        return [];
+      }
       const vals = steps.map((s) => {
         const v = all?.[s - 1];
         return v === undefined || Number.isNaN(v) ? null : v;
       });
       const derived = primary ? r : this.derive(r.id, metric, ann, r.timeSteps);
-      return {
+      return [{
         conversionRunId: String(r.id),
         backbone: r.backbone,
         architecture: r.architecture,
@@ -155,8 +161,11 @@ export class CompareService {
         sops: r.sops ?? 0,
         annMacs: r.annMacs ?? 0,
         energyRatio: r.energyRatio ?? 0,
-      };
+      }];
     });
+    if (lacking.length > 0 && (p.runIds != null || rows.length === 0) && runs.length > 0) {
+      throw new InvalidInputError('metric', `no ${metric} recorded (with its ANN value) for run ${lacking.slice(0, 10).join(', ')}${lacking.length > 10 ? ', …' : ''}`);
+    }
     return { metric, steps, rows };
   }
 

@@ -103,6 +103,8 @@ describe('jobs API end to end', () => {
     expect(byFilter.steps).toEqual([2, 16]);
     expect(byFilter.rows.map((r: { conversionRunId: string }) => r.conversionRunId)).toEqual([conversionRunId]);
     expect(errorOf(await t.gql('{ compare(runIds: ["424242"]) { metric } }')).code).toBe('BAD_USER_INPUT');
+    const unknownMetric = errorOf(await t.gql('query($ids: [ID!]) { compare(runIds: $ids, metric: "f1") { metric } }', { ids: [conversionRunId] }));
+    expect(unknownMetric).toMatchObject({ code: 'BAD_USER_INPUT', field: 'metric' });
     const page = dataOf(await t.gql('{ conversionRuns(filter: { status: "SUCCEEDED", family: "plain" }, first: 1) { totalCount nodes { id checkpoint { id } dataset { name } job { status } } pageInfo { hasNextPage } } }')).conversionRuns;
     expect(page).toMatchObject({ totalCount: 1, nodes: [{ id: conversionRunId, dataset: { name: 'synth' }, job: { status: 'SUCCEEDED' } }] });
   });
