@@ -1,5 +1,6 @@
 // Plain, serialisable shapes of a conversion run, shared by engine, registry, jobs and client
 // (tfjs-layers' keras_format/ idea). No classes, no tensors, no imports of runtime code.
+import type { SegmentationPanel } from './compare.js';
 
 export type Task = 'classification' | 'segmentation';
 export type MaxPoolMode = 'lipool' | 'gate';
@@ -93,6 +94,8 @@ export interface ConversionResult {
   layerStats: LayerStatRecord[];
   summary: ConversionSummary;
   warnings: string[];
+  /** Segmentation only: a few test images with label, ANN and SNN (step T) probability maps. */
+  panels?: SegmentationPanel[];
 }
 
 /** Progress reported by long engine work (training or simulation). */

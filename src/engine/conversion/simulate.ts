@@ -19,6 +19,7 @@ import { size } from './graph.js';
 import { layerStats, summarise } from './report.js';
 import { buildSnn, type SnnOptions, type SpikingNetwork } from './snn.js';
 import { StepCollector } from './collector.js';
+import { buildPanels } from './panels.js';
 
 export interface ConversionData {
   /** Training samples for percentile calibration (a seeded sample of calibrationBatches batches). */
@@ -55,6 +56,8 @@ export interface ConvertOptions {
   collectStats?: boolean;
   /** Replace per-node SNN layers (faster kernels). */
   layerFactory?: SnnOptions['layerFactory'];
+  /** Segmentation: how many test images to keep as figure panels (default 4; 0 = none). */
+  panels?: number;
 }
 
 /**
@@ -120,11 +123,16 @@ export async function convertAndSimulate(
     const ranges = batchRanges(data.test.count, cfg.batchSize);
     const collector = new StepCollector(data.task, data.numClasses, cfg.timeSteps);
 
+    const panelCount = data.task === 'segmentation' ? Math.min(opts.panels ?? 4, ranges[0]?.length ?? 0) : 0;
+    let annPanel: Float32Array | null = null;
+    let snnPanel: Float32Array | null = null;
+
     progress(0.04, 'ann');
     for (const r of ranges) {
       check('ANN evaluation');
       const x = imageBatch(data.test, imageShape, r);
       const y = tf.tidy(() => model.predict(x) as tf.Tensor);
+      if (annPanel === null && panelCount > 0) annPanel = y.dataSync().slice(0, panelCount * labelSize) as Float32Array;
       collector.addAnn(y, labelSlice(data.test, labelSize, r));
       x.dispose();
       y.dispose();
@@ -133,10 +141,15 @@ export async function convertAndSimulate(
     const total = ranges.length * cfg.timeSteps;
     for (let b = 0; b < ranges.length; b++) {
       const r = ranges[b] as number[];
+      const keepFinal = b === 0 && panelCount > 0 ? (acc: tf.Tensor): void => {
+        const mean = tf.div(acc, cfg.timeSteps);
+        snnPanel = mean.dataSync().slice(0, panelCount * labelSize) as Float32Array;
+        mean.dispose();
+      } : undefined;
       await simulateBatch(snn, collector, data.test, imageShape, labelSlice(data.test, labelSize, r), r, cfg.timeSteps, (t) => {
         check(`batch ${b + 1}, step ${t}`);
         progress(0.05 + (0.95 * (b * cfg.timeSteps + t)) / total, 'simulate', { batch: b + 1, step: t });
-      });
+      }, keepFinal);
       progress(0.05 + (0.95 * (b + 1)) / ranges.length, 'simulate', { batch: b + 1, message: `batch ${b + 1}/${ranges.length} done` });
       opts.onBatch?.({ batch: b + 1, batches: ranges.length, samples: collector.samples, stepMetrics: collector.stepMetrics() });
     }
@@ -160,6 +173,9 @@ export async function convertAndSimulate(
       summary: summarise(graph, data.task, annMetrics, stepMetrics, stats),
       warnings,
     };
+    if (annPanel !== null && snnPanel !== null) {
+      result.panels = buildPanels(data.test.images, data.test.labels, annPanel, snnPanel, imageShape, panelCount);
+    }
     progress(1, 'done');
     return result;
   } finally {
@@ -177,6 +193,7 @@ async function simulateBatch(
   indices: readonly number[],
   steps: number,
   afterStep: (t: number) => void,
+  onFinal?: (acc: tf.Tensor) => void,
 ): Promise<void> {
   const x = imageBatch(split, imageShape, indices);
   try {
@@ -186,6 +203,7 @@ async function simulateBatch(
       snn.step();
       const out = snn.output();
       collector.addStep(out, t);
+      if (t === steps) onFinal?.(out);
       out.dispose();
       afterStep(t);
       // Let the event loop run so that an abort (e.g. a worker message) can arrive mid-batch.

@@ -41,6 +41,14 @@ describe('a tiny UNet (max-pool, conv2d-transpose, concatenate, sigmoid head), t
     }
     expect(res.summary.primaryMetric).toBe('softDice');
     expect(res.layerStats.map((s) => s.kind)).toContain('lipool');
+    // figure panels: first test images with label, ANN and SNN maps at the data's resolution
+    expect(res.panels).toHaveLength(4);
+    const p0 = res.panels![0]!;
+    expect([p0.width, p0.height]).toEqual([H, H]);
+    for (const k of ['image', 'label', 'ann', 'snn'] as const) expect(p0[k]).toHaveLength(H * H);
+    expect(p0.label).toEqual(Array.from(data.test.labels.subarray(0, H * H)));
+    const agree = p0.ann.filter((v, i) => (v >= 0.5) === ((p0.snn[i] as number) >= 0.5)).length / (H * H);
+    expect(agree).toBeGreaterThan(0.95);
     model.dispose();
   });
 });
