@@ -32,6 +32,8 @@ interface Active {
   lastWrite: number;
   chain: Promise<void>;
   ended: boolean;
+  /** Cancellation asked before the worker had the task. */
+  cancelAsked: boolean;
 }
 
 function pidAlive(pid: number): boolean {
@@ -84,7 +86,7 @@ export class JobRunner {
     void (async () => {
       for await (const job of jobs) {
         if (job.status === 'QUEUED') this.pump();
-        if (job.cancelRequested) this.active.get(job.id)?.slot.cancel(job.id);
+        if (job.cancelRequested) this.cancel(job.id);
       }
     })();
     this.timer = setInterval(() => void this.tick(), this.opts.heartbeatMs ?? 5000);
@@ -98,7 +100,7 @@ export class JobRunner {
     try {
       const ids = [...this.active.keys()];
       await this.env.services.jobs.heartbeat(ids);
-      for (const id of await this.env.services.jobs.cancelRequested(ids)) this.active.get(id)?.slot.cancel(id);
+      for (const id of await this.env.services.jobs.cancelRequested(ids)) this.cancel(id);
       const { requeued } = await this.env.services.jobs.recover(this.isDead);
       if (requeued.length > 0) this.pump();
     } catch (err) {
@@ -140,7 +142,7 @@ export class JobRunner {
   }
 
   private async launch(job: Job, slot: WorkerSlot): Promise<void> {
-    const a: Active = { job, slot, exec: null, startedAt: Date.now(), lastWrite: 0, chain: Promise.resolve(), ended: false };
+    const a: Active = { job, slot, exec: null, startedAt: Date.now(), lastWrite: 0, chain: Promise.resolve(), ended: false, cancelAsked: false };
     this.active.set(job.id, a);
     this.env.events.emitJob(job);
     try {
@@ -152,6 +154,10 @@ export class JobRunner {
       return;
     }
     const exec = a.exec;
+    if (a.cancelAsked) {
+      await this.end(a, () => exec.abort('CANCELLED', 'cancelled before it started'));
+      return;
+    }
     await slot.run(job.id, exec.backend, exec.task, {
       onMessage: (m) => this.enqueue(a, () => this.handle(a, m)),
       onCrash: (reason) => this.enqueue(a, () => this.end(a, () => this.env.services.jobs.requeueOrFail(job.id, reason).then(() => undefined))),
@@ -209,6 +215,13 @@ export class JobRunner {
       this.active.delete(a.job.id);
       this.pump();
     }
+  }
+
+  private cancel(jobId: number): void {
+    const a = this.active.get(jobId);
+    if (!a) return;
+    a.cancelAsked = true;
+    a.slot.cancel(jobId);
   }
 
   /** Kills the worker thread running `jobId`, as a crash would (admin / tests). False if not running here. */

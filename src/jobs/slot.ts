@@ -67,6 +67,7 @@ export class WorkerSlot {
 
   /** Starts a task; resolves once the worker accepted it. */
   async run(jobId: number, backend: BackendName, task: Task, handlers: SlotHandlers, transfer: ArrayBuffer[] = []): Promise<void> {
+    Atomics.store(this.flag, 0, 0); // before `current` is set, so a cancel from now on is kept
     this.current = { jobId, handlers };
     try {
       if (!this.worker || !this.ready) await this.spawn();
@@ -76,7 +77,6 @@ export class WorkerSlot {
       handlers.onCrash(`worker failed to start: ${(err as Error).message}`);
       return;
     }
-    Atomics.store(this.flag, 0, 0);
     this.worker!.postMessage({ type: 'run', jobId, backend, task }, transfer);
   }
 
