@@ -1,7 +1,8 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { CompareMatrix, CompareRow } from '../../formats/index.js';
 
-@ObjectType('CompareRow', { description: 'One conversion run (backbone) of the comparison.' })
+// simpleResolvers: plain property reads, no per-field middleware wrapper (a matrix has thousands of fields)
+@ObjectType('CompareRow', { description: 'One conversion run (backbone) of the comparison.', simpleResolvers: true })
 export class CompareRowType implements CompareRow {
   @Field(() => ID) conversionRunId!: string;
   @Field({ description: 'Model name.' }) backbone!: string;
@@ -24,7 +25,7 @@ export class CompareRowType implements CompareRow {
   @Field(() => Float) energyRatio!: number;
 }
 
-@ObjectType('CompareMatrix', { description: 'Backbone × time-step matrix (src/formats/compare.ts).' })
+@ObjectType('CompareMatrix', { description: 'Backbone × time-step matrix (src/formats/compare.ts).', simpleResolvers: true })
 export class CompareMatrixType implements CompareMatrix {
   @Field() metric!: string;
   @Field(() => [Int]) steps!: number[];

@@ -4,7 +4,7 @@ import type { ConversionRun as Row } from '../../registry/conversion-runs.js';
 import type { LayerStat } from '../../registry/metrics.js';
 import { Connection } from '../connection.js';
 
-@ObjectType('StepPoint')
+@ObjectType('StepPoint', { simpleResolvers: true })
 export class StepPointType {
   @Field(() => Int)
   step!: number;
@@ -13,7 +13,7 @@ export class StepPointType {
   value!: number;
 }
 
-@ObjectType('LayerStat', { description: 'One activation site of the converted network.' })
+@ObjectType('LayerStat', { description: 'One activation site of the converted network.', simpleResolvers: true })
 export class LayerStatType {
   @Field(() => Int)
   position!: number;
