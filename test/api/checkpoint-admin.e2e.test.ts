@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from 'graphql-ws';
 import { initBackend } from '../../src/engine/backend/index.js';
-import { exportSafetensors } from '../../src/engine/checkpoint/index.js';
+import { exportSafetensors, saveCheckpoint } from '../../src/engine/checkpoint/index.js';
 import { buildModel } from '../../src/engine/zoo/index.js';
 import type { ModelSpec } from '../../src/formats/model.js';
 import { errorOf, startTestServer, type TestServer } from './harness.js';
@@ -61,6 +61,25 @@ describe('checkpoint import, aliases, deletion', () => {
     expect(errorOf(await t.gql(IMPORT, { i: { modelId, format: 'safetensors' } })).code).toBe('BAD_USER_INPUT');
     expect(errorOf(await t.gql(IMPORT, { i: { modelId: '4242', format: 'safetensors', base64: 'AAAA' } })).code).toBe('NOT_FOUND');
     expect(dataOf(await t.gql('query($m: ID!) { checkpoints(modelId: $m) { totalCount } }', { m: modelId })).checkpoints.totalCount).toBe(2);
+  });
+
+  it('imports tfjs-layers weights: model.json + .bin on disk, or bytes + weightSpecs', async () => {
+    const spec = TINY.model as unknown as ModelSpec;
+    const model = buildModel(spec, { seed: 5 });
+    const ckpt = await saveCheckpoint(model, spec);
+    model.dispose();
+    const dir = join(t.tmp.dir, 'tfjs');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'weights.bin'), ckpt.weights);
+    writeFileSync(join(dir, 'model.json'), JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['weights.bin'], weights: ckpt.manifest.weightSpecs }] }));
+    const fromDisk = dataOf(await t.gql(IMPORT, { i: { modelId, format: 'tfjs-layers', path: join(dir, 'model.json') } })).importCheckpoint;
+    expect(fromDisk.sha256).toBe(ckpt.manifest.weightsSha256);
+    const base64 = Buffer.from(ckpt.weights).toString('base64');
+    const uploaded = dataOf(await t.gql(IMPORT, { i: { modelId, format: 'tfjs-layers', base64, weightSpecs: ckpt.manifest.weightSpecs } })).importCheckpoint;
+    expect(uploaded.sha256).toBe(fromDisk.sha256);
+    const truncated = errorOf(await t.gql(IMPORT, { i: { modelId, format: 'tfjs-layers', base64: Buffer.from(ckpt.weights.subarray(0, 64)).toString('base64'), weightSpecs: ckpt.manifest.weightSpecs } }));
+    expect(truncated.code).toBe('BAD_USER_INPUT');
+    for (const id of [fromDisk.id, uploaded.id]) dataOf(await t.gql('mutation($id: ID!) { deleteCheckpoint(id: $id) { id } }', { id }));
   });
 
   it('moves an alias with setAlias', async () => {
