@@ -128,4 +128,30 @@ describe('jobs API end to end', () => {
     expect(cr.status).toBe('CANCELLED');
     expect(dataOf(await t.gql('{ jobs(status: "CANCELLED") { totalCount } }')).jobs.totalCount).toBe(1);
   });
+
+  it('keeps the running per-step metrics of a run stopped after some batches', async () => {
+    const run = dataOf(await t.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id jobId } }', { i: { checkpointId, datasetId, config: { timeSteps: 256, batchSize: 4 } } })).startConversion;
+    const events: Record<string, any>[] = [];
+    await new Promise<void>((resolve, reject) => {
+      let asked = false;
+      ws.subscribe<{ stepMetrics: Record<string, any> }>({ query: 'subscription($id: ID!) { stepMetrics(runId: $id) { final batch samples done } }', variables: { id: run.id } }, {
+        next: (v) => {
+          events.push(v.data!.stepMetrics);
+          if (!asked && v.data!.stepMetrics.batch >= 1) {
+            asked = true;
+            void t.gql('mutation($id: ID!) { cancelJob(id: $id) { id } }', { id: run.jobId });
+          }
+        },
+        error: reject,
+        complete: resolve,
+      });
+    });
+    expect(events.at(-1)!.done).toBe(true);
+    const cr = dataOf(await t.gql('query($id: ID!) { conversionRun(id: $id) { status samples warnings stepMetrics(name: "accuracy") { step } } }', { id: run.id })).conversionRun;
+    expect(cr.status).toBe('CANCELLED');
+    expect(cr.samples).toBeGreaterThanOrEqual(4);
+    expect(cr.samples).toBeLessThan(32);
+    expect(cr.stepMetrics).toHaveLength(256);
+    expect(cr.warnings.join(' ')).toMatch(/partial/);
+  });
 });
