@@ -8,6 +8,7 @@ import type { Job } from '../registry/db.js';
 import { prepareConversion } from './conversion-job.js';
 import type { Execution, JobEnv, Prepare } from './execution.js';
 import type { FromWorker } from './messages.js';
+import { deadWorkerCheck } from './liveness.js';
 import { WorkerSlot } from './slot.js';
 import { prepareTraining } from './training-job.js';
 
@@ -36,15 +37,6 @@ interface Active {
   cancelAsked: boolean;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export class JobRunner {
   private readonly slots: WorkerSlot[];
   private readonly active = new Map<number, Active>();
@@ -56,27 +48,24 @@ export class JobRunner {
   private pumpAgain = false;
   private stopped = false;
   private unsubscribe: (() => void) | null = null;
+  /** A job is dead when its worker was a thread of a process on this host that is gone, or its heartbeat is stale. */
+  private readonly isDead: (workerId: string | null, heartbeatAt: Date | null) => boolean;
 
   constructor(
     private readonly env: JobEnv,
     private readonly opts: RunnerOptions,
   ) {
+    this.isDead = deadWorkerCheck(
+      this.host,
+      (workerId) => this.claiming.has(workerId) || [...this.active.values()].some((a) => this.workerId(a.slot) === workerId),
+      opts.staleMs ?? 60_000,
+    );
     this.slots = Array.from({ length: Math.max(1, opts.workers) }, (_, i) => new WorkerSlot(i, env.backend, env.log));
   }
 
   private workerId(slot: WorkerSlot): string {
     return `${this.host}/${process.pid}/${slot.index}`;
   }
-
-  /** A job is dead when its worker was a thread of a process on this host that is gone, or its heartbeat is stale. */
-  private isDead = (workerId: string | null, heartbeatAt: Date | null): boolean => {
-    const [host, pid] = (workerId ?? '').split('/');
-    if (host === this.host && pid !== undefined) {
-      if (Number(pid) === process.pid) return !this.claiming.has(workerId!) && ![...this.active.values()].some((a) => this.workerId(a.slot) === workerId);
-      return !pidAlive(Number(pid));
-    }
-    return heartbeatAt === null || Date.now() - heartbeatAt.getTime() > (this.opts.staleMs ?? 60_000);
-  };
 
   async start(): Promise<{ requeued: number[]; failed: number[] }> {
     const recovered = await this.env.services.jobs.recover(this.isDead);
@@ -160,7 +149,14 @@ export class JobRunner {
     }
     await slot.run(job.id, exec.backend, exec.task, {
       onMessage: (m) => this.enqueue(a, () => this.handle(a, m)),
-      onCrash: (reason) => this.enqueue(a, () => this.end(a, () => this.env.services.jobs.requeueOrFail(job.id, reason).then(() => undefined))),
+      onCrash: (reason) =>
+        this.enqueue(a, () =>
+          this.end(a, async () => {
+            // a graceful stop hands the job back without counting the attempt; a crash counts
+            if (this.stopped) await this.env.services.jobs.release(job.id, reason);
+            else await this.env.services.jobs.requeueOrFail(job.id, reason);
+          }),
+        ),
     }, exec.transfer);
   }
 
@@ -247,9 +243,5 @@ export class JobRunner {
   }
 }
 
-export function workersFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.SPIKELAB_WORKERS ?? '1');
-  return Number.isInteger(n) && n >= 1 && n <= 64 ? n : 1;
-}
-
+export { workersFromEnv } from './liveness.js';
 export type { BackendName };

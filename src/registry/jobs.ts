@@ -176,6 +176,17 @@ export class JobService {
     return this.get(id);
   }
 
+  /** Puts a running job back in the queue without counting the attempt (graceful server stop). */
+  async release(id: number, reason: string): Promise<Job> {
+    const job = await this.get(id);
+    if (job.status === 'RUNNING' && job.cancelRequested) return this.finish(id, 'CANCELLED', { error: `cancelled (${reason})` });
+    await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.job.updateMany({ where: { id, status: 'RUNNING' }, data: { status: 'QUEUED', workerId: null, attempts: { decrement: 1 }, message: `requeued: ${reason}` } });
+      if (count > 0) await syncRunStatus(tx, id, 'QUEUED');
+    });
+    return this.get(id);
+  }
+
   /**
    * Recovers jobs left RUNNING by a dead worker: requeued while attempts < maxAttempts, else FAILED.
    * `isDead(workerId, heartbeatAt)` decides (dead pid on this host, or a stale heartbeat).

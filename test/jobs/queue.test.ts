@@ -91,6 +91,16 @@ describe('job queue', () => {
     expect((await s.conversionRuns.get(run.id)).status).toBe('FAILED');
   });
 
+  it('hands a job back on a graceful stop without counting the attempt (unless it was being cancelled)', async () => {
+    const run = await newRun();
+    await s.jobs.claimNext('w/1/0');
+    expect(await s.jobs.release(run.jobId!, 'the server stopped')).toMatchObject({ status: 'QUEUED', attempts: 0 });
+    await s.jobs.claimNext('w/1/0');
+    await s.jobs.requestCancel(run.jobId!);
+    expect(await s.jobs.release(run.jobId!, 'the server stopped')).toMatchObject({ status: 'CANCELLED' });
+    expect((await s.conversionRuns.get(run.id)).status).toBe('CANCELLED');
+  });
+
   it('writes nothing when a completion fails half-way', async () => {
     const run = await newRun();
     await s.jobs.claimNext('w/1/0');
