@@ -18,7 +18,7 @@ const FMNIST = process.env.DEMO_DATA ?? '/usr/share/datasets/fashion-mnist';
 const num = (name: string, fallback: number): number => (process.env[name] ? Number(process.env[name]) : fallback);
 const TRAIN = num('DEMO_TRAIN', 10000);
 const TEST = num('DEMO_TEST', 1000);
-const EPOCHS = num('DEMO_EPOCHS', 1);
+const EPOCHS = num('DEMO_EPOCHS', 2);
 const T = num('DEMO_T', 64);
 const OUT = resolve(process.env.DEMO_OUT ?? 'reports/demo');
 

@@ -15,6 +15,12 @@ function describe(job: Job): string {
 export async function followJob(client: SpikelabClient, jobId: string, label: string): Promise<Job> {
   const bar = new ProgressBar(label);
   const started = Date.now();
+  // Ctrl-C stops following, not the job: say how to cancel it
+  const onInterrupt = (): void => {
+    bar.finish(`interrupted: job ${jobId} keeps running on the server (\`spikelab jobs cancel ${jobId}\` stops it)`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     const job = await client.waitForJob(jobId, { onProgress: (j) => bar.update(j.progress, describe(j)) });
     bar.finish(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -22,5 +28,7 @@ export async function followJob(client: SpikelabClient, jobId: string, label: st
   } catch (err) {
     bar.finish('stopped');
     throw err;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
   }
 }
