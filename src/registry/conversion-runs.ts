@@ -138,6 +138,7 @@ export class ConversionRunService {
             eMacPj: s.eMacPj,
             samples: r.samples,
             warnings: r.warnings,
+            ...(r.panels && { panels: r.panels as unknown as Prisma.InputJsonArray }),
           },
         });
       },

@@ -82,6 +82,25 @@ describe('checkpoint import, aliases, deletion', () => {
     for (const id of [fromDisk.id, uploaded.id]) dataOf(await t.gql('mutation($id: ID!) { deleteCheckpoint(id: $id) { id } }', { id }));
   });
 
+  it('converts an imported UNet on segmentation data and keeps figure panels', async () => {
+    const spec = { architecture: 'unet', inputShape: [16, 16, 1], numClasses: 1, widthMultiplier: 1, depth: 1, baseWidth: 4 };
+    const unet = buildModel(spec as ModelSpec, { seed: 2 });
+    const base64 = Buffer.from(exportSafetensors(unet)).toString('base64');
+    unet.dispose();
+    const m = dataOf(await t.gql('mutation($i: CreateModelInput!) { createModel(input: $i) { id } }', { i: { name: 'unet-tiny', ...spec } })).createModel.id;
+    const d = dataOf(await t.gql('mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { id } }', { i: { name: 'seg', format: 'synthetic-segmentation', options: { size: 16, trainCount: 8, testCount: 4 } } })).registerDataset.id;
+    const cp = dataOf(await t.gql(IMPORT, { i: { modelId: m, format: 'safetensors', base64 } })).importCheckpoint.id;
+    const run = dataOf(await t.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id jobId } }', { i: { checkpointId: cp, datasetId: d, config: { timeSteps: 4, batchSize: 4 } } })).startConversion;
+    const events = await collect<{ jobProgress: Record<string, any> }>(ws, `subscription($id: ID!) { jobProgress(id: $id) { ${JOB_FIELDS} } }`, { id: run.jobId });
+    expect(events.at(-1)!.jobProgress.status).toBe('SUCCEEDED');
+    const cr = dataOf(await t.gql('query($id: ID!) { conversionRun(id: $id) { task primaryMetric metricNames panels { width height label snn } } }', { id: run.id })).conversionRun;
+    expect(cr).toMatchObject({ task: 'segmentation', primaryMetric: 'softDice' });
+    expect(cr.metricNames).toContain('softDice');
+    expect(cr.panels.length).toBeGreaterThan(0);
+    expect(cr.panels[0]).toMatchObject({ width: 16, height: 16 });
+    expect(cr.panels[0].snn).toHaveLength(256);
+  });
+
   it('moves an alias with setAlias', async () => {
     const cp = dataOf(await t.gql('mutation($i: SetAliasInput!) { setAlias(input: $i) { id aliases } }', { i: { checkpointId: imported, alias: 'best' } })).setAlias;
     expect(cp.id).toBe(imported);
@@ -108,7 +127,7 @@ describe('checkpoint import, aliases, deletion', () => {
     const other = cpBefore.find((c: { id: string }) => c.id !== imported);
     const res = dataOf(await t.gql('mutation($id: ID!) { deleteCheckpoint(id: $id) { id filesDeleted filesKept } }', { id: other.id })).deleteCheckpoint;
     expect(res.filesDeleted).toBe(1);
-    expect(dataOf(await t.gql('{ conversionRuns { totalCount } }')).conversionRuns.totalCount).toBe(1);
+    expect(dataOf(await t.gql('{ conversionRuns { totalCount } }')).conversionRuns.totalCount).toBe(2);
     const gone = dataOf(await t.gql('mutation($id: ID!) { deleteModel(id: $id) { filesDeleted } }', { id: modelId })).deleteModel;
     expect(gone.filesDeleted).toBe(1);
     expect(errorOf(await t.gql('query($id: ID!) { model(id: $id) { id } }', { id: modelId })).code).toBe('NOT_FOUND');

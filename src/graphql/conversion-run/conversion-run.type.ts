@@ -43,6 +43,16 @@ export class LayerStatType {
   sops!: number;
 }
 
+@ObjectType('SegmentationPanel', { description: 'One test image with its label and binarised ANN / SNN maps (row-major, values in [0, 1]).', simpleResolvers: true })
+export class SegmentationPanelType {
+  @Field(() => Int) width!: number;
+  @Field(() => Int) height!: number;
+  @Field(() => [Float]) image!: number[];
+  @Field(() => [Float]) label!: number[];
+  @Field(() => [Float]) ann!: number[];
+  @Field(() => [Float]) snn!: number[];
+}
+
 @ObjectType('ConversionRun', { description: 'ANN→SNN conversion of a checkpoint, simulated on a dataset for T steps.' })
 export class ConversionRunType {
   @Field(() => ID) id!: string;
@@ -77,6 +87,7 @@ export class ConversionRunType {
   @Field(() => Float, { nullable: true }) eMacPj!: number | null;
   @Field(() => Int, { nullable: true, description: 'Test samples simulated.' }) samples!: number | null;
   @Field(() => [String]) warnings!: string[];
+  @Field(() => [SegmentationPanelType], { nullable: true, description: 'Segmentation runs: a few test images for figures.' }) panels!: SegmentationPanelType[] | null;
   @Field(() => String, { nullable: true }) error!: string | null;
   @Field(() => ID, { nullable: true }) jobId!: string | null;
   @Field() createdAt!: Date;
@@ -95,6 +106,7 @@ export function toConversionRunType(r: Row): ConversionRunType {
     datasetId: String(r.datasetId),
     annMetrics: (r.annMetrics ?? null) as Record<string, number> | null,
     warnings: (r.warnings ?? []) as string[],
+    panels: (r.panels ?? null) as SegmentationPanelType[] | null,
     jobId: r.jobId == null ? null : String(r.jobId),
   });
 }
