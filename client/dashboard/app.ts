@@ -1,9 +1,13 @@
 // Dashboard entry (a browser ES module, loaded by client/dashboard/index.html): polls the API every
 // 2 s and redraws jobs (live progress), conversion runs, the comparison charts and, for
 // segmentation runs, the panels.
-import { CompareDocument, DashboardStateDocument, DatasetsDocument, ModelsDocument } from '../generated/graphql.js';
-import { drawComparison } from './chart.js';
+import {
+  CompareDocument, DashboardStateDocument, DatasetsDocument, JobProgressDocument, LiveStepMetricsDocument, ModelsDocument,
+  type DashboardStateQuery,
+} from '../generated/graphql.js';
+import { drawComparison, drawLive } from './chart.js';
 import { fillTable, GqlError, gql, saveToken, savedToken } from './gql.js';
+import { follow, liveCount } from './live.js';
 import { renderJobs, renderRuns, syncSelect } from './views.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
@@ -12,8 +16,49 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   return el as T;
 };
 
+type Job = DashboardStateQuery['jobs']['nodes'][number];
+type Run = DashboardStateQuery['conversionRuns']['nodes'][number];
+
 let compareKey = '';
 let registryAt = 0;
+const jobs = new Map<string, Job>();
+let renderQueued = false;
+
+function renderJobsSoon(): void {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(() => {
+    renderQueued = false;
+    renderJobs($('jobs'), [...jobs.values()].sort((a, b) => Number(a.id) - Number(b.id)));
+  });
+}
+
+/** Live job progress over graphql-ws for every job that has not ended. */
+function followActiveJobs(): void {
+  for (const j of jobs.values()) {
+    if (j.status !== 'QUEUED' && j.status !== 'RUNNING') continue;
+    follow(`job:${j.id}`, JobProgressDocument, { id: j.id }, ({ jobProgress }) => {
+      jobs.set(jobProgress.id, { ...jobs.get(jobProgress.id), ...jobProgress });
+      renderJobsSoon();
+    });
+  }
+}
+
+/** The running estimate of the first running conversion, streamed as it simulates. */
+function followRunningConversion(runs: Run[]): void {
+  const running = runs.find((r) => r.status === 'RUNNING');
+  const el = $('live');
+  if (!running) {
+    if (!el.dataset.run) el.textContent = 'no conversion is simulating right now';
+    return;
+  }
+  follow(`steps:${running.id}`, LiveStepMetricsDocument, { runId: running.id }, ({ stepMetrics: ev }) => {
+    const series = ev.series?.find((s) => s.name === (running.primaryMetric ?? 'accuracy')) ?? ev.series?.[0];
+    if (!series || ev.final) return;
+    el.dataset.run = running.id;
+    void drawLive(el, series.name, series.values, `run ${running.id} (${running.checkpoint.model.name}): running estimate after batch ${ev.batch ?? '?'}/${ev.batches ?? '?'}`);
+  });
+}
 
 async function refreshComparison(runs: { id: string; status: string; primaryMetric: string | null; timeSteps: number; dataset: { name: string } }[]): Promise<void> {
   const metricSel = $<HTMLSelectElement>('metric');
@@ -46,7 +91,11 @@ async function refreshRegistry(): Promise<void> {
 
 async function tick(): Promise<void> {
   const state = await gql(DashboardStateDocument, { jobs: 500, runs: 500 });
-  renderJobs($('jobs'), state.jobs.nodes);
+  jobs.clear();
+  for (const j of state.jobs.nodes) jobs.set(j.id, j);
+  renderJobsSoon();
+  followActiveJobs();
+  followRunningConversion(state.conversionRuns.nodes);
   renderRuns($('runs'), state.conversionRuns.nodes);
   await refreshComparison(state.conversionRuns.nodes);
   const segmentation = state.conversionRuns.nodes.some((r) => r.task === 'segmentation' && r.status === 'SUCCEEDED');
@@ -68,7 +117,8 @@ function askForToken(message: string): void {
 async function loop(): Promise<void> {
   try {
     await tick();
-    $('status').textContent = `live · updated ${new Date().toLocaleTimeString()}`;
+    const live = liveCount();
+    $('status').textContent = `${live > 0 ? `live: ${live} subscription${live > 1 ? 's' : ''}` : 'polling'} · updated ${new Date().toLocaleTimeString()}`;
     $('auth').hidden = true;
   } catch (e) {
     if (e instanceof GqlError && (e.code === 'UNAUTHENTICATED' || e.code === 'FORBIDDEN')) askForToken(`${e.message} — enter an API token (reader role is enough)`);

@@ -47,3 +47,22 @@ export async function drawComparison(curveEl: HTMLElement, barsEl: HTMLElement, 
   curveEl.dataset.drawn = 'true';
   return points;
 }
+
+/** The running estimate of a simulating conversion: metric vs step so far. */
+export async function drawLive(el: HTMLElement, name: string, values: number[], title: string): Promise<void> {
+  const points = values.map((value, i) => ({ step: i + 1, value }));
+  el.dataset.points = String(points.length);
+  await draw(el, {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: 520,
+    height: 200,
+    background: 'white',
+    data: { values: points },
+    mark: { type: 'line', strokeWidth: 2 },
+    encoding: {
+      x: { field: 'step', type: 'quantitative', title: 'time step t' },
+      y: { field: 'value', type: 'quantitative', scale: { domain: [0, 1] }, title: name },
+    },
+  });
+}

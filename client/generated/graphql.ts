@@ -202,6 +202,13 @@ export type DashboardStateQueryVariables = Exact<{
 
 export type DashboardStateQuery = { jobs: { totalCount: number, nodes: Array<{ id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null }> }, conversionRuns: { totalCount: number, nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
 
+export type LiveStepMetricsSubscriptionVariables = Exact<{
+  runId: string;
+}>;
+
+
+export type LiveStepMetricsSubscription = { stepMetrics: { runId: string, final: boolean, done: boolean, batch: number | null, batches: number | null, samples: number | null, series: Array<{ name: string, values: Array<number> }> | null } };
+
 export type DatasetFieldsFragment = { id: string, name: string, format: string, path: string | null, task: string, imageShape: Array<number> | null, numClasses: number | null, trainSamples: number | null, testSamples: number | null, synthetic: boolean, createdAt: string };
 
 export type ModelFieldsFragment = { id: string, name: string, architecture: string, family: string, pretraining: string, inputShape: Array<number>, numClasses: number, spec: Record<string, unknown>, parameterCount: number | null, macs: number | null, createdAt: string };
@@ -608,6 +615,22 @@ fragment ConversionRunFields on ConversionRun {
     name
   }
 }`) as unknown as TypedDocumentString<DashboardStateQuery, DashboardStateQueryVariables>;
+export const LiveStepMetricsDocument = new TypedDocumentString(`
+    subscription LiveStepMetrics($runId: ID!) {
+  stepMetrics(runId: $runId) {
+    runId
+    final
+    done
+    batch
+    batches
+    samples
+    series {
+      name
+      values
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LiveStepMetricsSubscription, LiveStepMetricsSubscriptionVariables>;
 export const RegisterDatasetDocument = new TypedDocumentString(`
     mutation RegisterDataset($input: RegisterDatasetInput!) {
   registerDataset(input: $input) {

@@ -18,10 +18,12 @@ const FILES: Record<string, string> = {
   '/dashboard/gql.js': 'dist/client/dashboard/gql.js',
   '/dashboard/views.js': 'dist/client/dashboard/views.js',
   '/dashboard/chart.js': 'dist/client/dashboard/chart.js',
+  '/dashboard/live.js': 'dist/client/dashboard/live.js',
   '/generated/graphql.js': 'dist/client/generated/graphql.js',
   '/report/specs.js': 'dist/client/report/specs.js',
   '/vendor/vega.min.js': 'node_modules/vega/build/vega.min.js',
   '/vendor/vega-lite.min.js': 'node_modules/vega-lite/build/vega-lite.min.js',
+  '/vendor/graphql-ws.min.js': 'node_modules/graphql-ws/umd/graphql-ws.min.js',
 };
 
 const CSP = [
