@@ -25,7 +25,7 @@ describe('a worker thread dying mid-job', () => {
   afterAll(() => t.stop());
 
   const startTraining = async (maxAttempts: number): Promise<string> =>
-    dataOf(await t.gql('mutation($i: StartTrainingInput!) { startTraining(input: $i) { jobId } }', { i: { ...ids, config: { ...TINY.training, epochs: 3 }, maxAttempts } })).startTraining.jobId;
+    dataOf(await t.gql('mutation($i: StartTrainingInput!) { startTraining(input: $i) { jobId } }', { i: { ...ids, config: { ...TINY.training, epochs: 20 }, maxAttempts } })).startTraining.jobId;
   const killWhenRunning = async (jobId: string): Promise<void> => {
     await waitFor(async () => {
       const j = dataOf(await t.gql(jobQuery, { id: jobId })).job;
@@ -92,7 +92,7 @@ describe('a server killed mid-job', () => {
   it('requeues the job at the next start and finishes it', async () => {
     const a = await startProcess();
     const ids = await setUp(a.gql);
-    const jobId = dataOf(await a.gql('mutation($i: StartTrainingInput!) { startTraining(input: $i) { jobId } }', { i: { ...ids, config: { ...TINY.training, epochs: 4 } } })).startTraining.jobId;
+    const jobId = dataOf(await a.gql('mutation($i: StartTrainingInput!) { startTraining(input: $i) { jobId } }', { i: { ...ids, config: { ...TINY.training, epochs: 12 } } })).startTraining.jobId;
     await waitFor(async () => {
       const j = dataOf(await a.gql(jobQuery, { id: jobId })).job;
       return j.status === 'RUNNING' && j.step > 0 ? j : undefined;
@@ -110,7 +110,7 @@ describe('a server killed mid-job', () => {
     }, 90_000, 'the recovered job to finish');
     expect(job).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
     const run = dataOf(await b.gql('query($id: ID!) { trainingRun(id: $id) { status epochsCompleted resultCheckpoint { aliases } } }', { id: job.trainingRunId })).trainingRun;
-    expect(run).toMatchObject({ status: 'SUCCEEDED', epochsCompleted: 4 });
+    expect(run).toMatchObject({ status: 'SUCCEEDED', epochsCompleted: 12 });
     child!.kill('SIGTERM');
     await once(child!, 'exit');
   });
