@@ -5,6 +5,7 @@ import DataLoader from 'dataloader';
 import type { JobEvents } from '../jobs/events.js';
 import type { ImportCheckpointParams } from '../jobs/import.js';
 import type { Checkpoint, ConversionRun, Dataset, Job, LayerStat } from '../registry/db.js';
+import type { SeriesSelection, StepPoint } from '../registry/metrics.js';
 import type { Registry } from '../registry/registry.js';
 import type { RunServices } from '../registry/run-services.js';
 import type { TrainingMetric } from '../registry/training-runs.js';
@@ -18,6 +19,13 @@ export interface RunLoaders {
   layerStats: DataLoader<number, LayerStat[]>;
   metricNames: DataLoader<number, string[]>;
   trainingMetrics: DataLoader<number, TrainingMetric[]>;
+  stepMetrics: DataLoader<StepSeriesKey, StepPoint[], string>;
+}
+
+export interface StepSeriesKey {
+  runId: number;
+  name: string;
+  sel: SeriesSelection;
 }
 
 export interface RunBinding {
@@ -56,6 +64,9 @@ function createLoaders(registry: Registry, s: RunServices): RunLoaders {
     layerStats: new DataLoader((ids) => s.metrics.layerStatsOf(ids)),
     metricNames: new DataLoader((ids) => Promise.resolve(s.metrics.namesOf(ids))),
     trainingMetrics: new DataLoader((ids) => s.trainingRuns.metricsOf(ids)),
+    stepMetrics: new DataLoader((keys) => Promise.resolve(s.metrics.seriesMany(keys)), {
+      cacheKeyFn: (k) => JSON.stringify([k.runId, k.name, k.sel.steps ?? null, k.sel.every ?? null, k.sel.sample ?? null]),
+    }),
   };
 }
 

@@ -75,6 +75,27 @@ export function sampleIndices(values: readonly number[], max: number): number[] 
   return [...keep].sort((a, b) => a - b);
 }
 
+function checkSelection(sel: SeriesSelection): void {
+  const given = [sel.steps != null, sel.every != null, sel.sample != null].filter(Boolean).length;
+  if (given > 1) throw new InvalidInputError('steps', 'give at most one of steps, every, sample');
+  if (sel.every != null && (!Number.isInteger(sel.every) || sel.every < 1)) throw new InvalidInputError('every', 'must be a positive integer');
+  if (sel.sample != null && (!Number.isInteger(sel.sample) || sel.sample < 4)) throw new InvalidInputError('sample', 'must be an integer ≥ 4 (first, last, min and max are always kept)');
+}
+
+/** Applies a selection to a whole series (ordered by step): exact steps, every k-th from 1 plus the last, or a downsample. */
+function select(all: StepPoint[], sel: SeriesSelection): StepPoint[] {
+  if (sel.steps != null) {
+    const want = new Set(sel.steps);
+    return all.filter((p) => want.has(p.step));
+  }
+  if (sel.every != null) {
+    const k = sel.every;
+    return all.filter((p, i) => (p.step - 1) % k === 0 || i === all.length - 1);
+  }
+  if (sel.sample != null) return sampleIndices(all.map((p) => p.value), sel.sample).map((i) => all[i]!);
+  return all;
+}
+
 export class MetricsService {
   private readonly cache = new Map<string, Database.Statement>();
 
@@ -95,23 +116,24 @@ export class MetricsService {
 
   /** One metric of one run, ordered by step, restricted by `sel` (at most one of its fields). */
   series(runId: number, name: string, sel: SeriesSelection = {}): StepPoint[] {
-    const given = [sel.steps != null, sel.every != null, sel.sample != null].filter(Boolean).length;
-    if (given > 1) throw new InvalidInputError('steps', 'give at most one of steps, every, sample');
-    if (sel.every != null && (!Number.isInteger(sel.every) || sel.every < 1)) throw new InvalidInputError('every', 'must be a positive integer');
-    if (sel.sample != null && (!Number.isInteger(sel.sample) || sel.sample < 4)) throw new InvalidInputError('sample', 'must be an integer ≥ 4 (first, last, min and max are always kept)');
-    if (sel.steps != null) {
-      return this.stmt('SELECT "step", "value" FROM "StepMetric" WHERE "conversionRunId" = ? AND "name" = ? AND "step" IN (SELECT value FROM json_each(?)) ORDER BY "step"').all(runId, name, JSON.stringify(sel.steps)) as StepPoint[];
+    return this.seriesMany([{ runId, name, sel }])[0]!;
+  }
+
+  /**
+   * Batch form for DataLoaders: one indexed query per metric name for all the runs asked, the
+   * selection applied per run afterwards. result[i] belongs to keys[i].
+   */
+  seriesMany(keys: readonly { runId: number; name: string; sel?: SeriesSelection }[]): StepPoint[][] {
+    keys.forEach((k) => checkSelection(k.sel ?? {}));
+    const byName = new Map<string, Map<number, StepPoint[]>>();
+    for (const name of new Set(keys.map((k) => k.name))) {
+      const runs = [...new Set(keys.filter((k) => k.name === name).map((k) => k.runId))];
+      const rows = this.stmt('SELECT "conversionRunId", "step", "value" FROM "StepMetric" WHERE "conversionRunId" IN (SELECT value FROM json_each(?)) AND "name" = ? ORDER BY "conversionRunId", "step"').raw(true).all(JSON.stringify(runs), name) as [number, number, number][];
+      const perRun = new Map<number, StepPoint[]>(runs.map((id) => [id, []]));
+      for (const [id, step, value] of rows) perRun.get(id)!.push({ step, value });
+      byName.set(name, perRun);
     }
-    if (sel.every != null) {
-      // every k-th step counted from 1 (1, 1+k, 1+2k, ...), plus the last step
-      return this.stmt(
-        'SELECT "step", "value" FROM "StepMetric" WHERE "conversionRunId" = ? AND "name" = ? AND (("step" - 1) % ? = 0 OR "step" = (SELECT MAX("step") FROM "StepMetric" WHERE "conversionRunId" = ? AND "name" = ?)) ORDER BY "step"',
-      ).all(runId, name, sel.every, runId, name) as StepPoint[];
-    }
-    const all = this.stmt('SELECT "step", "value" FROM "StepMetric" WHERE "conversionRunId" = ? AND "name" = ? ORDER BY "step"').all(runId, name) as StepPoint[];
-    if (sel.sample == null) return all;
-    const idx = sampleIndices(all.map((p) => p.value), sel.sample);
-    return idx.map((i) => all[i]!);
+    return keys.map((k) => select(byName.get(k.name)!.get(k.runId)!, k.sel ?? {}));
   }
 
   /** Metric names recorded for each run (DataLoader batch). */

@@ -107,6 +107,12 @@ describe('jobs API end to end', () => {
     expect(unknownMetric).toMatchObject({ code: 'BAD_USER_INPUT', field: 'metric' });
     const page = dataOf(await t.gql('{ conversionRuns(filter: { status: "SUCCEEDED", family: "plain" }, first: 1) { totalCount nodes { id checkpoint { id } dataset { name } job { status } } pageInfo { hasNextPage } } }')).conversionRuns;
     expect(page).toMatchObject({ totalCount: 1, nodes: [{ id: conversionRunId, dataset: { name: 'synth' }, job: { status: 'SUCCEEDED' } }] });
+    // nested series over a list of runs go through one batched loader
+    const nested = dataOf(await t.gql('{ conversionRuns { nodes { id a: stepMetrics(name: "accuracy", sample: 4) { step } b: stepMetrics(name: "accuracy", steps: [2]) { step } } } }')).conversionRuns.nodes;
+    const mine = nested.find((n: { id: string }) => n.id === conversionRunId);
+    expect(mine.a.map((p: { step: number }) => p.step)).toEqual(expect.arrayContaining([1, 16]));
+    expect(mine.a.length).toBeLessThanOrEqual(4);
+    expect(mine.b).toEqual([{ step: 2 }]);
   });
 
   it('cancels a running conversion within one batch', async () => {

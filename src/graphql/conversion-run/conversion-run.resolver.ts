@@ -63,8 +63,9 @@ export class ConversionRunResolver {
   }
 
   @FieldResolver(() => [StepPointType], { description: 'One metric per step; pick steps, every k-th step, or a downsample (at most one).' })
-  stepMetrics(@Root() run: ConversionRunType, @Args(() => StepMetricsArgs) args: StepMetricsArgs, @Ctx() ctx: Context): StepPointType[] {
-    return runsOf(ctx).services.metrics.series(Number(run.id), args.name, args);
+  async stepMetrics(@Root() run: ConversionRunType, @Args(() => StepMetricsArgs) args: StepMetricsArgs, @Ctx() ctx: Context): Promise<StepPointType[]> {
+    const { steps, every, sample } = args;
+    return runsOf(ctx).loaders.stepMetrics.load({ runId: Number(run.id), name: args.name, sel: { steps, every, sample } });
   }
 
   @FieldResolver(() => [String], { description: 'Names of the per-step metrics recorded.' })
