@@ -8,7 +8,7 @@ import type { CompareMatrix } from '../../src/formats/compare.js';
 import { BIN, spikelab } from './cli-run.js';
 import { seed, startLiveServer, type LiveServer, TINY_DATASET } from './harness.js';
 
-const COMMANDS = ['serve', 'dataset add', 'dataset list', 'model create', 'model list', 'train', 'import', 'convert', 'jobs list', 'jobs show', 'jobs wait', 'jobs cancel', 'compare', 'report', 'token create'];
+const COMMANDS = ['serve', 'dataset add', 'dataset list', 'model create', 'model list', 'train', 'import', 'convert', 'jobs list', 'jobs show', 'jobs wait', 'jobs cancel', 'compare', 'report', 'token create', 'token list', 'token revoke'];
 
 describe('spikelab CLI without a server', () => {
   test('--help lists every command', async () => {
@@ -174,5 +174,9 @@ describe('spikelab CLI against a live server', () => {
     expect(allowed.stdout).toMatch(/synthetic-classification/);
     const reader = await spikelab(['model', 'create', 'x', '--architecture', 'cnn-small', '--input-shape', '8x8x1', '--classes', '3'], { ...env, SPIKELAB_TOKEN: secret });
     expect(reader.stderr).toMatch(/FORBIDDEN/);
+    const list = await spikelab(['token', 'list', '--database-url', databaseUrl]);
+    expect(list.stdout).toMatch(/^\s*1\s+ci\s+reader\s+active/m);
+    expect(list.stdout).not.toContain(secret);
+    expect((await spikelab(['token', 'revoke', '1', '--database-url', databaseUrl])).stdout).toMatch(/token 1 "ci" revoked/);
   });
 });

@@ -1,6 +1,7 @@
 // `spikelab token create|list|revoke`: API tokens, written straight into the registry's database
 // (this bootstraps the first admin token, so it cannot need one). Server code is imported lazily.
 import { type Command, Option } from 'commander';
+import { int } from '../parse.js';
 
 export interface TokenOptions {
   databaseUrl?: string;
@@ -20,5 +21,23 @@ export function registerToken(program: Command): void {
     .action(async (name: string, opts: TokenOptions) => {
       const { runTokenCreate } = await import('./token-action.js');
       await runTokenCreate(name, opts);
+    });
+  token
+    .command('list')
+    .description('list API tokens (never their secrets)')
+    .option('--database-url <url>', 'database (env DATABASE_URL)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { databaseUrl?: string; json?: boolean }) => {
+      const { runTokenAdmin } = await import('./token-action.js');
+      await runTokenAdmin(opts);
+    });
+  token
+    .command('revoke')
+    .description('revoke an API token')
+    .argument('<id>', 'token id (see token list)', int(1))
+    .option('--database-url <url>', 'database (env DATABASE_URL)')
+    .action(async (id: number, opts: { databaseUrl?: string }) => {
+      const { runTokenAdmin } = await import('./token-action.js');
+      await runTokenAdmin(opts, String(id));
     });
 }
