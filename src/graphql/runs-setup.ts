@@ -11,6 +11,7 @@ import { JobRunner, workersFromEnv } from '../jobs/runner.js';
 import type { Registry } from '../registry/registry.js';
 import { openRunServices, type RunServices } from '../registry/run-services.js';
 import type { Caller, Context } from './context.js';
+import { compareResponseCache } from './compare/compare-cache.plugin.js';
 import { bindRunServices } from './runs-context.js';
 import { authorize, authPlugin, callerFromHeader, listenHost } from './token/auth.js';
 
@@ -49,7 +50,7 @@ export async function startRunSide(registry: Registry, opts: RunSideOptions): Pr
     services,
     events,
     runner,
-    plugins: [authPlugin(services.tokens), ApolloServerPluginCacheControlDisabled()],
+    plugins: [authPlugin(services.tokens), ApolloServerPluginCacheControlDisabled(), compareResponseCache(() => services.compare.dataVersion())],
     listenHost: (requested) => listenHost(services.tokens, requested, (m) => log(m)),
     async authorizeWs(authorization, query, operationName) {
       let op: OperationDefinitionNode | null | undefined;

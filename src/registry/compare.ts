@@ -99,8 +99,13 @@ export class CompareService {
     return s;
   }
 
+  /** Changes whenever another connection commits (SQLite's PRAGMA data_version on the read handle). */
+  dataVersion(): number {
+    return this.raw.pragma('data_version', { simple: true }) as number;
+  }
+
   compare(p: CompareParams): CompareMatrix {
-    const version = this.raw.pragma('data_version', { simple: true }) as number;
+    const version = this.dataVersion();
     if (version !== this.memo.version) this.memo = { version, results: new Map() };
     const key = JSON.stringify([p.runIds ?? null, p.filter ?? null, p.metric ?? null, p.steps ?? null]);
     const hit = this.memo.results.get(key);

@@ -160,4 +160,11 @@ describe('jobs API end to end', () => {
     expect(cr.stepMetrics).toHaveLength(256);
     expect(cr.warnings.join(' ')).toMatch(/partial/);
   });
+
+  it('serves repeated compare queries from cache until the database changes', async () => {
+    const q = '{ compare(filter: { architecture: "cnn-small" }) { rows { conversionRunId } } }';
+    for (let i = 0; i < 2; i++) expect(dataOf(await t.gql(q)).compare.rows).toEqual([{ conversionRunId }]);
+    dataOf(await t.gql('mutation($id: ID!) { deleteConversionRun(id: $id) { id } }', { id: conversionRunId }));
+    expect(dataOf(await t.gql(q)).compare.rows).toEqual([]);
+  });
 });
