@@ -1,8 +1,8 @@
 // SpikelabClient: the functions researchers call by name. Every operation is typed from the
 // committed schema.graphql (client/generated, GraphQL Code Generator).
-import type { CompareMatrix } from '../../src/formats/compare.js';
+import type { CompareMatrix, SegmentationPanel } from '../../src/formats/compare.js';
 import {
-  CancelJobDocument, CheckpointsDocument, ImportCheckpointDocument, SetAliasDocument, CompareDocument, ConversionRunDocument, ConversionRunsDocument, CreateModelDocument,
+  CancelJobDocument, CheckpointsDocument, ConversionRunPanelsDocument, ImportCheckpointDocument, SetAliasDocument, CompareDocument, ConversionRunDocument, ConversionRunsDocument, CreateModelDocument,
   DatasetsDocument, JobDocument, JobsDocument, ModelsDocument, RegisterDatasetDocument, StartConversionDocument,
   StartTrainingDocument, StepMetricsDocument, TrainingRunDocument, TrainingRunsDocument,
   type CheckpointFieldsFragment, type CompareQueryVariables, type ConversionRunFieldsFragment, type ImportCheckpointInput, type CreateModelInput, type DatasetFieldsFragment,
@@ -153,6 +153,11 @@ export class SpikelabClient {
   /** SNN metric per step of a conversion run: all steps, chosen `steps`, `every` k-th, or `sample` n evenly. */
   async stepMetrics(runId: string, name: string, sel: { steps?: number[]; every?: number; sample?: number } = {}): Promise<{ step: number; value: number }[]> {
     return (await this.transport.request(StepMetricsDocument, { runId, name, ...sel })).conversionRun.stepMetrics;
+  }
+
+  /** Figure panels of a segmentation run (image, label, binarisable ANN / SNN maps); [] for other runs. */
+  async panels(runId: string): Promise<SegmentationPanel[]> {
+    return (await this.transport.request(ConversionRunPanelsDocument, { id: runId })).conversionRun.panels ?? [];
   }
 
   async job(id: string): Promise<Job> {

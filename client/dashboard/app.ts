@@ -8,6 +8,7 @@ import {
 import { drawComparison, drawLive } from './chart.js';
 import { fillTable, GqlError, gql, saveToken, savedToken } from './gql.js';
 import { follow, liveCount } from './live.js';
+import { drawPanels } from './panels.js';
 import { renderJobs, renderRuns, syncSelect } from './views.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
@@ -98,10 +99,8 @@ async function tick(): Promise<void> {
   followRunningConversion(state.conversionRuns.nodes);
   renderRuns($('runs'), state.conversionRuns.nodes);
   await refreshComparison(state.conversionRuns.nodes);
-  const segmentation = state.conversionRuns.nodes.some((r) => r.task === 'segmentation' && r.status === 'SUCCEEDED');
-  $('panels').textContent = segmentation
-    ? 'Segmentation panels are not drawn yet: the server does not expose panel data (image, label, ANN and SNN predictions).'
-    : 'no finished segmentation runs';
+  const segmentation = state.conversionRuns.nodes.filter((r) => r.task === 'segmentation' && r.status === 'SUCCEEDED').map((r) => r.id);
+  await drawPanels($('panels'), segmentation.slice(-3));
   if (Date.now() - registryAt > 10_000) {
     registryAt = Date.now();
     await refreshRegistry();

@@ -359,6 +359,13 @@ export type CompareQueryVariables = Exact<{
 
 export type CompareQuery = { compare: { metric: string, steps: Array<number>, rows: Array<{ conversionRunId: string, backbone: string, architecture: string, family: string, parameterCount: number, pretraining: string, dataset: string, metric: string, timeSteps: number, annValue: number, values: Array<number | null>, losses: Array<number | null>, best: number, bestStep: number, firstStepWithin1: number | null, lossAtT: number, sops: number, annMacs: number, energyRatio: number }> } };
 
+export type ConversionRunPanelsQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConversionRunPanelsQuery = { conversionRun: { id: string, task: string, status: string, checkpoint: { model: { name: string } }, dataset: { name: string }, panels: Array<{ width: number, height: number, image: Array<number>, label: Array<number>, ann: Array<number>, snn: Array<number> }> | null } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1127,3 +1134,28 @@ export const CompareDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CompareQuery, CompareQueryVariables>;
+export const ConversionRunPanelsDocument = new TypedDocumentString(`
+    query ConversionRunPanels($id: ID!) {
+  conversionRun(id: $id) {
+    id
+    task
+    status
+    checkpoint {
+      model {
+        name
+      }
+    }
+    dataset {
+      name
+    }
+    panels {
+      width
+      height
+      image
+      label
+      ann
+      snn
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConversionRunPanelsQuery, ConversionRunPanelsQueryVariables>;

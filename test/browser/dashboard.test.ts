@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { seed, startLiveServer, type LiveServer } from '../client/harness.js';
+import { seed, seedSegmentation, startLiveServer, type LiveServer } from '../client/harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT_DIR = process.env.SPIKELAB_SCREENSHOTS ?? join(process.cwd(), 'dist', 'screenshots');
@@ -23,6 +23,7 @@ maybe('dashboard in chromium', () => {
   beforeAll(async () => {
     live = await startLiveServer();
     await seed(live.client);
+    await seedSegmentation(live.client);
     profile = mkdtempSync(join(tmpdir(), 'spikelab-chromium-'));
   });
   afterAll(async () => {
@@ -54,8 +55,12 @@ maybe('dashboard in chromium', () => {
       expect(await page.locator('#chart svg').textContent()).toMatch(/plain-tiny[\s\S]*residual-tiny|residual-tiny[\s\S]*plain-tiny/);
       expect(await page.locator('#bars svg').count()).toBe(1);
       await page.waitForSelector('#jobs td:has-text("SUCCEEDED")');
-      expect(await page.locator('#jobs tr').count()).toBe(1 + 4);
-      expect(await page.locator('#runs tr').count()).toBe(1 + 2);
+      expect(await page.locator('#jobs tr').count()).toBe(1 + 6);
+      expect(await page.locator('#runs tr').count()).toBe(1 + 3);
+      // the segmentation run's panels: 3 samples × (image, label, ANN, SNN)
+      await page.waitForSelector('#panels canvas');
+      expect(await page.getAttribute('#panels', 'data-panels')).toBe('3');
+      expect(await page.locator('#panels canvas').count()).toBe(12);
       mkdirSync(SCREENSHOT_DIR, { recursive: true });
       const shot = join(SCREENSHOT_DIR, 'dashboard.png');
       await page.screenshot({ path: shot, fullPage: true });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { CompareMatrix } from '../../src/formats/compare.js';
 import { BIN, spikelab } from './cli-run.js';
-import { seed, startLiveServer, type LiveServer, TINY_DATASET } from './harness.js';
+import { seed, seedSegmentation, startLiveServer, type LiveServer, TINY_DATASET } from './harness.js';
 
 const COMMANDS = ['serve', 'dataset add', 'dataset list', 'model create', 'model list', 'train', 'import', 'convert', 'jobs list', 'jobs show', 'jobs wait', 'jobs cancel', 'compare', 'report', 'token create', 'token list', 'token revoke'];
 
@@ -125,6 +125,20 @@ describe('spikelab CLI against a live server', () => {
     expect(curve.width).toBeGreaterThan(560);
     expect(curve.width).toBeLessThan(800);
     expect(curve.height).toBeGreaterThan(320);
+  });
+
+  test('report draws segmentation panels (image | label | ANN | SNN) for a segmentation run', async () => {
+    const run = await seedSegmentation(live.client);
+    const out = join(live.dir, 'seg-figures');
+    const r = await spikelab(['report', '--run', run.id, '--out', out, '--samples', '2'], env);
+    expect(r.code).toBe(0);
+    const panels = /wrote (\S+-panels\.png) \((\d+)×(\d+)\)/.exec(r.stdout);
+    expect(panels).not.toBeNull();
+    const meta = await sharp(panels![1]).metadata();
+    // 4 columns of 160 px + gaps; a 28 px header and 2 rows of 160 px + gaps
+    expect([meta.width, meta.height]).toEqual([4 * 160 + 5 * 8, 28 + 2 * (160 + 8) + 8]);
+    const none = await spikelab(['report', '--run', run.id, '--out', join(live.dir, 'no-panels'), '--no-panels'], env);
+    expect(none.stdout).not.toMatch(/panels\.png/);
   });
 
   test('dataset add / model create / train / convert, with progress bars and off-switches', async () => {

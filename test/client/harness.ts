@@ -61,3 +61,11 @@ export async function seed(client: SpikelabClient, timeSteps = 16): Promise<Seed
   }
   return { datasetId: ds.id, runs, progress };
 }
+
+/** A tiny UNet trained and converted on seeded synthetic segmentation data (T = 4); its run keeps figure panels. */
+export async function seedSegmentation(client: SpikelabClient): Promise<ConversionRun> {
+  const ds = await client.registerDataset({ name: 'seg', format: 'synthetic-segmentation', options: { size: 16, trainCount: 16, testCount: 4, seed: 1 } });
+  const model = await client.createModel({ name: 'unet-tiny', architecture: 'unet', inputShape: [16, 16, 1], numClasses: 1, depth: 1, baseWidth: 4 });
+  const trained = await client.train({ modelId: model.id, datasetId: ds.id, config: { epochs: 1, batchSize: 8, augment: false } });
+  return client.convert({ checkpointId: trained.resultCheckpointId ?? '', datasetId: ds.id, config: { timeSteps: 4, batchSize: 4 } });
+}

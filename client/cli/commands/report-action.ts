@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CompareMatrix } from '../../../src/formats/compare.js';
-import { annSnnBarsSpec, renderSpecToPng, stepCurveSpec } from '../../report/index.js';
+import type { SpikelabClient } from '../../api/client.js';
+import { annSnnBarsSpec, renderSegmentationPanels, renderSpecToPng, stepCurveSpec } from '../../report/index.js';
 import { withClient } from '../context.js';
 import { fetchMatrix } from './compare-action.js';
 import type { ReportOptions } from './report.js';
@@ -36,11 +37,24 @@ export async function writeFigures(m: CompareMatrix, dir: string, scale = 2): Pr
   return out;
 }
 
+/** Segmentation runs of the matrix: raw image | label | ANN | SNN (binarised at 0.5), `samples` rows each. */
+export async function writePanels(client: SpikelabClient, m: CompareMatrix, dir: string, samples: number): Promise<WrittenFigure[]> {
+  const out: WrittenFigure[] = [];
+  for (const r of m.rows) {
+    const panels = (await client.panels(r.conversionRunId)).slice(0, samples);
+    if (panels.length === 0) continue;
+    const path = join(dir, `${slug(r.dataset)}-${slug(r.backbone)}-run${r.conversionRunId}-panels.png`);
+    out.push({ path, ...(await renderSegmentationPanels(panels, path)) });
+  }
+  return out;
+}
+
 export async function runReport(o: ReportOptions, cmd: Command): Promise<void> {
-  const m = await withClient(cmd, (c) => fetchMatrix(c, o));
-  if (m.rows.length === 0) throw new Error('no finished conversion runs match: nothing to draw');
-  const written = await writeFigures(m, o.out, o.scale);
+  const written = await withClient(cmd, async (c) => {
+    const m = await fetchMatrix(c, o);
+    if (m.rows.length === 0) throw new Error('no finished conversion runs match: nothing to draw');
+    const figures = await writeFigures(m, o.out, o.scale);
+    return o.panels !== false ? [...figures, ...(await writePanels(c, m, o.out, o.samples))] : figures;
+  });
   for (const f of written) console.log(`wrote ${f.path} (${f.width}×${f.height})`);
-  const segmentation = m.rows.some((r) => r.metric === 'softDice' || r.family === 'encoder-decoder');
-  if (segmentation && o.panels) console.log('segmentation panels: not drawn — the server does not expose panel data (image, label, ANN/SNN predictions) yet');
 }

@@ -6,7 +6,7 @@ import { addSelectionOptions, type CompareOptions } from './compare.js';
 export interface ReportOptions extends CompareOptions {
   out: string;
   scale: number;
-  panels: boolean;
+  panels?: boolean;
   samples: number;
 }
 
