@@ -1,5 +1,6 @@
 // Model registry: a named architecture + spec, with its family and pre-training kind.
-import type { Architecture, ModelSpec } from '../formats/index.js';
+import { describeModel, ZooSpecError } from '../engine/zoo/index.js';
+import type { Architecture, ModelDescription, ModelSpec } from '../formats/index.js';
 import type { Model, Prisma, PrismaClient } from './db.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import { type Page, type PageArgs, paginate } from './pagination.js';
@@ -47,6 +48,16 @@ function buildSpec(p: CreateModelParams, architecture: Architecture): ModelSpec 
   return spec;
 }
 
+/** The zoo's exact parameter count and MACs for `spec`; a spec the zoo cannot build is bad input. */
+function describeOrRefuse(spec: ModelSpec): ModelDescription {
+  try {
+    return describeModel(spec);
+  } catch (err) {
+    if (err instanceof ZooSpecError) throw new InvalidInputError('inputShape', err.message);
+    throw err;
+  }
+}
+
 export class ModelService {
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -61,6 +72,7 @@ export class ModelService {
     const pretraining = p.pretraining ?? 'none';
     if (!isOneOf(PRETRAINING_KINDS, pretraining)) throw new InvalidInputError('pretraining', `must be one of ${PRETRAINING_KINDS.join(', ')}`);
     const spec = buildSpec(p, architecture);
+    const described = describeOrRefuse(spec);
     try {
       return await this.prisma.model.create({
         data: {
@@ -69,8 +81,8 @@ export class ModelService {
           family,
           pretraining,
           spec: spec as unknown as Prisma.InputJsonObject,
-          parameterCount: p.parameterCount ?? null,
-          macs: p.macs ?? null,
+          parameterCount: p.parameterCount ?? described.parameterCount,
+          macs: p.macs ?? described.macs,
           description: p.description ?? null,
         },
       });

@@ -19,6 +19,9 @@ describe('models API', () => {
     expect(r18.data!.createModel.spec).toEqual({ architecture: 'resnet18', inputShape: [32, 32, 3], numClasses: 10, widthMultiplier: 1, stem: 'cifar' });
     const vgg = await t.gql(CREATE, { input: { name: 'vgg16', architecture: 'vgg16', inputShape: [32, 32, 3], numClasses: 10 } });
     expect(vgg.data!.createModel).toMatchObject({ family: 'plain', pretraining: 'none' });
+    // without explicit figures the registry takes the zoo's exact counts (VGG-16 with BN, CIFAR head)
+    expect(vgg.data!.createModel.parameterCount).toBe(14728266);
+    expect(vgg.data!.createModel.macs).toBeGreaterThan(3.1e8);
     const unet = await t.gql(CREATE, { input: { name: 'unet', architecture: 'unet', inputShape: [64, 64, 1], numClasses: 1, depth: 3, baseWidth: 16 } });
     expect(unet.data!.createModel.family).toBe('encoder-decoder');
   });
@@ -28,6 +31,8 @@ describe('models API', () => {
     expect(errorOf(await t.gql(CREATE, { input: { name: 'x', architecture: 'alexnet', inputShape: [32, 32, 3], numClasses: 10 } }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'architecture' });
     expect(errorOf(await t.gql(CREATE, { input: { name: 'x', architecture: 'vgg11', family: 'residual', inputShape: [32, 32, 3], numClasses: 10 } }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'family' });
     expect(errorOf(await t.gql(CREATE, { input: { name: 'x', architecture: 'vgg11', inputShape: [32, 32, 3], numClasses: 0 } }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'numClasses' });
+    // a UNet whose input the decoder cannot mirror is refused before anything is stored
+    expect(errorOf(await t.gql(CREATE, { input: { name: 'x', architecture: 'unet', inputShape: [30, 30, 1], numClasses: 1, depth: 3 } }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'inputShape' });
     expect(errorOf(await t.gql(CREATE, { input: { name: 'x', architecture: 'vgg11', pretraining: 'magic', inputShape: [32, 32, 3], numClasses: 2 } }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'pretraining' });
     expect(errorOf(await t.gql(`{ model(id: "77") { id } }`))).toMatchObject({ code: 'NOT_FOUND' });
     expect(errorOf(await t.gql(`{ models { nodes { nonexistent } } }`))).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
