@@ -174,17 +174,27 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig();
+/**
+ * The full server (GraphQL, subscriptions, dashboard) as `npm start` and `spikelab serve` run it:
+ * logs where it listens, serves until SIGINT/SIGTERM, then closes cleanly (drains HTTP, hands
+ * running jobs back, closes the database).
+ */
+export async function serveUntilSignal(config: Config): Promise<void> {
   const server = await startServer(config, { routes: [installDashboard] });
   const applied = server.deps.registry.appliedMigrations;
-  if (applied.length) console.log(`applied migrations: ${applied.join(', ')}`);
-  console.log(`Spikelab GraphQL at ${server.url} (database ${config.databaseUrl}, store ${config.storeDir}, backend ${config.backend})`);
-  const shutdown = (): void => {
-    server.close().then(() => process.exit(0), () => process.exit(1));
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  if (applied.length > 0) console.log(`applied migrations: ${applied.join(', ')}`);
+  const base = server.url.replace(/\/graphql$/, '/');
+  console.log(`Spikelab at ${base} (GraphQL ${server.url}; database ${config.databaseUrl}, store ${config.storeDir}, backend ${config.backend})`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+}
+
+async function main(): Promise<void> {
+  await serveUntilSignal(loadConfig());
+  process.exit(0);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

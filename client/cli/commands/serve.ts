@@ -26,22 +26,7 @@ export function registerServe(program: Command): void {
       if (opts.databaseUrl !== undefined) argv.push('--database-url', opts.databaseUrl);
       if (opts.store !== undefined) argv.push('--store', opts.store);
       if (opts.backend !== undefined) argv.push('--backend', opts.backend);
-      const [{ loadConfig }, { startServer }, { installDashboard }] = await Promise.all([
-        import('../../../src/config.js'),
-        import('../../../src/server.js'),
-        import('../../../src/dashboard/routes.js'),
-      ]);
-      const config = loadConfig(argv, process.env);
-      const server = await startServer(config, { routes: [installDashboard] });
-      const applied = server.deps.registry.appliedMigrations;
-      if (applied.length > 0) console.log(`applied migrations: ${applied.join(', ')}`);
-      const base = server.url.replace(/\/graphql$/, '/');
-      console.log(`Spikelab at ${base} (GraphQL ${server.url}; database ${config.databaseUrl}, store ${config.storeDir}, backend ${config.backend})`);
-      // serve until a signal; then close cleanly (drain HTTP, close the database)
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await server.close();
+      const [{ loadConfig }, { serveUntilSignal }] = await Promise.all([import('../../../src/config.js'), import('../../../src/server.js')]);
+      await serveUntilSignal(loadConfig(argv, process.env));
     });
 }
