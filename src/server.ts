@@ -184,7 +184,7 @@ export async function serveUntilSignal(config: Config): Promise<void> {
   const applied = server.deps.registry.appliedMigrations;
   if (applied.length > 0) console.log(`applied migrations: ${applied.join(', ')}`);
   const base = server.url.replace(/\/graphql$/, '/');
-  console.log(`Spikelab at ${base} (GraphQL ${server.url}; database ${config.databaseUrl}, store ${config.storeDir}, backend ${config.backend})`);
+  console.log(`Spikelab at ${base} (dashboard); GraphQL at ${server.url}; database ${config.databaseUrl}, store ${config.storeDir}, backend ${config.backend}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
