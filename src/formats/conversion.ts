@@ -5,7 +5,10 @@ import type { SegmentationPanel } from './compare.js';
 export type Task = 'classification' | 'segmentation';
 export type MaxPoolMode = 'lipool' | 'gate';
 export type ResetMode = 'subtract' | 'zero';
+/** TensorFlow.js backends: training (and, until the ONNX Runtime engine lands, conversion). */
 export type BackendName = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+/** ONNX Runtime execution providers that run conversion (design/onnx-engine.md). */
+export type ConversionBackendName = 'auto' | 'cpu' | 'cuda';
 
 /** Everything that determines a conversion + simulation (design/conversion.md §6). */
 export interface ConversionConfig {
