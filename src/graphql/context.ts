@@ -7,8 +7,11 @@ import type { Model } from '../registry/models.js';
 import type { Registry } from '../registry/registry.js';
 import type { TokenRole } from '../registry/vocab.js';
 
-/** Placeholder until API tokens are checked: every caller is anonymous. */
-export type Caller = { kind: 'anonymous' } | { kind: 'token'; tokenId: number; name: string; role: TokenRole };
+/**
+ * Who calls (src/graphql/token/auth.ts decides): `local` while no API token exists (the server then
+ * listens on loopback only and lets every local caller in), else a token, else anonymous (refused).
+ */
+export type Caller = { kind: 'anonymous' } | { kind: 'local' } | { kind: 'token'; tokenId: number; name: string; role: TokenRole };
 
 export interface Loaders {
   modelById: DataLoader<number, Model | null>;

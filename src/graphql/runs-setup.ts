@@ -2,7 +2,6 @@
 // runner (worker pool), their binding to the request context, and access control hooks.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, getOperationAST, parse, type OperationDefinitionNode } from 'graphql';
 import type { BackendName } from '../formats/index.js';
 import { JobEvents } from '../jobs/events.js';
 import type { JobEnv } from '../jobs/execution.js';
@@ -10,10 +9,11 @@ import { importCheckpoint } from '../jobs/import.js';
 import { JobRunner, workersFromEnv } from '../jobs/runner.js';
 import type { Registry } from '../registry/registry.js';
 import { openRunServices, type RunServices } from '../registry/run-services.js';
-import type { Caller, Context } from './context.js';
+import type { Context } from './context.js';
 import { compareResponseCache } from './compare/compare-cache.plugin.js';
 import { bindRunServices } from './runs-context.js';
-import { authorize, authPlugin, callerFromHeader, listenHost } from './token/auth.js';
+import { rootRoles } from './schema.js';
+import { authPlugin, listenHost } from './token/auth.js';
 
 export interface RunSide {
   services: RunServices;
@@ -23,8 +23,6 @@ export interface RunSide {
   plugins: ApolloServerPlugin<Context>[];
   /** The host to listen on (loopback while no API token exists). */
   listenHost(requested: string): Promise<string>;
-  /** graphql-ws onSubscribe hook: null when allowed, else the errors to send back. */
-  authorizeWs(authorization: string | null | undefined, query: string, operationName?: string | null): Promise<readonly GraphQLError[] | null>;
   close(): Promise<void>;
 }
 
@@ -50,24 +48,8 @@ export async function startRunSide(registry: Registry, opts: RunSideOptions): Pr
     services,
     events,
     runner,
-    plugins: [authPlugin(services.tokens), ApolloServerPluginCacheControlDisabled(), compareResponseCache(() => services.compare.dataVersion())],
+    plugins: [authPlugin(services.tokens, rootRoles()), ApolloServerPluginCacheControlDisabled(), compareResponseCache(() => services.compare.dataVersion())],
     listenHost: (requested) => listenHost(services.tokens, requested, (m) => log(m)),
-    async authorizeWs(authorization, query, operationName) {
-      let op: OperationDefinitionNode | null | undefined;
-      try {
-        op = getOperationAST(parse(query), operationName ?? undefined);
-      } catch {
-        return null; // graphql-ws reports the syntax error itself
-      }
-      if (!op) return null;
-      try {
-        const caller: Caller = await callerFromHeader(services.tokens, authorization);
-        await authorize(services.tokens, caller, op);
-        return null;
-      } catch (err) {
-        return [err instanceof GraphQLError ? err : new GraphQLError('authorization failed', { extensions: { code: 'UNAUTHENTICATED' } })];
-      }
-    },
     async close() {
       await runner.stop();
       services.close();

@@ -1,4 +1,5 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { TokenRole } from '../../registry/vocab.js';
 import { NotFoundError } from '../../registry/errors.js';
 import { parseId } from '../../registry/pagination.js';
 import { toConnection } from '../connection.js';
@@ -9,6 +10,7 @@ import { CheckpointConnection, CheckpointType, toCheckpointType } from './checkp
 
 @Resolver(() => CheckpointType)
 export class CheckpointResolver {
+  @Authorized<TokenRole>('reader')
   @Query(() => CheckpointConnection, { description: 'Checkpoints of a model, oldest first.' })
   async checkpoints(@Args(() => CheckpointsArgs) args: CheckpointsArgs, @Ctx() ctx: Context): Promise<CheckpointConnection> {
     const { filter } = args;

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { TokenRole } from '../../registry/vocab.js';
 import { parseId } from '../../registry/pagination.js';
 import { toConnection } from '../connection.js';
 import type { Context } from '../context.js';
@@ -8,6 +9,7 @@ import { DatasetConnection, DatasetType, toDatasetType } from './dataset.type.js
 
 @Resolver(() => DatasetType)
 export class DatasetResolver {
+  @Authorized<TokenRole>('writer')
   @Mutation(() => DatasetType, { description: 'Register a data set (CONFLICT if the name is taken).' })
   async registerDataset(@Arg('input', () => RegisterDatasetInput) input: RegisterDatasetInput, @Ctx() ctx: Context): Promise<DatasetType> {
     const dataset = toDatasetType(await ctx.registry.datasets.register(input));
@@ -15,12 +17,14 @@ export class DatasetResolver {
     return dataset;
   }
 
+  @Authorized<TokenRole>('reader')
   @Query(() => DatasetConnection, { description: 'Data sets, oldest first.' })
   async datasets(@Args(() => DatasetsArgs) args: DatasetsArgs, @Ctx() ctx: Context): Promise<DatasetConnection> {
     const page = await ctx.registry.datasets.list(args.filter ?? {}, args);
     return toConnection(page, toDatasetType);
   }
 
+  @Authorized<TokenRole>('reader')
   @Query(() => DatasetType)
   async dataset(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<DatasetType> {
     return toDatasetType(await ctx.registry.datasets.get(parseId(id, 'id')));

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { TokenRole } from '../../registry/vocab.js';
 import type { Job } from '../../registry/jobs.js';
 import { TERMINAL_STATUSES } from '../../registry/jobs.js';
 import { parseId } from '../../registry/pagination.js';
@@ -28,16 +29,19 @@ async function* jobStream(ctx: Context, id: number): AsyncGenerator<Job> {
 
 @Resolver(() => JobType)
 export class JobResolver {
+  @Authorized<TokenRole>('reader')
   @Query(() => JobType)
   async job(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<JobType> {
     return toJobType(await runsOf(ctx).services.jobs.get(parseId(id)));
   }
 
+  @Authorized<TokenRole>('reader')
   @Query(() => JobConnection, { description: 'Jobs, oldest first.' })
   async jobs(@Args(() => JobsArgs) args: JobsArgs, @Ctx() ctx: Context): Promise<JobConnection> {
     return toConnection(await runsOf(ctx).services.jobs.list({ status: args.status, kind: args.kind }, args), toJobType);
   }
 
+  @Authorized<TokenRole>('writer')
   @Mutation(() => JobType, { description: 'Cancel a job: a queued one at once, a running one within one batch. A finished job is returned unchanged.' })
   async cancelJob(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<JobType> {
     const { services, events } = runsOf(ctx);
@@ -46,6 +50,7 @@ export class JobResolver {
     return toJobType(job);
   }
 
+  @Authorized<TokenRole>('reader')
   @Subscription(() => JobType, {
     description: 'The job now, then each progress update or status change; completes when the job ends (FAILED carries the error).',
     subscribe: ({ args, context }) => jobStream(context as Context, parseId(String((args as { id: string }).id))),
