@@ -22,9 +22,13 @@ import { installDashboard } from './dashboard/routes.js';
 import { type Context, createContext } from './graphql/context.js';
 import { formatError, getErrorFromUnknown } from './graphql/errors.js';
 import { explorerHtml } from './graphql/explorer.js';
+import { jsonStatusPlugin } from './graphql/http-status.plugin.js';
+import { limitedParseOptions, operationLimitsRule } from './graphql/limits.js';
+import { wsOnSubscribe } from './graphql/ws-guard.js';
+import { graphqlBody } from './http/body.js';
 import { createPubSub } from './graphql/pubsub.js';
 import { type RunSide, startRunSide } from './graphql/runs-setup.js';
-import { buildGraphQLSchema } from './graphql/schema.js';
+import { buildGraphQLSchema, rootRoles } from './graphql/schema.js';
 import { type Registry, openRegistry } from './registry/registry.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -83,11 +87,8 @@ export async function buildApp(deps: AppDeps, httpServer: Server, options: Start
   const ws = useServer(
     {
       schema,
-      context: () => createContext(registry, pubSub),
-      onSubscribe: async (ctx, _id, payload) => {
-        const auth = ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization;
-        return (await deps.runSide?.authorizeWs(typeof auth === 'string' ? auth : null, payload.query, payload.operationName)) ?? undefined;
-      },
+      // parse, validate (with the cost limits), authenticate and check roles; sets the context
+      onSubscribe: wsOnSubscribe({ schema, tokens: deps.runSide?.services.tokens ?? null, roles: rootRoles(), makeContext: () => createContext(registry, pubSub) }),
       // errors raised before the first event (e.g. NOT_FOUND from a subscription's source) get codes too
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
       onNext: (_ctx, _id, _payload, _args, result) => {
@@ -105,7 +106,10 @@ export async function buildApp(deps: AppDeps, httpServer: Server, options: Start
     introspection: true,
     // compact JSON (Apollo pretty-prints by default: 2× the bytes and ~3 ms per 200-row compare)
     stringifyResult: (value) => JSON.stringify(value),
+    parseOptions: limitedParseOptions(),
+    validationRules: [operationLimitsRule()],
     plugins: [
+      jsonStatusPlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       errorLogger(log),
@@ -131,7 +135,7 @@ export async function buildApp(deps: AppDeps, httpServer: Server, options: Start
   });
   app.use(
     GRAPHQL_PATH,
-    express.json({ limit: '10mb' }),
+    ...graphqlBody(),
     expressMiddleware(apollo, {
       context: ({ req }) => Promise.resolve(createContext(registry, pubSub, req.header('x-request-id') ?? randomUUID())),
     }),
@@ -142,7 +146,7 @@ export async function buildApp(deps: AppDeps, httpServer: Server, options: Start
 
 /** Applies pending migrations, opens the store and serves. Port 0 picks a free port (tests). */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<SpikelabServer> {
-  const registry = await openRegistry({ databaseUrl: config.databaseUrl, storeDir: config.storeDir });
+  const registry = await openRegistry({ databaseUrl: config.databaseUrl, storeDir: config.storeDir, ...(config.dataRoots && { dataRoots: config.dataRoots }) });
   try {
     const pubSub = createPubSub();
     const runSide = await startRunSide(registry, { databaseUrl: config.databaseUrl, backend: config.backend, ...(options.log && { log: options.log }) });
