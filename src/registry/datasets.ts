@@ -1,6 +1,6 @@
 // Dataset registry: register, list (filters + keyset pages), get, soft-delete.
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { DatasetSpecError } from '../data/errors.js';
+import { checkDatasetLayout } from '../data/layout.js';
 import type { DatasetFormat, Task } from '../formats/index.js';
 import type { Dataset, Prisma, PrismaClient } from './db.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
@@ -31,9 +31,13 @@ export interface DatasetFilter {
 }
 
 export class DatasetService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** Directories the server may read data sets from (SPIKELAB_DATA_ROOTS). */
+    private readonly dataRoots: readonly string[],
+  ) {}
 
-  /** Registers a dataset. Non-synthetic formats need a directory that exists on the server. */
+  /** Registers a dataset. Non-synthetic formats need a directory under the data roots whose layout fits the format. */
   async register(p: RegisterDatasetParams): Promise<Dataset> {
     if (!isOneOf(DATASET_FORMATS, p.format)) throw new InvalidInputError('format', `must be one of ${DATASET_FORMATS.join(', ')}`);
     const format: DatasetFormat = p.format;
@@ -48,9 +52,11 @@ export class DatasetService {
     let path: string | null = null;
     if (!synthetic) {
       if (!p.path) throw new InvalidInputError('path', `a ${format} dataset needs the directory that holds it`);
-      path = resolve(p.path);
-      const info = await stat(path).catch(() => null);
-      if (!info?.isDirectory()) throw new InvalidInputError('path', `${path} is not a directory on the server`);
+      try {
+        ({ path } = await checkDatasetLayout(format, task, p.path, this.dataRoots, p.options ?? undefined));
+      } catch (err) {
+        throw new InvalidInputError(err instanceof DatasetSpecError ? 'options' : 'path', (err as Error).message);
+      }
     } else if (p.path) {
       throw new InvalidInputError('path', 'synthetic datasets are generated and take no path');
     }
