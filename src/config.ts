@@ -1,6 +1,6 @@
 // Configuration from flags (highest priority), then environment variables, then defaults.
 import { parseArgs } from 'node:util';
-import { FileAccessError } from './data/errors.js';
+import { type FileAccessError } from './data/errors.js';
 import { parseDataRoots } from './data/files.js';
 import type { BackendName } from './formats/index.js';
 import { DEFAULT_DATABASE_URL } from './registry/db.js';

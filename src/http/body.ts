@@ -33,7 +33,7 @@ function refusal(err: BodyParserError, limit: number): { status: number; code: s
 /** The JSON body parser for /graphql followed by its error handler. */
 export function graphqlBody(limit = MAX_BODY_BYTES): [RequestHandler, ErrorRequestHandler] {
   const onError: ErrorRequestHandler = (err: unknown, _req, res, next) => {
-    const r = typeof err === 'object' && err !== null ? refusal(err as BodyParserError, limit) : null;
+    const r = typeof err === 'object' && err !== null ? refusal(err, limit) : null;
     if (!r || res.headersSent) {
       next(err);
       return;

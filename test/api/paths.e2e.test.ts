@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access -- GraphQL results are untyped JSON; the assertions pin their shape */
+ 
 // Server-side paths (issue 9): importCheckpoint(path:) and registerDataset(path:) read only regular
 // files under the data roots, symlinks resolved, bounded in size and time; special files are
 // refused before any read (importCheckpoint of /dev/zero grew the server to 14.8 GB, a FIFO hung it

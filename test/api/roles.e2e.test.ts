@@ -1,9 +1,9 @@
-/* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument -- GraphQL results are untyped JSON; the assertions pin their shape */
+/* eslint-disable @typescript-eslint/no-unsafe-call -- GraphQL results are untyped JSON; the assertions pin their shape */
 // Roles are decided per resolved root field, whatever the document's shape: fragments, inline
 // fragments, aliases, @include/@skip, several operations, subscriptions, over HTTP and graphql-ws.
 // Issue 9: a writer created an admin token through an inline fragment on Mutation, and a reader
 // listed every token through a named fragment.
-import { execute, parse, type GraphQLSchema } from 'graphql';
+import { execute, parse } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { createApiToken } from '../../src/cli-token.js';
 import { createContext } from '../../src/graphql/context.js';
@@ -111,7 +111,7 @@ describe('roles per resolved root field', () => {
 
   it('enforces the role where the field resolves, without the pre-execution check', async () => {
     // graphql-js execute straight on the schema: only @Authorized + authChecker stand in the way
-    const schema = t.server.deps.schema as GraphQLSchema;
+    const schema = t.server.deps.schema;
     const ctx = createContext(t.server.deps.registry, t.server.deps.pubSub);
     ctx.caller = { kind: 'token', tokenId: 1, name: 'w', role: 'writer' };
     const doc = parse(`mutation { ...M } fragment M on Mutation { ... on Mutation { ${CREATE_ADMIN} } }`);
@@ -124,7 +124,7 @@ describe('roles per resolved root field', () => {
   });
 
   it('every root field of the schema declares its roles (@Authorized)', () => {
-    const schema = t.server.deps.schema as GraphQLSchema;
+    const schema = t.server.deps.schema;
     const table = rootRoles();
     for (const [kind, type] of [['query', schema.getQueryType()], ['mutation', schema.getMutationType()], ['subscription', schema.getSubscriptionType()]] as const) {
       const declared = table.get(kind)!;
