@@ -63,6 +63,7 @@ describe('roles per resolved root field', () => {
     const res = await as(role, query);
     expect(res.status).toBe(403);
     expect(errorOf(res.body).code).toBe('FORBIDDEN');
+    expect(res.body.errors?.[0]?.extensions.http).toBeUndefined();
     expect(res.body.data ?? null).toBeNull();
     expect(JSON.stringify(res.body)).not.toMatch(/"secret":"slk_/);
     expect(await tokenNames()).toEqual(before);
