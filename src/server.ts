@@ -25,7 +25,7 @@ import { explorerHtml } from './graphql/explorer.js';
 import { jsonStatusPlugin } from './graphql/http-status.plugin.js';
 import { limitedParseOptions, operationLimitsRule } from './graphql/limits.js';
 import { wsOnSubscribe } from './graphql/ws-guard.js';
-import { graphqlBody } from './http/body.js';
+import { MAX_BODY_BYTES, graphqlBody } from './http/body.js';
 import { createPubSub } from './graphql/pubsub.js';
 import { type RunSide, startRunSide } from './graphql/runs-setup.js';
 import { buildGraphQLSchema, rootRoles } from './graphql/schema.js';
@@ -83,7 +83,8 @@ export async function buildApp(deps: AppDeps, httpServer: Server, options: Start
   const app = express();
   app.disable('x-powered-by');
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  // one WebSocket message is bounded like an HTTP body (ws allows 100 MiB by default)
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: MAX_BODY_BYTES });
   const ws = useServer(
     {
       schema,

@@ -4,6 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema as buildSdl, getIntrospectionQuery, parse, specifiedRules, validate } from 'graphql';
+import { MAX_BODY_BYTES } from '../../src/http/body.js';
 import { OPERATION_LIMITS, limitedParseOptions, operationLimitsRule } from '../../src/graphql/limits.js';
 import { errorOf, startTestServer, type GqlResponse, type TestServer } from './harness.js';
 import { collect, wsClient } from './jobs-client.js';
@@ -62,6 +63,15 @@ describe('operation limits', () => {
       expect(await collect(ws, '{ __typename }', {}, 10_000)).toEqual([{ __typename: 'Query' }]);
     } finally {
       await ws.dispose();
+    }
+    // one message is bounded like an HTTP body: the socket is closed (1009 "message too big")
+    const big = wsClient(t.base);
+    try {
+      const closed = new Promise<number>((resolve) => big.on('closed', (e) => resolve((e as { code: number }).code)));
+      await expect(collect(big, `{ __typename } # ${'x'.repeat(MAX_BODY_BYTES)}`, {}, 10_000)).rejects.toBeDefined();
+      expect(await closed).toBe(1009);
+    } finally {
+      await big.dispose();
     }
   });
 
