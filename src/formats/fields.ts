@@ -72,13 +72,19 @@ export function rangeText(f: FieldSpec): string {
   }
 }
 
-/** The field's description with its range and default, for GraphQL descriptions and CLI help. */
+/** "T: simulated time steps. An integer in 1..4096; default 64." for GraphQL descriptions and CLI help. */
 export function describeField(f: FieldSpec): string {
   const parts = [...(f.type === 'boolean' ? [] : [rangeText(f)]), ...(f.default === undefined ? [] : [`default ${String(f.default)}`])];
-  return parts.length > 0 ? `${f.description} (${parts.join('; ')})` : f.description;
+  if (parts.length === 0) return `${f.description}.`;
+  const rest = parts.join('; ');
+  return `${f.description}. ${rest.charAt(0).toUpperCase()}${rest.slice(1)}.`;
 }
 
 /** Schema of one field's value. 'bounded' checks the table's bounds; 'stored' only the type. */
+export function valueSchema(f: IntField | NumberField, mode?: 'bounded' | 'stored'): z.ZodNumber;
+export function valueSchema(f: BooleanField, mode?: 'bounded' | 'stored'): z.ZodBoolean;
+export function valueSchema<C extends string>(f: ChoiceField<C>, mode?: 'bounded' | 'stored'): z.ZodType<C>;
+export function valueSchema(f: FieldSpec, mode?: 'bounded' | 'stored'): z.ZodType;
 export function valueSchema(f: FieldSpec, mode: 'bounded' | 'stored' = 'bounded'): z.ZodType {
   const error = `must be ${rangeText(f)}`;
   switch (f.type) {

@@ -48,6 +48,16 @@ export function openRawDatabase(url: string, options: { readonly?: boolean } = {
 }
 
 /**
+ * A counter that changes whenever any connection commits to the database (SQLite's
+ * PRAGMA data_version, read on a connection of its own that never writes, so its own writes
+ * cannot go unseen). The compare cache's one invalidation rule is built on it.
+ */
+export function openDataVersion(url: string): { read: () => number; close: () => void } {
+  const db = openRawDatabase(url, { readonly: true });
+  return { read: () => db.pragma('data_version', { simple: true }) as number, close: () => db.close() };
+}
+
+/**
  * Creates the PrismaClient for the SQLite file at `url`. A process normally has one, owned by the
  * server (src/server.ts) and handed to the registry services. Switches the file to WAL so readers
  * never block the writer and a killed process loses nothing that was committed.
