@@ -90,6 +90,11 @@ export type ImportCheckpointInput = {
   weightSpecs?: unknown;
 };
 
+/** Order of a list: by creation, oldest or newest first. A cursor only continues a list in its own order. */
+export type ListOrder =
+  | 'NEWEST_FIRST'
+  | 'OLDEST_FIRST';
+
 export type ModelFilter = {
   /** cnn-small | vgg11 | vgg13 | vgg16 | vgg18 | resnet18 | resnet34 | resnet50 | resnet101 | unet */
   architecture?: string | null | undefined;
@@ -256,6 +261,7 @@ export type DatasetsQueryVariables = Exact<{
   filter?: DatasetFilter | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  orderBy?: ListOrder | null | undefined;
 }>;
 
 
@@ -272,6 +278,7 @@ export type ModelsQueryVariables = Exact<{
   filter?: ModelFilter | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  orderBy?: ListOrder | null | undefined;
 }>;
 
 
@@ -315,6 +322,7 @@ export type ConversionRunsQueryVariables = Exact<{
   filter?: RunFilterInput | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  orderBy?: ListOrder | null | undefined;
 }>;
 
 
@@ -324,6 +332,7 @@ export type TrainingRunsQueryVariables = Exact<{
   filter?: RunFilterInput | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  orderBy?: ListOrder | null | undefined;
 }>;
 
 
@@ -345,6 +354,7 @@ export type CheckpointsQueryVariables = Exact<{
   alias?: string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  orderBy?: ListOrder | null | undefined;
 }>;
 
 
@@ -362,6 +372,7 @@ export type JobsQueryVariables = Exact<{
   kind?: string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  orderBy?: ListOrder | null | undefined;
 }>;
 
 
@@ -582,13 +593,13 @@ export const SetAliasDocument = new TypedDocumentString(`
 }`) as unknown as TypedDocumentString<SetAliasMutation, SetAliasMutationVariables>;
 export const DashboardStateDocument = new TypedDocumentString(`
     query DashboardState($jobs: Int!, $runs: Int!) {
-  jobs(first: $jobs) {
+  jobs(first: $jobs, orderBy: NEWEST_FIRST) {
     nodes {
       ...JobFields
     }
     totalCount
   }
-  conversionRuns(first: $runs) {
+  conversionRuns(first: $runs, orderBy: NEWEST_FIRST) {
     nodes {
       ...ConversionRunFields
     }
@@ -690,8 +701,8 @@ export const RegisterDatasetDocument = new TypedDocumentString(`
   createdAt
 }`) as unknown as TypedDocumentString<RegisterDatasetMutation, RegisterDatasetMutationVariables>;
 export const DatasetsDocument = new TypedDocumentString(`
-    query Datasets($filter: DatasetFilter, $first: Int, $after: String) {
-  datasets(filter: $filter, first: $first, after: $after) {
+    query Datasets($filter: DatasetFilter, $first: Int, $after: String, $orderBy: ListOrder = OLDEST_FIRST) {
+  datasets(filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
     nodes {
       ...DatasetFields
     }
@@ -734,8 +745,8 @@ export const CreateModelDocument = new TypedDocumentString(`
   createdAt
 }`) as unknown as TypedDocumentString<CreateModelMutation, CreateModelMutationVariables>;
 export const ModelsDocument = new TypedDocumentString(`
-    query Models($filter: ModelFilter, $first: Int, $after: String) {
-  models(filter: $filter, first: $first, after: $after) {
+    query Models($filter: ModelFilter, $first: Int, $after: String, $orderBy: ListOrder = OLDEST_FIRST) {
+  models(filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
     nodes {
       ...ModelFields
     }
@@ -912,8 +923,8 @@ export const ConversionRunDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<ConversionRunQuery, ConversionRunQueryVariables>;
 export const ConversionRunsDocument = new TypedDocumentString(`
-    query ConversionRuns($filter: RunFilterInput, $first: Int, $after: String) {
-  conversionRuns(filter: $filter, first: $first, after: $after) {
+    query ConversionRuns($filter: RunFilterInput, $first: Int, $after: String, $orderBy: ListOrder = OLDEST_FIRST) {
+  conversionRuns(filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
     nodes {
       ...ConversionRunFields
     }
@@ -964,8 +975,8 @@ export const ConversionRunsDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<ConversionRunsQuery, ConversionRunsQueryVariables>;
 export const TrainingRunsDocument = new TypedDocumentString(`
-    query TrainingRuns($filter: RunFilterInput, $first: Int, $after: String) {
-  trainingRuns(filter: $filter, first: $first, after: $after) {
+    query TrainingRuns($filter: RunFilterInput, $first: Int, $after: String, $orderBy: ListOrder = OLDEST_FIRST) {
+  trainingRuns(filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
     nodes {
       ...TrainingRunFields
     }
@@ -1009,12 +1020,13 @@ export const StepMetricsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<StepMetricsQuery, StepMetricsQueryVariables>;
 export const CheckpointsDocument = new TypedDocumentString(`
-    query Checkpoints($modelId: ID!, $alias: String, $first: Int, $after: String) {
+    query Checkpoints($modelId: ID!, $alias: String, $first: Int, $after: String, $orderBy: ListOrder = OLDEST_FIRST) {
   checkpoints(
     modelId: $modelId
     filter: {alias: $alias}
     first: $first
     after: $after
+    orderBy: $orderBy
   ) {
     nodes {
       id
@@ -1057,8 +1069,14 @@ export const JobDocument = new TypedDocumentString(`
   finishedAt
 }`) as unknown as TypedDocumentString<JobQuery, JobQueryVariables>;
 export const JobsDocument = new TypedDocumentString(`
-    query Jobs($status: String, $kind: String, $first: Int, $after: String) {
-  jobs(status: $status, kind: $kind, first: $first, after: $after) {
+    query Jobs($status: String, $kind: String, $first: Int, $after: String, $orderBy: ListOrder = OLDEST_FIRST) {
+  jobs(
+    status: $status
+    kind: $kind
+    first: $first
+    after: $after
+    orderBy: $orderBy
+  ) {
     nodes {
       ...JobFields
     }
