@@ -70,10 +70,20 @@ export function createPrismaClient(url: string): PrismaClient {
   return new PrismaClient({ adapter });
 }
 
-/** True when the database answers a query on its migration table (for /healthz). */
-export async function isDatabaseReachable(prisma: PrismaClient): Promise<boolean> {
+/**
+ * For /healthz: true when the server's connection answers, and the file at the configured path is
+ * still the database it opened (a fresh connection, as a restarted server would make, reads it).
+ * A deleted, moved or overwritten file, or a dead connection, is false.
+ */
+export async function isDatabaseReachable(prisma: PrismaClient, url: string): Promise<boolean> {
   try {
-    await prisma.$queryRawUnsafe('SELECT count(*) AS n FROM _prisma_migrations');
+    await prisma.$queryRawUnsafe('SELECT 1');
+    const fresh = new Database(sqliteFilePath(normaliseUrl(url)), { readonly: true, fileMustExist: true, timeout: 1000 });
+    try {
+      fresh.prepare('SELECT count(*) FROM sqlite_master').get();
+    } finally {
+      fresh.close();
+    }
     return true;
   } catch {
     return false;

@@ -66,7 +66,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
     tokens: new TokenService(prisma),
     deletion: new DeletionService(prisma, models, checkpoints),
     appliedMigrations,
-    isDatabaseReachable: () => isDatabaseReachable(prisma),
+    isDatabaseReachable: () => isDatabaseReachable(prisma, opts.databaseUrl),
     close: async () => {
       dataVersion.close();
       await prisma.$disconnect();
