@@ -132,8 +132,9 @@ export interface FieldIssue {
 function shortText(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'an object';
-  const text = typeof v === 'string' ? JSON.stringify(v) : String(v);
+  if (typeof v === 'string') return v.length > 40 ? `${JSON.stringify(v.slice(0, 37))}...` : JSON.stringify(v);
+  if (typeof v !== 'number' && typeof v !== 'boolean' && typeof v !== 'bigint') return `a${typeof v === 'object' ? 'n object' : ` ${typeof v}`}`;
+  const text = String(v);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
@@ -144,7 +145,7 @@ export function issuesOf(error: z.ZodError, input: unknown, prefix = ''): FieldI
     const path = [prefix, ...iss.path.map(String)].filter(Boolean).join('.');
     if (keys.length > 0) return { path: [path, keys[0]].filter(Boolean).join('.'), message: `unknown field${keys.length > 1 ? 's' : ''} ${keys.join(', ')}` };
     let got: unknown = input;
-    for (const k of iss.path) got = got !== null && typeof got === 'object' ? (got as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined;
+    for (const k of iss.path) got = got !== null && typeof got === 'object' ? (got as Record<PropertyKey, unknown>)[k] : undefined;
     const shown = got === undefined ? '' : ` (got ${shortText(got)})`;
     return { path, message: `${iss.message}${shown}` };
   });

@@ -62,9 +62,9 @@ describe('lists, deletion and names', () => {
     const again = (await t.gql(REGISTER, { i: { name: 'ds1', format: 'synthetic-segmentation' } })).data!.registerDataset;
     expect(again.name).toBe('ds1');
     expect(again.id).not.toBe(ids[1]);
-    const names = (await t.gql('{ datasets(first: 50) { totalCount nodes { id name } } }')).data!.datasets;
+    const names = (await t.gql('{ datasets(first: 50) { totalCount nodes { id name } } }')).data!.datasets as { totalCount: number; nodes: { id: string; name: string }[] };
     expect(names.totalCount).toBe(5);
-    expect(names.nodes.filter((n: { name: string }) => n.name === 'ds1')).toEqual([again]);
+    expect(names.nodes.filter((n) => n.name === 'ds1')).toEqual([again]);
   });
 
   it('frees the name of a deleted model', async () => {
