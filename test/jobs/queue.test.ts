@@ -4,6 +4,7 @@ import { makeTempDirs, type TempDirs } from '../api/harness.js';
 import { listenHost } from '../../src/graphql/token/auth.js';
 import { defaultSteps } from '../../src/registry/compare.js';
 import { openRawDatabase } from '../../src/registry/db.js';
+import { DEFAULT_CONVERSION_CONFIG, summariseSeries } from '../../src/formats/index.js';
 import { ingestStepMetrics, sampleIndices } from '../../src/registry/metrics.js';
 import { openRegistry, type Registry } from '../../src/registry/registry.js';
 
@@ -111,6 +112,19 @@ describe('job queue', () => {
     expect((await s.jobs.get(run.jobId!)).status).toBe('RUNNING');
     expect(await s.metrics.series(run.id, 'accuracy')).toEqual([]);
     await s.jobs.finish(run.jobId!, 'FAILED', { error: 'test' });
+  });
+
+  it('compares any recorded metric by the one summary: an overshoot counts as within 1 point', async () => {
+    const run = await newRun();
+    expect((await s.jobs.claimNext('w/1/0'))?.id).toBe(run.jobId);
+    const stepMetrics = { accuracy: [0.2, 0.5, 0.7, 0.79, 0.8, 0.8, 0.8, 0.8], top5: [0.5, 0.99, 0.95, 0.92, 0.91, 0.9, 0.9, 0.905] };
+    const summary = { primaryMetric: 'accuracy', annValue: 0.8, ...summariseSeries(0.8, stepMetrics.accuracy), sops: 0, annMacs: 1, energyRatio: 0, eAcPj: 0.9, eMacPj: 4.6 };
+    await s.conversionRuns.complete(run.id, run.jobId!, { task: 'classification', config: { ...DEFAULT_CONVERSION_CONFIG, timeSteps: 8 }, backend: 'cpu', samples: 10, annMetrics: { accuracy: 0.8, top5: 0.9 }, stepMetrics, layerStats: [], summary, warnings: [] });
+    const [primary] = (await s.compare.compare({ runIds: [run.id], steps: [2, 8] })).rows;
+    expect(primary).toMatchObject({ metric: 'accuracy', firstStepWithin1: 4, bestStep: 5, values: [0.5, 0.8] });
+    const [top5] = (await s.compare.compare({ runIds: [run.id], metric: 'top5', steps: [2, 8] })).rows;
+    expect(top5).toMatchObject({ metric: 'top5', annValue: 0.9, best: 0.99, bestStep: 2, firstStepWithin1: 2, values: [0.99, 0.905] });
+    expect(top5!.lossAtT).toBeCloseTo(-0.005, 12);
   });
 
   it('bulk-ingests step metrics in one transaction, refusing unknown or succeeded runs', async () => {
