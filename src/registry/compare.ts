@@ -8,7 +8,7 @@ import { summariseSeries, type CompareMatrix, type CompareRow } from '../formats
 import type { PrismaClient } from './db.js';
 import { InvalidInputError } from './errors.js';
 import { parseInput } from './input.js';
-import { CONVERSION_RUN_OMIT, conversionRunRecord } from './records.js';
+import { annMetricsOf } from './records.js';
 import { conversionRunWhere, runFilterSchema, type RunFilter } from './runs.js';
 
 export interface CompareParams {
@@ -27,6 +27,12 @@ const paramsSchema = z.object({
   metric: z.string().min(1).max(100).nullish(),
   steps: z.array(z.number().int().min(1, { error: 'steps must be integers in 1..4096' }).max(4096, { error: 'steps must be integers in 1..4096' })).max(4096).nullish(),
 });
+
+const RUN_COLUMNS = {
+  id: true, checkpointId: true, datasetId: true, timeSteps: true, primaryMetric: true, annValue: true, annMetrics: true, best: true, bestStep: true,
+  firstStepWithin1: true, lossAtT: true, sops: true, annMacs: true, energyRatio: true,
+} as const;
+const MODEL_COLUMNS = { name: true, architecture: true, family: true, parameterCount: true, pretraining: true } as const;
 
 /** 1, 2, 4, … up to T, and T itself. */
 export function defaultSteps(T: number): number[] {
@@ -85,13 +91,18 @@ export class CompareService {
 
   private async compute(p: z.output<typeof paramsSchema>): Promise<CompareMatrix> {
     const where = conversionRunWhere(p.filter ?? {});
-    const runs = (
-      await this.prisma.conversionRun.findMany({
-        where: { AND: [where, { status: 'SUCCEEDED' }, ...(p.runIds != null ? [{ id: { in: p.runIds } }] : [])] },
-        omit: CONVERSION_RUN_OMIT,
-        include: { checkpoint: { select: { model: { select: { name: true, architecture: true, family: true, parameterCount: true, pretraining: true } } } }, dataset: { select: { name: true } } },
-      })
-    ).map((r) => ({ ...conversionRunRecord(r), model: r.checkpoint.model, datasetName: r.dataset.name }));
+    // only the columns the matrix shows (reading whole rows costs ~20× more), models and data sets by id
+    const found = await this.prisma.conversionRun.findMany({
+      where: { AND: [where, { status: 'SUCCEEDED' }, ...(p.runIds != null ? [{ id: { in: p.runIds } }] : [])] },
+      select: RUN_COLUMNS,
+    });
+    const [checkpoints, datasets] = await Promise.all([
+      this.prisma.checkpoint.findMany({ where: { id: { in: [...new Set(found.map((r) => r.checkpointId))] } }, select: { id: true, model: { select: MODEL_COLUMNS } } }),
+      this.prisma.dataset.findMany({ where: { id: { in: [...new Set(found.map((r) => r.datasetId))] } }, select: { id: true, name: true } }),
+    ]);
+    const modelOf = new Map(checkpoints.map((c) => [c.id, c.model]));
+    const datasetOf = new Map(datasets.map((d) => [d.id, d.name]));
+    const runs = found.map((r) => ({ ...r, annMetrics: annMetricsOf(r.id, r.annMetrics), model: modelOf.get(r.checkpointId)!, datasetName: datasetOf.get(r.datasetId)! }));
     runs.sort((a, b) => (a.model.parameterCount ?? 0) - (b.model.parameterCount ?? 0) || a.model.name.localeCompare(b.model.name) || a.id - b.id);
     if (p.runIds != null && runs.length < new Set(p.runIds).size) {
       const found = new Set(runs.map((r) => r.id));
@@ -100,11 +111,16 @@ export class CompareService {
     const metric = p.metric ?? mostCommon(runs.map((r) => r.primaryMetric ?? '')) ?? 'accuracy';
     const steps = p.steps ? [...new Set(p.steps)].sort((a, b) => a - b) : defaultSteps(runs.reduce((m, r) => Math.max(m, r.timeSteps), 0));
     // the primary metric's summary is stored with the run; another metric is summarised from its whole series
+    // (two queries, not one OR: an OR keeps SQLite off the (conversionRunId, name, step) key)
+    const stored = runs.filter((r) => r.primaryMetric === metric).map((r) => r.id);
     const derived = runs.filter((r) => r.primaryMetric !== metric).map((r) => r.id);
-    const points = await this.prisma.stepMetric.findMany({
-      where: { name: metric, OR: [{ conversionRunId: { in: runs.filter((r) => r.primaryMetric === metric).map((r) => r.id) }, step: { in: steps } }, { conversionRunId: { in: derived } }] },
-      select: { conversionRunId: true, step: true, value: true },
-    });
+    const select = { conversionRunId: true, step: true, value: true } as const;
+    const points = (
+      await Promise.all([
+        stored.length > 0 ? this.prisma.stepMetric.findMany({ where: { name: metric, conversionRunId: { in: stored }, step: { in: steps } }, select }) : [],
+        derived.length > 0 ? this.prisma.stepMetric.findMany({ where: { name: metric, conversionRunId: { in: derived } }, select }) : [],
+      ])
+    ).flat();
     const series = new Map(runs.map((r) => [r.id, new Float64Array(r.timeSteps).fill(NaN)]));
     for (const pt of points) {
       const s = series.get(pt.conversionRunId);

@@ -117,9 +117,14 @@ export const CONVERSION_RUN_OMIT = { panels: true } as const;
 export function conversionRunRecord(row: Omit<db.ConversionRun, 'panels'>): ConversionRun {
   return {
     ...row,
-    annMetrics: row.annMetrics == null ? null : column(annMetricsSchema, 'ConversionRun', row.id, 'annMetrics', row.annMetrics),
+    annMetrics: annMetricsOf(row.id, row.annMetrics),
     warnings: row.warnings == null ? [] : column(warningsSchema, 'ConversionRun', row.id, 'warnings', row.warnings),
   };
+}
+
+/** A run's ANN metrics column (null when the run has none yet). */
+export function annMetricsOf(id: number, value: unknown): Record<string, number> | null {
+  return value == null ? null : column(annMetricsSchema, 'ConversionRun', id, 'annMetrics', value);
 }
 
 export function panelsOf(id: number, value: unknown): z.output<typeof panelsSchema> | null {
