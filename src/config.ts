@@ -1,10 +1,10 @@
 // Configuration from flags (highest priority), then environment variables, then defaults.
 import { parseArgs } from 'node:util';
-import type { BackendName } from './formats/index.js';
+import { BACKENDS, type BackendName } from './formats/index.js';
 import { DEFAULT_DATABASE_URL } from './registry/db.js';
 import { InvalidInputError } from './registry/errors.js';
 
-export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const satisfies readonly BackendName[];
+export { BACKENDS } from './formats/index.js';
 
 export interface Config {
   port: number;

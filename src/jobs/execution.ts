@@ -35,8 +35,8 @@ export function trainingBackend(requested: string, env: JobEnv): BackendName {
 
 /**
  * The backend a conversion runs on. Conversion runs ask for an ONNX Runtime execution provider
- * (ConversionBackendName); until the ONNX Runtime engine replaces the TensorFlow.js one
- * (src/engine/conversion, issue 10), it maps to a TensorFlow.js backend: 'cpu' → the server's
+ * (ConversionBackendName); until the ONNX Runtime engine replaces the TensorFlow.js one in
+ * src/engine/conversion, it maps to a TensorFlow.js backend: 'cpu' → the server's
  * backend when that is a CPU one, else wasm; 'cuda' and 'auto' → the server's backend. Rows older
  * than the ONNX vocabulary hold a TensorFlow.js name, used as is. Replace this function when the
  * ONNX Runtime engine lands.

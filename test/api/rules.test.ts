@@ -1,4 +1,4 @@
-// One source of truth for every rule (issue 9): the tables of src/formats bound GraphQL input and
+// One source of truth for every rule: the tables of src/formats bound GraphQL input and
 // direct service calls alike, before anything is stored or queued; counts past 2^31 list; stored
 // JSON is parsed once and a bad row fails loudly with its table and id.
 import Database from 'better-sqlite3';
@@ -64,6 +64,9 @@ describe('one source of truth for every rule', () => {
     // a direct service call is checked by the same table
     await expect(t.server.app.registry.trainingRuns.start({ modelId: Number(modelId), datasetId: Number(datasetId), config: { epochs: 0 } })).rejects.toThrow(/config\.epochs: must be an integer in 1\.\.10000/);
     await expect(t.server.app.registry.conversionRuns.start({ checkpointId: 1, datasetId: Number(datasetId), config: { gamma: CONVERSION_CONFIG_FIELDS.gamma.max + 1 } })).rejects.toThrow(/config\.gamma/);
+    // conversion runs on ONNX Runtime execution providers; training keeps the TensorFlow.js backends
+    await expect(t.server.app.registry.conversionRuns.start({ checkpointId: 1, datasetId: Number(datasetId), backend: 'wasm' })).rejects.toThrow(/backend: must be one of auto, cpu, cuda/);
+    expect(errorOf(await t.gql(START_TRAINING, { i: { modelId, datasetId, backend: 'cuda' } }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'backend' });
     expect(await count('jobs')).toBe(before);
   });
 

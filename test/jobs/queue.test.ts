@@ -2,6 +2,8 @@
 // recovery of dead workers, all-or-nothing completion, bulk ingestion rules, series sampling.
 import { makeTempDirs, type TempDirs } from '../api/harness.js';
 import { listenHost } from '../../src/graphql/token/auth.js';
+import { conversionBackend, type JobEnv } from '../../src/jobs/execution.js';
+import type { BackendName } from '../../src/formats/index.js';
 import { defaultSteps } from '../../src/registry/compare.js';
 import { openRawDatabase } from '../../src/registry/db.js';
 import { DEFAULT_CONVERSION_CONFIG, summariseSeries } from '../../src/formats/index.js';
@@ -24,6 +26,17 @@ describe('series sampling and default steps', () => {
     expect(defaultSteps(256)).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256]);
     expect(defaultSteps(100)).toEqual([1, 2, 4, 8, 16, 32, 64, 100]);
     expect(defaultSteps(1)).toEqual([1]);
+  });
+});
+
+describe('conversion backends', () => {
+  const env = (backend: BackendName) => ({ backend }) as JobEnv;
+  it('map the ONNX Runtime names onto the TensorFlow.js engine until it is replaced', () => {
+    expect(conversionBackend('auto', env('webgpu'))).toBe('webgpu');
+    expect(conversionBackend('cpu', env('auto'))).toBe('wasm');
+    expect(conversionBackend('cpu', env('cpu'))).toBe('cpu');
+    expect(conversionBackend('cuda', env('tensorflow'))).toBe('tensorflow');
+    expect(conversionBackend('wasm', env('cpu'))).toBe('wasm'); // a row from before the ONNX vocabulary
   });
 });
 
