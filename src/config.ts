@@ -2,11 +2,11 @@
 import { parseArgs } from 'node:util';
 import { type FileAccessError } from './data/errors.js';
 import { parseDataRoots } from './data/files.js';
-import type { BackendName } from './formats/index.js';
+import { BACKENDS, type BackendName } from './formats/index.js';
 import { DEFAULT_DATABASE_URL } from './registry/db.js';
 import { InvalidInputError } from './registry/errors.js';
 
-export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const satisfies readonly BackendName[];
+export { BACKENDS } from './formats/index.js';
 
 export interface Config {
   port: number;

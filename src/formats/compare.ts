@@ -1,6 +1,9 @@
 // The backbone × time-step comparison matrix, as served by the `compare` query and drawn by reports.
+import { z } from 'zod';
+import type { ConversionSummary } from './conversion.js';
 
-export interface CompareRow {
+/** One run of the matrix: its backbone, the metric at the matrix's steps, and its summary (for the compared metric). */
+export interface CompareRow extends Pick<ConversionSummary, 'annValue' | 'best' | 'bestStep' | 'firstStepWithin1' | 'lossAtT' | 'sops' | 'annMacs' | 'energyRatio'> {
   conversionRunId: string;
   /** Display label of the backbone (model name). */
   backbone: string;
@@ -12,18 +15,10 @@ export interface CompareRow {
   /** Metric compared, e.g. 'accuracy' or 'softDice'. */
   metric: string;
   timeSteps: number;
-  annValue: number;
   /** SNN metric at CompareMatrix.steps (null where a step exceeds this run's T). */
   values: (number | null)[];
   /** ANN − SNN at the same steps. */
   losses: (number | null)[];
-  best: number;
-  bestStep: number;
-  firstStepWithin1: number | null;
-  lossAtT: number;
-  sops: number;
-  annMacs: number;
-  energyRatio: number;
 }
 
 export interface CompareMatrix {
@@ -33,12 +28,13 @@ export interface CompareMatrix {
 }
 
 /** A few test images with label and binarised ANN / SNN predictions, for segmentation figures. */
-export interface SegmentationPanel {
-  width: number;
-  height: number;
+export const segmentationPanelSchema = z.strictObject({
+  width: z.number().int().min(1),
+  height: z.number().int().min(1),
   /** Row-major grey values in [0, 1]. */
-  image: number[];
-  label: number[];
-  ann: number[];
-  snn: number[];
-}
+  image: z.array(z.number()),
+  label: z.array(z.number()),
+  ann: z.array(z.number()),
+  snn: z.array(z.number()),
+});
+export type SegmentationPanel = z.output<typeof segmentationPanelSchema>;

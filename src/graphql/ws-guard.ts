@@ -12,8 +12,7 @@ import { authenticate, operationRefusal, type RootRoles } from './token/auth.js'
 
 export interface WsGuardOptions {
   schema: GraphQLSchema;
-  /** The token service; null when the app has no access control (then every field is refused). */
-  tokens: TokenService | null;
+  tokens: TokenService;
   roles: RootRoles;
   /** A fresh request context (its caller is set here). */
   makeContext(): Context;
@@ -33,7 +32,9 @@ function authorizationOf(ctx: Ctx): string | null {
   return typeof header === 'string' ? header : null;
 }
 
-export function wsOnSubscribe(opts: WsGuardOptions): (ctx: Ctx, id: string, payload: SubscribePayload) => Promise<ExecutionArgs | readonly GraphQLError[]> {
+export type WsOnSubscribe = (ctx: Ctx, id: string, payload: SubscribePayload) => Promise<ExecutionArgs | readonly GraphQLError[]>;
+
+export function wsOnSubscribe(opts: WsGuardOptions): WsOnSubscribe {
   const limits = opts.limits ?? OPERATION_LIMITS;
   const rules = [...specifiedRules, operationLimitsRule(limits)];
   return async (ctx, _id, payload) => {
@@ -49,7 +50,7 @@ export function wsOnSubscribe(opts: WsGuardOptions): (ctx: Ctx, id: string, payl
     if (!operation) return [coded(new GraphQLError('Unable to identify operation (give operationName when the document has several)'), 'BAD_USER_INPUT')];
     const contextValue = opts.makeContext();
     try {
-      contextValue.caller = opts.tokens ? await authenticate(opts.tokens, authorizationOf(ctx)) : { kind: 'anonymous' };
+      contextValue.caller = await authenticate(opts.tokens, authorizationOf(ctx));
     } catch (err) {
       return [err instanceof GraphQLError ? err : new GraphQLError('authentication failed', { extensions: { code: 'UNAUTHENTICATED' } })];
     }

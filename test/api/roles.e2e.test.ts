@@ -6,7 +6,6 @@
 import { execute, parse } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { createApiToken } from '../../src/cli-token.js';
-import { createContext } from '../../src/graphql/context.js';
 import { rootRoles } from '../../src/graphql/schema.js';
 import { TOKEN_ROLES, type TokenRole } from '../../src/registry/vocab.js';
 import { errorOf, startTestServer, type GqlResponse, type TestServer } from './harness.js';
@@ -112,8 +111,8 @@ describe('roles per resolved root field', () => {
 
   it('enforces the role where the field resolves, without the pre-execution check', async () => {
     // graphql-js execute straight on the schema: only @Authorized + authChecker stand in the way
-    const schema = t.server.deps.schema;
-    const ctx = createContext(t.server.deps.registry, t.server.deps.pubSub);
+    const { schema } = t.server.app;
+    const ctx = t.server.app.context();
     ctx.caller = { kind: 'token', tokenId: 1, name: 'w', role: 'writer' };
     const doc = parse(`mutation { ...M } fragment M on Mutation { ... on Mutation { ${CREATE_ADMIN} } }`);
     const res = await execute({ schema, document: doc, contextValue: ctx });
@@ -125,7 +124,7 @@ describe('roles per resolved root field', () => {
   });
 
   it('every root field of the schema declares its roles (@Authorized)', () => {
-    const schema = t.server.deps.schema;
+    const { schema } = t.server.app;
     const table = rootRoles();
     for (const [kind, type] of [['query', schema.getQueryType()], ['mutation', schema.getMutationType()], ['subscription', schema.getSubscriptionType()]] as const) {
       const declared = table.get(kind)!;

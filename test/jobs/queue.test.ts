@@ -2,11 +2,13 @@
 // recovery of dead workers, all-or-nothing completion, bulk ingestion rules, series sampling.
 import { makeTempDirs, type TempDirs } from '../api/harness.js';
 import { listenHost } from '../../src/graphql/token/auth.js';
+import { conversionBackend, type JobEnv } from '../../src/jobs/execution.js';
+import type { BackendName } from '../../src/formats/index.js';
 import { defaultSteps } from '../../src/registry/compare.js';
 import { openRawDatabase } from '../../src/registry/db.js';
+import { DEFAULT_CONVERSION_CONFIG, summariseSeries } from '../../src/formats/index.js';
 import { ingestStepMetrics, sampleIndices } from '../../src/registry/metrics.js';
 import { openRegistry, type Registry } from '../../src/registry/registry.js';
-import { openRunServices, type RunServices } from '../../src/registry/run-services.js';
 
 describe('series sampling and default steps', () => {
   it('keeps first, last, minimum and maximum within the budget', () => {
@@ -27,6 +29,17 @@ describe('series sampling and default steps', () => {
   });
 });
 
+describe('conversion backends', () => {
+  const env = (backend: BackendName) => ({ backend }) as JobEnv;
+  it('map the ONNX Runtime names onto the TensorFlow.js engine until it is replaced', () => {
+    expect(conversionBackend('auto', env('webgpu'))).toBe('webgpu');
+    expect(conversionBackend('cpu', env('auto'))).toBe('wasm');
+    expect(conversionBackend('cpu', env('cpu'))).toBe('cpu');
+    expect(conversionBackend('cuda', env('tensorflow'))).toBe('tensorflow');
+    expect(conversionBackend('wasm', env('cpu'))).toBe('wasm'); // a row from before the ONNX vocabulary
+  });
+});
+
 describe('listen host without tokens', () => {
   const tokens = (any: boolean) => ({ anyActive: () => Promise.resolve(any) }) as never;
   it('binds loopback and says so until a token exists', async () => {
@@ -40,21 +53,20 @@ describe('listen host without tokens', () => {
 describe('job queue', () => {
   let tmp: TempDirs;
   let reg: Registry;
-  let s: RunServices;
+  let s: Registry;
   let checkpointId: number;
   let datasetId: number;
 
   beforeAll(async () => {
     tmp = makeTempDirs();
     reg = await openRegistry({ databaseUrl: tmp.databaseUrl, storeDir: tmp.storeDir });
-    s = openRunServices(reg, tmp.databaseUrl);
+    s = reg;
     datasetId = (await reg.datasets.register({ name: 'd', format: 'synthetic-classification', imageShape: [8, 8, 1], numClasses: 3 })).id;
     const model = await reg.models.create({ name: 'm', architecture: 'cnn-small', inputShape: [8, 8, 1], numClasses: 3 });
     const spec = model.spec as never;
     checkpointId = (await reg.checkpoints.create({ modelId: model.id, weights: new Uint8Array([1, 2, 3]), manifest: { format: 'tfjs-layers', spec, weightSpecs: [], createdAt: '' } })).id;
   });
   afterAll(async () => {
-    s.close();
     await reg.close();
     tmp.cleanup();
   });
@@ -111,8 +123,21 @@ describe('job queue', () => {
       },
     })).rejects.toThrow('disk full');
     expect((await s.jobs.get(run.jobId!)).status).toBe('RUNNING');
-    expect(s.metrics.series(run.id, 'accuracy')).toEqual([]);
+    expect(await s.metrics.series(run.id, 'accuracy')).toEqual([]);
     await s.jobs.finish(run.jobId!, 'FAILED', { error: 'test' });
+  });
+
+  it('compares any recorded metric by the one summary: an overshoot counts as within 1 point', async () => {
+    const run = await newRun();
+    expect((await s.jobs.claimNext('w/1/0'))?.id).toBe(run.jobId);
+    const stepMetrics = { accuracy: [0.2, 0.5, 0.7, 0.79, 0.8, 0.8, 0.8, 0.8], top5: [0.5, 0.99, 0.95, 0.92, 0.91, 0.9, 0.9, 0.905] };
+    const summary = { primaryMetric: 'accuracy', annValue: 0.8, ...summariseSeries(0.8, stepMetrics.accuracy), sops: 0, annMacs: 1, energyRatio: 0, eAcPj: 0.9, eMacPj: 4.6 };
+    await s.conversionRuns.complete(run.id, run.jobId!, { task: 'classification', config: { ...DEFAULT_CONVERSION_CONFIG, timeSteps: 8 }, backend: 'cpu', samples: 10, annMetrics: { accuracy: 0.8, top5: 0.9 }, stepMetrics, layerStats: [], summary, warnings: [] });
+    const [primary] = (await s.compare.compare({ runIds: [run.id], steps: [2, 8] })).rows;
+    expect(primary).toMatchObject({ metric: 'accuracy', firstStepWithin1: 4, bestStep: 5, values: [0.5, 0.8] });
+    const [top5] = (await s.compare.compare({ runIds: [run.id], metric: 'top5', steps: [2, 8] })).rows;
+    expect(top5).toMatchObject({ metric: 'top5', annValue: 0.9, best: 0.99, bestStep: 2, firstStepWithin1: 2, values: [0.99, 0.905] });
+    expect(top5!.lossAtT).toBeCloseTo(-0.005, 12);
   });
 
   it('bulk-ingests step metrics in one transaction, refusing unknown or succeeded runs', async () => {
@@ -120,9 +145,9 @@ describe('job queue', () => {
     const raw = openRawDatabase(tmp.databaseUrl);
     try {
       expect(ingestStepMetrics(raw, Array.from({ length: 8 }, (_, i) => [run.id, 'accuracy', i + 1, i / 10] as const))).toBe(8);
-      expect(s.metrics.series(run.id, 'accuracy', { steps: [2, 8] })).toEqual([{ step: 2, value: 0.1 }, { step: 8, value: 0.7 }]);
+      expect(await s.metrics.series(run.id, 'accuracy', { steps: [2, 8] })).toEqual([{ step: 2, value: 0.1 }, { step: 8, value: 0.7 }]);
       expect(() => ingestStepMetrics(raw, [[run.id, 'top5', 1, 1], [999999, 'top5', 1, 1]])).toThrow(/no conversion run 999999/);
-      expect(s.metrics.series(run.id, 'top5')).toEqual([]);
+      expect(await s.metrics.series(run.id, 'top5')).toEqual([]);
       raw.prepare('UPDATE "ConversionRun" SET "status" = \'SUCCEEDED\' WHERE "id" = ?').run(run.id);
       expect(() => ingestStepMetrics(raw, [[run.id, 'accuracy', 1, 1]])).toThrow(/already succeeded/);
       expect(raw.pragma('foreign_keys', { simple: true })).toBe(1);
