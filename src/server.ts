@@ -22,7 +22,7 @@ import { installDashboard } from './dashboard/routes.js';
 import type { Context } from './graphql/context.js';
 import { formatError, getErrorFromUnknown } from './graphql/errors.js';
 import { explorerHtml } from './graphql/explorer.js';
-import { MAX_BODY_BYTES, graphqlBody } from './http/body.js';
+import { MAX_BODY_BYTES, graphqlBody } from './graphql/http-body.js';
 
 export const GRAPHQL_PATH = '/graphql';
 export const UPLOADS_PATH = '/uploads';

@@ -16,7 +16,7 @@ import {
 
 export const ERROR_CODES = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
-  /** A malformed HTTP request (body not JSON, no query); src/http/body.ts and Apollo. */
+  /** A malformed HTTP request (body not JSON, no query); src/graphql/http-body.ts and Apollo. */
   BAD_REQUEST: 'BAD_REQUEST',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   NOT_FOUND: 'NOT_FOUND',

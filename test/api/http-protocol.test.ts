@@ -4,7 +4,7 @@
 // graphql-http server audit passes every MUST and SHOULD; CSRF prevention stays on.
 import { jest } from '@jest/globals';
 import { auditServer } from 'graphql-http';
-import { MAX_BODY_BYTES } from '../../src/http/body.js';
+import { MAX_BODY_BYTES } from '../../src/graphql/http-body.js';
 import { startTestServer, type GqlResponse, type TestServer } from './harness.js';
 
 describe('GraphQL over HTTP', () => {

@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema as buildSdl, getIntrospectionQuery, parse, specifiedRules, validate } from 'graphql';
-import { MAX_BODY_BYTES } from '../../src/http/body.js';
+import { MAX_BODY_BYTES } from '../../src/graphql/http-body.js';
 import { OPERATION_LIMITS, limitedParseOptions, operationLimitsRule } from '../../src/graphql/limits.js';
 import { errorOf, startTestServer, type GqlResponse, type TestServer } from './harness.js';
 import { collect, wsClient } from './jobs-client.js';

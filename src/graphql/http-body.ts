@@ -2,7 +2,7 @@
 // unsupported encoding gets a GraphQL-shaped JSON error (never Express's HTML page), and nothing of
 // the body is logged or echoed.
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import { ERROR_CODES } from '../graphql/errors.js';
+import { ERROR_CODES } from './errors.js';
 
 /** Largest accepted request body (uploaded checkpoints travel base64 inside it). */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
