@@ -1,6 +1,7 @@
 // `spikelab token create|list|revoke`: API tokens, written straight into the registry's database
 // (this bootstraps the first admin token, so it cannot need one). Server code is imported lazily.
 import { type Command, Option } from 'commander';
+import { TOKEN_ROLES } from '../../../src/registry/vocab.js';
 import { int } from '../parse.js';
 
 export interface TokenOptions {
@@ -15,7 +16,7 @@ export function registerToken(program: Command): void {
     .command('create')
     .description('create an API token and print its secret (shown once)')
     .argument('<name>', 'who or what the token is for')
-    .addOption(new Option('--role <role>', 'reader: queries; writer: + mutations; admin: + tokens').choices(['reader', 'writer', 'admin']).default('reader'))
+    .addOption(new Option('--role <role>', 'reader: queries; writer: + mutations; admin: + tokens; worker: remote job workers').choices(TOKEN_ROLES).default('reader'))
     .option('--database-url <url>', 'database (env DATABASE_URL, default the server\'s default SQLite file)')
     .option('--json', 'print JSON')
     .action(async (name: string, opts: TokenOptions) => {
