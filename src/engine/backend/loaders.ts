@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConcreteBackendName } from './errors.js';
 import { registerWasmTrainingKernels } from './wasm_training_kernels.js';
+import { probeWebGpu } from './webgpu_probe.js';
+import type { GpuAdapterLike, GpuLike, WebGpuModule } from './webgpu_types.js';
 
 export interface LoadResult {
   threads: number | null;
@@ -17,17 +19,6 @@ export interface BackendLoader {
   load(source: string, opts: { webgpuTimeoutMs?: number }): Promise<LoadResult>;
   /** Whether the backend could load, without activating it. */
   probe(opts: { webgpuTimeoutMs?: number }): Promise<boolean>;
-}
-
-interface GpuAdapterLike {
-  info?: { vendor?: string; architecture?: string; description?: string };
-}
-interface GpuLike {
-  requestAdapter(): Promise<GpuAdapterLike | null>;
-}
-interface WebGpuModule {
-  create(flags: string[]): GpuLike;
-  globals: Record<string, unknown>;
 }
 
 async function activate(name: ConcreteBackendName): Promise<void> {
@@ -61,12 +52,17 @@ function versionOf(mod: unknown, key: string): string {
   return tf.version_core;
 }
 
-/** Finds a WebGPU adapter through Dawn (the `webgpu` package); throws if there is none. */
+/**
+ * Finds a WebGPU adapter through Dawn (the `webgpu` package) in this process; throws why there is
+ * none. The quiet probe runs first, so Dawn is loaded here only where it found an adapter.
+ */
 async function findAdapter(timeoutMs: number): Promise<{ mod: WebGpuModule; gpu: GpuLike; adapter: GpuAdapterLike }> {
+  const probe = await probeWebGpu(timeoutMs);
+  if (!probe.ok) throw new Error(probe.reason);
   const mod = (await import('webgpu')) as unknown as WebGpuModule;
   const gpu = mod.create([]);
   const adapter = await withTimeout(gpu.requestAdapter(), timeoutMs, 'WebGPU requestAdapter()');
-  if (adapter === null) throw new Error('no WebGPU adapter (no usable GPU/driver found by Dawn)');
+  if (adapter === null) throw new Error('no WebGPU adapter in this process (the probe found one)');
   return { mod, gpu, adapter };
 }
 
@@ -115,12 +111,7 @@ const webgpu: BackendLoader = {
     return result;
   },
   async probe(opts) {
-    try {
-      await findAdapter(opts.webgpuTimeoutMs ?? 5000);
-      return true;
-    } catch {
-      return false;
-    }
+    return (await probeWebGpu(opts.webgpuTimeoutMs ?? 5000)).ok;
   },
 };
 
