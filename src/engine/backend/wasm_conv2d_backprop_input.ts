@@ -141,13 +141,6 @@ export function overrideWasmConv2DBackpropInput(): boolean {
   return true;
 }
 
-/** Restores wasm's own kernel (for benchmarks and tests). */
-export function restoreWasmConv2DBackpropInput(): void {
-  if (original !== undefined && getKernel(Conv2DBackpropInput, 'wasm')?.kernelFunc === wasmConv2DBackpropInput) {
-    unregisterAndRegister(original);
-  }
-}
-
 function unregisterAndRegister(config: KernelConfig): void {
   unregisterKernel(Conv2DBackpropInput, 'wasm');
   registerKernel(config);
