@@ -1,4 +1,5 @@
 // The backbone × time-step comparison matrix, as served by the `compare` query and drawn by reports.
+import { z } from 'zod';
 
 export interface CompareRow {
   conversionRunId: string;
@@ -33,12 +34,13 @@ export interface CompareMatrix {
 }
 
 /** A few test images with label and binarised ANN / SNN predictions, for segmentation figures. */
-export interface SegmentationPanel {
-  width: number;
-  height: number;
+export const segmentationPanelSchema = z.strictObject({
+  width: z.number().int().min(1),
+  height: z.number().int().min(1),
   /** Row-major grey values in [0, 1]. */
-  image: number[];
-  label: number[];
-  ann: number[];
-  snn: number[];
-}
+  image: z.array(z.number()),
+  label: z.array(z.number()),
+  ann: z.array(z.number()),
+  snn: z.array(z.number()),
+});
+export type SegmentationPanel = z.output<typeof segmentationPanelSchema>;

@@ -1,48 +1,44 @@
 // Plain, serialisable shapes of a conversion run, shared by engine, registry, jobs and client
-// (tfjs-layers' keras_format/ idea). No classes, no tensors, no imports of runtime code.
+// (tfjs-layers' keras_format/ idea), and the one table of the conversion config. No classes, no tensors.
 import type { SegmentationPanel } from './compare.js';
+import { INT32, tableDefaults, tableSchema, type FieldTable, type TableInput, type TableValue } from './fields.js';
 
-export type Task = 'classification' | 'segmentation';
-export type MaxPoolMode = 'lipool' | 'gate';
-export type ResetMode = 'subtract' | 'zero';
+export const TASKS = ['classification', 'segmentation'] as const;
+export type Task = (typeof TASKS)[number];
+
 /** TensorFlow.js backends: training (and, until the ONNX Runtime engine lands, conversion). */
-export type BackendName = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
 /** ONNX Runtime execution providers that run conversion (design/onnx-engine.md). */
-export type ConversionBackendName = 'auto' | 'cpu' | 'cuda';
+export const CONVERSION_BACKENDS = ['auto', 'cpu', 'cuda'] as const;
+export type ConversionBackendName = (typeof CONVERSION_BACKENDS)[number];
 
-/** Everything that determines a conversion + simulation (design/conversion.md §6). */
-export interface ConversionConfig {
-  /** T: number of simulated time steps, 1..4096. */
-  timeSteps: number;
-  /** p: calibration percentile in (0, 1] (0.99 as in the original study). */
-  percentile: number;
-  /** Γ: maximum spikes per neuron per step (1 = plain IF). */
-  gamma: number;
-  /** One λ per channel instead of one per activation site. */
-  channelWise: boolean;
-  maxPool: MaxPoolMode;
-  reset: ResetMode;
-  /** Initial membrane as a fraction of θ. */
-  vInit: number;
-  /** Number of training batches used for percentile calibration (≥ 1). */
-  calibrationBatches: number;
-  /** Batch size for calibration and simulation. */
-  batchSize: number;
-  seed: number;
-}
+/**
+ * Everything that determines a conversion + simulation (design/conversion.md §6): the one table of
+ * its fields, defaults (as in the original study) and bounds.
+ */
+export const CONVERSION_CONFIG_FIELDS = {
+  timeSteps: { type: 'int', min: 1, max: 4096, default: 64, description: 'T: simulated time steps' },
+  percentile: { type: 'number', min: 0, minExclusive: true, max: 1, default: 0.99, description: 'p: calibration percentile (0.99 as in the original study)' },
+  gamma: { type: 'int', min: 1, max: 1024, default: 5, description: 'Γ: maximum spikes per neuron per step (1 = plain IF)' },
+  channelWise: { type: 'boolean', default: false, description: 'One λ per channel instead of one per activation site' },
+  maxPool: { type: 'choice', choices: ['lipool', 'gate'], default: 'lipool', description: 'Max-pool conversion: lipool (lateral inhibition) or gate (the ablation)' },
+  reset: { type: 'choice', choices: ['subtract', 'zero'], default: 'subtract', description: 'Membrane reset after a spike: by subtraction or to zero' },
+  vInit: { type: 'number', min: -1, max: 1, default: 0, description: 'Initial membrane potential as a fraction of θ' },
+  calibrationBatches: { type: 'int', min: 1, max: 100000, default: 1, description: 'Training batches used for percentile calibration' },
+  batchSize: { type: 'int', min: 1, max: 65536, default: 32, description: 'Batch size for calibration and simulation' },
+  seed: { type: 'int', ...INT32, default: 0, description: 'Seed of every random choice' },
+} as const satisfies FieldTable;
 
-export const DEFAULT_CONVERSION_CONFIG: Readonly<ConversionConfig> = Object.freeze({
-  timeSteps: 64,
-  percentile: 0.99,
-  gamma: 5,
-  channelWise: false,
-  maxPool: 'lipool',
-  reset: 'subtract',
-  vInit: 0,
-  calibrationBatches: 1,
-  batchSize: 32,
-  seed: 0,
-});
+export type ConversionConfig = TableValue<typeof CONVERSION_CONFIG_FIELDS>;
+export type ConversionConfigInput = TableInput<typeof CONVERSION_CONFIG_FIELDS>;
+export type MaxPoolMode = ConversionConfig['maxPool'];
+export type ResetMode = ConversionConfig['reset'];
+
+/** Bounded: what a new conversion may ask for (defaults filled in). */
+export const conversionConfigSchema = tableSchema(CONVERSION_CONFIG_FIELDS);
+
+export const DEFAULT_CONVERSION_CONFIG: Readonly<ConversionConfig> = tableDefaults(CONVERSION_CONFIG_FIELDS);
 
 /** Energy constants (45 nm) stored with every result. */
 export const ENERGY_PJ = Object.freeze({ ac: 0.9, mac: 4.6 });
@@ -70,7 +66,7 @@ export interface ConversionSummary {
   annValue: number;
   best: number;
   bestStep: number;
-  /** First step with |ANN − SNN| ≤ 0.01 (absolute), or null. */
+  /** First step t with SNN_t ≥ ANN − 0.01 (firstStepWithin, src/formats/summary.ts), or null. */
   firstStepWithin1: number | null;
   /** ANN − SNN at step T. */
   lossAtT: number;

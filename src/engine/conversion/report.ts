@@ -1,4 +1,5 @@
 import { ENERGY_PJ, type ConversionSummary, type LayerStatRecord, type Task } from '../../formats/conversion.js';
+import { firstStepWithin } from '../../formats/summary.js';
 import { size, type Graph } from './graph.js';
 import type { SpikingNetwork } from './snn.js';
 import { annMacs, fanout } from './sops.js';
@@ -37,7 +38,7 @@ export function layerStats(snn: SpikingNetwork, lambdas: ReadonlyMap<string, Flo
 
 /**
  * Derived figures (design/conversion.md §6): best SNN value and its first step, the first step
- * with |ANN − SNN| ≤ 0.01, ANN − SNN at T, SOPs vs ANN MACs and
+ * with SNN ≥ ANN − 0.01 (firstStepWithin, src/formats/summary.ts), ANN − SNN at T, SOPs vs ANN MACs and
  * E_SNN/E_ANN = (SOPs·E_AC)/(MACs·E_MAC) with E_AC = 0.9 pJ, E_MAC = 4.6 pJ.
  */
 export function summarise(
@@ -52,13 +53,11 @@ export function summarise(
   const series = stepMetrics[primaryMetric] ?? [];
   let best = -Infinity;
   let bestStep = 0;
-  let within: number | null = null;
   series.forEach((v, i) => {
     if (v > best) {
       best = v;
       bestStep = i + 1;
     }
-    if (within === null && Math.abs(ann - v) <= 0.01 + 1e-12) within = i + 1;
   });
   const sops = stats.reduce((a, s) => a + (Number.isFinite(s.sops) ? s.sops : 0), 0);
   const macs = annMacs(graph);
@@ -67,7 +66,7 @@ export function summarise(
     annValue: ann,
     best,
     bestStep,
-    firstStepWithin1: within,
+    firstStepWithin1: firstStepWithin(ann, series),
     lossAtT: ann - (series[series.length - 1] ?? NaN),
     sops,
     annMacs: macs,
