@@ -1,10 +1,11 @@
 // Configuration from flags (highest priority), then environment variables, then defaults.
 import { parseArgs } from 'node:util';
-import type { BackendName } from './formats/index.js';
-import { DEFAULT_DATABASE_URL } from './registry/db.js';
+// Light on purpose (no database client): the CLI derives its server options from CONFIG_SOURCES.
+import { BACKENDS, type BackendName } from './formats/index.js';
 import { InvalidInputError } from './registry/errors.js';
+import { DEFAULT_DATABASE_URL } from './registry/paths.js';
 
-export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const satisfies readonly BackendName[];
+export { BACKENDS };
 
 export interface Config {
   port: number;

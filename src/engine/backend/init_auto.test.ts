@@ -32,7 +32,7 @@ describe("initBackend('auto')", () => {
     expect(info.requested).toBe('auto');
     expect(info.name).toBe(expectedName);
     expect(tf.getBackend()).toBe(expectedName);
-    expect(info.tried).toEqual(expectedTried.map((a) => expect.objectContaining(a)));
+    expect(info.tried).toEqual(expectedTried.map((a): unknown => expect.objectContaining(a)));
     expect(await initBackend()).toBe(info);
   });
 });

@@ -52,7 +52,7 @@ describe('WebGPU probe', () => {
     const index = fileURLToPath(new URL('./index.js', import.meta.url));
     const script = `const m = await import(${JSON.stringify(index)}); console.log(m.describeBackend(await m.initBackend('auto', { webgpuTimeoutMs: 3000 })));`;
     const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-      execFile(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 }, (err, out, errOut) => (err ? reject(err) : resolve({ stdout: out, stderr: errOut })));
+      execFile(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 }, (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve({ stdout: out, stderr: errOut })));
     });
     expect(stderr).not.toMatch(/Vulkan|\.cpp|Dawn/i);
     expect(stdout.trim()).toMatch(/^backend (tensorflow|webgpu|wasm|cpu)\b.*\(.+\)$/);

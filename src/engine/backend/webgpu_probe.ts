@@ -51,11 +51,11 @@ function askChild(timeoutMs: number): Promise<WebGpuProbe> {
   return new Promise((resolve) => {
     execFile(process.execPath, [CHILD, String(timeoutMs)], { timeout: timeoutMs + 5000, encoding: 'utf8' }, (err, stdout, stderr) => {
       const last = stdout.trim().split('\n').pop() ?? '';
-      let answer: ChildAnswer | null = null;
+      let answer: ChildAnswer | null;
       try {
         answer = JSON.parse(last) as ChildAnswer;
       } catch {
-        answer = null;
+        answer = null; // no answer: the child crashed or was killed
       }
       if (answer?.adapter) return resolve({ ok: true, device: deviceName(answer.adapter) });
       if (answer?.code === 'ERR_MODULE_NOT_FOUND') return resolve({ ok: false, reason: 'the webgpu package is not installed' });
