@@ -4,15 +4,10 @@ import {
   type KernelConfig,
   type KernelFunc,
   type MaxPoolGradAttrs,
-  type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { UnsupportedKernelConfigError } from './errors.js';
-
-/** The two BackendWasm methods this kernel needs (not exported as a type by tfjs-backend-wasm). */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
+import { kernelArgs } from './kernel_args.js';
 
 /**
  * Input gradient of an NHWC max-pool: dx[argmax of window w] += dy[w], where the argmax is the
@@ -22,10 +17,10 @@ interface WasmBackendLike {
  * which breaks training wherever a max-pool follows anything but a ReLU.
  * Reads x and dy in place on the wasm heap and writes dx there (no copies).
  */
-export const wasmMaxPoolGrad: KernelFunc = ({ inputs, backend: b, attrs }) => {
-  const backend = b as unknown as WasmBackendLike;
-  const { dy, input } = inputs as unknown as { dy: TensorInfo; input: TensorInfo };
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
+export const wasmMaxPoolGrad: KernelFunc = (call) => {
+  const { inputs: { dy, input }, attrs, backend: b } = kernelArgs<'dy' | 'input', MaxPoolGradAttrs>(MaxPoolGrad, 'wasm', call, ['dy', 'input']);
+  const { filterSize, strides, pad, dimRoundingMode } = attrs;
+  const backend = b as BackendWasm; // registered for 'wasm' only
   if (input.dtype !== 'float32' || dy.dtype !== 'float32') {
     throw new UnsupportedKernelConfigError(MaxPoolGrad, 'wasm', `dtype ${input.dtype}`);
   }
@@ -36,9 +31,9 @@ export const wasmMaxPoolGrad: KernelFunc = ({ inputs, backend: b, attrs }) => {
   const { top, left } = info.padInfo;
   const out = backend.makeOutput(input.shape, 'float32');
   // views taken after the allocation above: nothing allocates (and moves the heap) from here on
-  const x = backend.typedArrayFromHeap(input);
-  const g = backend.typedArrayFromHeap(dy);
-  const dx = backend.typedArrayFromHeap(out);
+  const x = backend.typedArrayFromHeap(input) as Float32Array;
+  const g = backend.typedArrayFromHeap(dy) as Float32Array;
+  const dx = backend.typedArrayFromHeap(out) as Float32Array;
   dx.fill(0);
   // per output pixel, scan the window once with all channels innermost (contiguous in NHWC)
   const best = new Float32Array(c);

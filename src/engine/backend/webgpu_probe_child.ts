@@ -1,8 +1,6 @@
 // Child-process entry of the WebGPU probe (webgpu_probe.ts): asks Dawn for an adapter and prints
 // one JSON line on stdout. Dawn's own diagnostics (e.g. "Couldn't load Vulkan" with a C++ source
 // location) go to this process's stderr, which the parent captures instead of the user's terminal.
-import type { WebGpuModule } from './webgpu_types.js';
-
 const timeoutMs = Number(process.argv[2] ?? 5000);
 
 /** Prints the answer and exits (Dawn's threads could otherwise keep the process alive). */
@@ -11,12 +9,11 @@ function reply(answer: Record<string, unknown>): void {
 }
 
 try {
-  const mod = (await import('webgpu')) as unknown as WebGpuModule;
+  const mod = await import('webgpu');
   const timer = setTimeout(() => reply({ adapter: null, timedOut: true }), timeoutMs);
   const adapter = await mod.create([]).requestAdapter();
   clearTimeout(timer);
-  const info = adapter?.info;
-  reply({ adapter: adapter === null ? null : { vendor: info?.vendor, architecture: info?.architecture, description: info?.description } });
+  reply({ adapter: adapter === null ? null : { vendor: adapter.info.vendor, architecture: adapter.info.architecture, description: adapter.info.description } });
 } catch (err) {
   const code = (err as { code?: unknown } | null)?.code;
   reply({ adapter: null, error: err instanceof Error ? err.message.split('\n')[0] : String(err), ...(typeof code === 'string' && { code }) });
