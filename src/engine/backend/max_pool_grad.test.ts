@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from './index.js';
+import { seededValues } from './test_values.js';
 
 // tfjs-backend-wasm 4.22's MaxPoolGrad starts its running maximum at the smallest positive float,
 // so windows of values ≤ 0 lost their gradient; Spikelab registers a corrected kernel.
@@ -19,16 +20,6 @@ const CASES: Case[] = [
   { x: [1, 9, 8, 4], pool: [3, 2], strides: [2, 1], pad: 'same', shift: -0.5 },
   { x: [3, 8, 8, 2], pool: 2, strides: 2, pad: 'valid', shift: 0 },
 ];
-
-function seeded(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -57,8 +48,8 @@ describe('wasm MaxPoolGrad', () => {
   });
 
   it.each(CASES.map((c) => [JSON.stringify(c), c] as const))('matches the cpu backend: %s', async (_n, c) => {
-    const xv = seeded(size(c.x), 1);
-    const dyv = seeded(size(c.x), 2);
+    const xv = seededValues(size(c.x), 1, -0.5, 0.5);
+    const dyv = seededValues(size(c.x), 2, -0.5, 0.5);
     await tf.setBackend('cpu');
     const expected = poolGrad(c, xv, dyv);
     await tf.setBackend('wasm');
@@ -70,7 +61,7 @@ describe('wasm MaxPoolGrad', () => {
   });
 
   it('leaks no tensors and no backend buffers', () => {
-    const x = tf.tensor4d(seeded(2 * 6 * 6 * 3, 3), [2, 6, 6, 3]);
+    const x = tf.tensor4d(seededValues(2 * 6 * 6 * 3, 3, -0.5, 0.5), [2, 6, 6, 3]);
     const g = tf.grad((a: tf.Tensor) => tf.sum(tf.maxPool(a as tf.Tensor4D, 2, 2, 'same')));
     g(x).dispose(); // warm-up
     const tensors = tf.memory().numTensors;

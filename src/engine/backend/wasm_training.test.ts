@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from './index.js';
+import { seededValues } from './test_values.js';
 
 // One training step of real tfjs-layers models on wasm (with the kernels Spikelab supplies for it:
 // conv filter and input gradients) against the same step on the pure-JS cpu backend, the reference.
@@ -35,16 +36,6 @@ function tinyClassifier(): tfl.LayersModel {
   const d = apply(tfl.layers.dropout({ rate: 0.3, seed: 7 }), apply(tfl.layers.flatten(), p));
   const out = apply(tfl.layers.dense({ units: 3, activation: 'softmax' }), d);
   return tfl.model({ inputs: input, outputs: out });
-}
-
-function seeded(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32;
-  }
-  return out;
 }
 
 interface Step {
@@ -85,12 +76,12 @@ async function expectWasmStepMatchesCpu(build: () => tfl.LayersModel, xShape: nu
   await initBackend('cpu');
   const template = build();
   const init = template.getWeights().map((w, i) => {
-    const v = seeded(w.size, 11 + i);
+    const v = seededValues(w.size, 11 + i, 0, 1);
     // centred small weights; batch-norm variances (named moving_variance / gamma) stay positive
     return w.size > 0 && /variance|gamma/.test(template.weights[i]!.originalName) ? v.map((u) => 0.5 + u) : v.map((u) => (u - 0.5) * 0.6);
   });
   template.dispose();
-  const x = seeded(xShape.reduce((a, b) => a * b, 1), 3);
+  const x = seededValues(xShape.reduce((a, b) => a * b, 1), 3, 0, 1);
 
   const cpu = await sgdStep(build, init, x, xShape, y, yShape, loss);
   await initBackend('wasm');
@@ -107,7 +98,7 @@ async function expectWasmStepMatchesCpu(build: () => tfl.LayersModel, xShape: nu
 
 describe('one training step on wasm equals the cpu backend', () => {
   it('UNet-ish net (BN, maxpool, strided conv, conv2dTranspose, concatenate, sigmoid)', async () => {
-    const mask = seeded(4 * 8 * 8, 5).map((v) => (v > 0.5 ? 1 : 0));
+    const mask = seededValues(4 * 8 * 8, 5, 0, 1).map((v) => (v > 0.5 ? 1 : 0));
     await expectWasmStepMatchesCpu(tinyUnet, [4, 8, 8, 2], mask, [4, 8, 8, 1], 'binaryCrossentropy');
   });
 
