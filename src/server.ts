@@ -1,6 +1,7 @@
-// HTTP entry point: one port serves GraphQL (POST /graphql), subscriptions (graphql-ws on the same
-// path), the offline explorer (GET /graphql from a browser) and /healthz. Others add routes (the
-// dashboard at GET /) through StartOptions.routes; `spikelab serve` calls startServer too.
+// HTTP entry point: puts the app (src/app.ts, the composition root) on one port: GraphQL
+// (POST /graphql), subscriptions (graphql-ws on the same path), the offline explorer (GET /graphql
+// from a browser), /healthz and PUT /uploads. Others add routes (the dashboard at GET /) through
+// StartOptions.routes; `spikelab serve` calls serveUntilSignal too.
 import './production-env.js';
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -13,33 +14,22 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
-import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import type { PubSub } from 'type-graphql';
 import { WebSocketServer } from 'ws';
+import { type App, openApp } from './app.js';
 import { type Config, loadConfig } from './config.js';
 import { installDashboard } from './dashboard/routes.js';
-import { type Context, createContext } from './graphql/context.js';
+import type { Context } from './graphql/context.js';
 import { formatError, getErrorFromUnknown } from './graphql/errors.js';
 import { explorerHtml } from './graphql/explorer.js';
-import { createPubSub } from './graphql/pubsub.js';
-import { type RunSide, startRunSide } from './graphql/runs-setup.js';
-import { buildGraphQLSchema } from './graphql/schema.js';
-import { type Registry, openRegistry } from './registry/registry.js';
 
 export const GRAPHQL_PATH = '/graphql';
-
-export interface AppDeps {
-  config: Config;
-  registry: Registry;
-  schema: GraphQLSchema;
-  pubSub: PubSub;
-  /** Jobs, runs, metrics and access control (issue 5); absent in apps built without it. */
-  runSide?: RunSide;
-}
+export const UPLOADS_PATH = '/uploads';
+/** Largest body PUT /uploads accepts (checkpoint files; base64 in GraphQL stays under the 10 MB JSON limit). */
+export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
 
 /** Adds routes to the express app (e.g. the dashboard at GET /); runs after /graphql and /healthz. */
-export type RouteInstaller = (app: Express, deps: AppDeps) => void | Promise<void>;
+export type RouteInstaller = (http: Express, app: App) => void | Promise<void>;
 
 export interface StartOptions {
   routes?: RouteInstaller[];
@@ -50,9 +40,10 @@ export interface StartOptions {
 export interface SpikelabServer {
   url: string;
   port: number;
-  app: Express;
+  /** The composition root: registry, event bus, job runner, schema. */
+  app: App;
+  http: Express;
   httpServer: Server;
-  deps: AppDeps;
   close(): Promise<void>;
 }
 
@@ -72,21 +63,40 @@ function errorLogger(log: (...args: unknown[]) => void): ApolloServerPlugin<Cont
   };
 }
 
-/** Builds the express app around an open registry (no listening). */
-export async function buildApp(deps: AppDeps, httpServer: Server, options: StartOptions = {}): Promise<{ app: Express; stop: () => Promise<void> }> {
-  const { registry, schema, pubSub } = deps;
-  const log = options.log ?? console.error;
-  const app = express();
-  app.disable('x-powered-by');
+/** PUT /uploads: the raw body streamed to the model store's temp directory; answers { uploadId, sha256, sizeBytes }. */
+function installUploads(http: Express, app: App): void {
+  http.put(UPLOADS_PATH, (req, res) => {
+    void (async () => {
+      try {
+        await app.authorizeHttp(req.header('authorization'), 'writer');
+        const upload = await app.registry.store.receive(req, MAX_UPLOAD_BYTES);
+        res.status(201).json(upload);
+      } catch (err) {
+        const { error, internal } = getErrorFromUnknown(err);
+        if (internal) app.log(`${UPLOADS_PATH}: upload failed:`, err);
+        const code = String(error.extensions.code);
+        const status = (error.extensions.http as { status?: number } | undefined)?.status ?? (code === 'BAD_USER_INPUT' ? (/exceeds/.test(error.message) ? 413 : 400) : internal ? 500 : 400);
+        res.status(status).json({ errors: [{ message: error.message, extensions: { code } }] });
+        if (!req.complete) req.destroy();
+      }
+    })();
+  });
+}
+
+/** Puts the app on HTTP and WebSocket (no listening): GraphQL, subscriptions, explorer, /healthz, /uploads. */
+async function mountApp(app: App, httpServer: Server, options: StartOptions = {}): Promise<{ http: Express; stop: () => Promise<void> }> {
+  const { registry, schema } = app;
+  const http = express();
+  http.disable('x-powered-by');
 
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
   const ws = useServer(
     {
       schema,
-      context: () => createContext(registry, pubSub),
+      context: () => app.context(),
       onSubscribe: async (ctx, _id, payload) => {
         const auth = ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization;
-        return (await deps.runSide?.authorizeWs(typeof auth === 'string' ? auth : null, payload.query, payload.operationName)) ?? undefined;
+        return (await app.authorizeWs(typeof auth === 'string' ? auth : null, payload.query, payload.operationName)) ?? undefined;
       },
       // errors raised before the first event (e.g. NOT_FOUND from a subscription's source) get codes too
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
@@ -108,14 +118,14 @@ export async function buildApp(deps: AppDeps, httpServer: Server, options: Start
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      errorLogger(log),
-      ...(deps.runSide?.plugins ?? []),
+      errorLogger(app.log),
+      ...app.plugins,
       { serverWillStart: () => Promise.resolve({ drainServer: async () => { await ws.dispose(); } }) },
     ],
   });
   await apollo.start();
 
-  app.get('/healthz', (_req, res) => {
+  http.get('/healthz', (_req, res) => {
     void registry.isDatabaseReachable().then((reachable) => {
       res.status(reachable ? 200 : 503).json({
         status: reachable ? 'ok' : 'unavailable',
@@ -124,35 +134,33 @@ export async function buildApp(deps: AppDeps, httpServer: Server, options: Start
       });
     });
   });
-  app.get(GRAPHQL_PATH, (req, res, next) => {
+  http.get(GRAPHQL_PATH, (req, res, next) => {
     const wantsHtml = req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
     if (wantsHtml && req.query.query === undefined) res.type('html').send(explorerHtml(GRAPHQL_PATH));
     else next();
   });
-  app.use(
+  http.use(
     GRAPHQL_PATH,
     express.json({ limit: '10mb' }),
     expressMiddleware(apollo, {
-      context: ({ req }) => Promise.resolve(createContext(registry, pubSub, req.header('x-request-id') ?? randomUUID())),
+      context: ({ req }) => Promise.resolve(app.context(req.header('x-request-id') ?? randomUUID())),
     }),
   );
-  for (const install of options.routes ?? []) await install(app, deps);
-  return { app, stop: () => apollo.stop() };
+  installUploads(http, app);
+  for (const install of options.routes ?? []) await install(http, app);
+  return { http, stop: () => apollo.stop() };
 }
 
-/** Applies pending migrations, opens the store and serves. Port 0 picks a free port (tests). */
+/** Opens the app (migrations, store, job runner) and serves it. Port 0 picks a free port (tests). */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<SpikelabServer> {
-  const registry = await openRegistry({ databaseUrl: config.databaseUrl, storeDir: config.storeDir });
+  const app = await openApp(config, options.log ? { log: options.log } : {});
   try {
-    const pubSub = createPubSub();
-    const runSide = await startRunSide(registry, { databaseUrl: config.databaseUrl, backend: config.backend, ...(options.log && { log: options.log }) });
-    const deps: AppDeps = { config, registry, schema: await buildGraphQLSchema(pubSub), pubSub, runSide };
     const httpServer = createServer();
-    const { app, stop } = await buildApp(deps, httpServer, options);
-    httpServer.on('request', (req, res) => void app(req, res));
+    const { http, stop } = await mountApp(app, httpServer, options);
+    httpServer.on('request', (req, res) => void http(req, res));
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
-      void runSide.listenHost(config.host).then((host) => httpServer.listen(config.port, host, () => resolve()), reject);
+      void app.listenHost(config.host).then((host) => httpServer.listen(config.port, host, () => resolve()), reject);
     });
     const { port } = httpServer.address() as AddressInfo;
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -160,16 +168,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       url: `http://${shownHost}:${port}${GRAPHQL_PATH}`,
       port,
       app,
+      http,
       httpServer,
-      deps,
       close: async () => {
         await stop();
-        await runSide.close();
-        await registry.close();
+        await app.close();
       },
     };
   } catch (err) {
-    await registry.close();
+    await app.close();
     throw err;
   }
 }
@@ -181,7 +188,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
  */
 export async function serveUntilSignal(config: Config): Promise<void> {
   const server = await startServer(config, { routes: [installDashboard] });
-  const applied = server.deps.registry.appliedMigrations;
+  const applied = server.app.registry.appliedMigrations;
   if (applied.length > 0) console.log(`applied migrations: ${applied.join(', ')}`);
   const base = server.url.replace(/\/graphql$/, '/');
   console.log(`Spikelab at ${base} (dashboard); GraphQL at ${server.url}; database ${config.databaseUrl}, store ${config.storeDir}, backend ${config.backend}`);

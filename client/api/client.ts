@@ -11,7 +11,7 @@ import {
 } from '../generated/graphql.js';
 import { SpikelabError } from './errors.js';
 import { type ConnectOptions, Transport } from './transport.js';
-import { type CheckpointFileFormat, readCheckpointFile } from './upload.js';
+import { type CheckpointFileFormat, STREAM_UPLOAD_THRESHOLD, openCheckpointFile, payloadBase64, payloadStream } from './upload.js';
 import { type Job, type WaitOptions, waitForJob } from './wait.js';
 
 export type Dataset = DatasetFieldsFragment;
@@ -90,16 +90,21 @@ export class SpikelabClient {
     return newest.id;
   }
 
-  /** Imports weights trained elsewhere: a file on the server (`path`) or uploaded bytes (`base64`). */
+  /** Imports weights trained elsewhere: a file on the server (`path`), uploaded bytes (`base64`) or an upload (`uploadId`). */
   async importCheckpoint(input: ImportCheckpointInput): Promise<Checkpoint> {
     return (await this.transport.request(ImportCheckpointDocument, { input })).importCheckpoint;
   }
 
-  /** Uploads a local .safetensors file or tfjs-layers model.json (+ shards) as a checkpoint of the model. */
-  async uploadCheckpoint(modelId: string, localPath: string, opts: { format?: CheckpointFileFormat; aliases?: string[]; source?: string } = {}): Promise<Checkpoint> {
-    const file = await readCheckpointFile(localPath, opts.format);
+  /**
+   * Uploads a local .safetensors file or tfjs-layers model.json (+ shards) as a checkpoint of the
+   * model: inline as base64 up to `streamAbove` bytes (default 10 MB), else streamed from disk to
+   * PUT /uploads first.
+   */
+  async uploadCheckpoint(modelId: string, localPath: string, opts: { format?: CheckpointFileFormat; aliases?: string[]; source?: string; streamAbove?: number } = {}): Promise<Checkpoint> {
+    const file = await openCheckpointFile(localPath, opts.format);
+    const payload = file.bytes > (opts.streamAbove ?? STREAM_UPLOAD_THRESHOLD) ? { uploadId: (await this.transport.upload(payloadStream(file))).uploadId } : { base64: await payloadBase64(file) };
     return this.importCheckpoint({
-      modelId, format: file.format, base64: file.base64, source: opts.source ?? localPath,
+      modelId, format: file.format, ...payload, source: opts.source ?? localPath,
       ...(file.weightSpecs && { weightSpecs: file.weightSpecs }),
       ...(opts.aliases && { aliases: opts.aliases }),
     });

@@ -1,6 +1,7 @@
 // HTTP (queries, mutations) and graphql-ws (subscriptions) against one Spikelab server.
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 import { createClient, type Client as WsClient } from 'graphql-ws';
+import { Readable } from 'node:stream';
 import WebSocket from 'ws';
 import { fromGraphQLErrors, SpikelabError } from './errors.js';
 
@@ -68,6 +69,25 @@ export class Transport {
     if (json.errors && json.errors.length > 0) throw fromGraphQLErrors(json.errors);
     if (!json.data) throw new SpikelabError(`server answered HTTP ${res.status} without data`, 'HTTP_ERROR', { status: res.status });
     return json.data;
+  }
+
+  /** Streams `body` to PUT /uploads; the answer's uploadId goes to importCheckpoint. */
+  async upload(body: AsyncIterable<Uint8Array>): Promise<{ uploadId: string; sha256: string; sizeBytes: number }> {
+    const url = new URL('/uploads', this.endpoint);
+    const headers: Record<string, string> = { 'content-type': 'application/octet-stream', accept: 'application/json' };
+    if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
+    let res: Response;
+    try {
+      // a streamed request body needs duplex: 'half' (Node's fetch)
+      const stream = Readable.toWeb(Readable.from(body)) as ReadableStream<Uint8Array>;
+      res = await fetch(url, { method: 'PUT', headers, body: stream, duplex: 'half' } as RequestInit);
+    } catch (e) {
+      throw new SpikelabError(`cannot upload to ${url.origin}: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`, 'CONNECTION_FAILED');
+    }
+    const json = (await res.json().catch(() => null)) as (GraphQLResponse<never> & { uploadId?: string; sha256?: string; sizeBytes?: number }) | null;
+    if (json?.errors && json.errors.length > 0) throw fromGraphQLErrors(json.errors);
+    if (!res.ok || !json?.uploadId) throw new SpikelabError(`upload answered HTTP ${res.status}`, 'HTTP_ERROR', { status: res.status });
+    return { uploadId: json.uploadId, sha256: json.sha256 ?? '', sizeBytes: json.sizeBytes ?? 0 };
   }
 
   private wsClient(): WsClient {

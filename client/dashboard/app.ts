@@ -100,7 +100,7 @@ async function tick(): Promise<void> {
   renderRuns($('runs'), state.conversionRuns.nodes);
   await refreshComparison(state.conversionRuns.nodes);
   const segmentation = state.conversionRuns.nodes.filter((r) => r.task === 'segmentation' && r.status === 'SUCCEEDED').map((r) => r.id);
-  await drawPanels($('panels'), segmentation.slice(-3));
+  await drawPanels($('panels'), segmentation.slice(0, 3)); // the three newest
   if (Date.now() - registryAt > 10_000) {
     registryAt = Date.now();
     await refreshRegistry();

@@ -32,9 +32,10 @@ export function renderJobs(table: HTMLElement, jobs: Job[], limit = 15): void {
     ]), 'no jobs yet');
 }
 
+/** Conversion runs as the server lists them for the dashboard: newest first. */
 export function renderRuns(table: HTMLElement, runs: Run[]): void {
   fillTable(table, ['run', 'backbone', 'data set', 'status', 'T', 'Γ', 'max-pool', 'metric', 'ANN', 'SNN best', 'step', 'loss@T', 'E ratio'],
-    [...runs].reverse().map((r) => [
+    runs.map((r) => [
       r.id, r.checkpoint.model.name, r.dataset.name, status(r.status), r.timeSteps, r.gamma, r.maxPool, r.primaryMetric,
       r.annValue, r.best, r.bestStep, r.lossAtT, r.energyRatio,
     ]), 'no conversion runs yet');

@@ -5,64 +5,74 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
-/** Conversion + simulation settings (design/conversion.md); defaults as in the original study. */
+/** Conversion + simulation settings (design/conversion.md); fields, defaults and bounds from src/formats/conversion.ts. */
 export type ConversionConfigInput = {
+  /** Batch size for calibration and simulation. An integer in 1..65536; default 32. */
   batchSize?: number;
-  /** Training batches used for calibration (≥ 1). */
+  /** Training batches used for percentile calibration. An integer in 1..100000; default 1. */
   calibrationBatches?: number;
-  /** One λ per channel instead of one per site. */
+  /** One λ per channel instead of one per activation site. Default false. */
   channelWise?: boolean;
-  /** Γ: maximum spikes per neuron per step (≥ 1; 1 = plain IF). */
+  /** Γ: maximum spikes per neuron per step (1 = plain IF). An integer in 1..1024; default 5. */
   gamma?: number;
-  /** lipool | gate */
+  /** Max-pool conversion: lipool (lateral inhibition) or gate (the ablation). One of lipool, gate; default lipool. */
   maxPool?: string;
-  /** p: calibration percentile in (0, 1]. */
+  /** p: calibration percentile (0.99 as in the original study). A number in (0, 1]; default 0.99. */
   percentile?: number;
-  /** subtract | zero */
+  /** Membrane reset after a spike: by subtraction or to zero. One of subtract, zero; default subtract. */
   reset?: string;
+  /** Seed of every random choice. An integer in -2147483648..2147483647; default 0. */
   seed?: number;
-  /** T: simulated time steps, 1..4096. */
+  /** T: simulated time steps. An integer in 1..4096; default 64. */
   timeSteps?: number;
-  /** Initial membrane potential as a fraction of θ. */
+  /** Initial membrane potential as a fraction of θ. A number in [-1, 1]; default 0. */
   vInit?: number;
 };
 
+/** A zoo model; spec fields and bounds from src/formats/model.ts, and at most 2000000000 parameters / 1000000000000 MACs per image. */
 export type CreateModelInput = {
   /** cnn-small | vgg11 | vgg13 | vgg16 | vgg18 | resnet18 | resnet34 | resnet50 | resnet101 | unet */
   architecture: string;
-  /** UNet channels at the first level. */
+  /** UNet channels at the first level. An integer in 1..1024. */
   baseWidth?: number | null | undefined;
+  /** Batch-norm after convolutions (folded away at conversion); default on, except cnn-small. */
   batchNorm?: boolean | null | undefined;
-  /** UNet levels. */
+  /** UNet down-sampling levels. An integer in 1..8. */
   depth?: number | null | undefined;
   description?: string | null | undefined;
-  /** Defaults to the family of the architecture; must agree with it. */
+  /** plain | residual | encoder-decoder; defaults to the family of the architecture and must agree with it. */
   family?: string | null | undefined;
-  /** [height, width, channels] of one input image. */
+  /** [height, width, channels] of one input image: Input image height. An integer in 1..4096., Input image width. An integer in 1..4096., Input image channels. An integer in 1..256.. */
   inputShape: Array<number>;
+  /** Multiply-accumulates per image (default: the zoo’s exact count). */
   macs?: number | null | undefined;
-  /** Unique name, e.g. "resnet18-cifar10-simclr". */
+  /** Unique among live models, e.g. "resnet18-cifar10-simclr"; must start with a letter or digit and contain only letters, digits, ".", "_" and "-". */
   name: string;
-  /** Classes (1 for binary segmentation). */
+  /** Classes (1 for binary segmentation). An integer in 1..100000. */
   numClasses: number;
+  /** How stride-2 convolutions and 3×3 pools are padded: 'same' (TensorFlow, the default) or 'torch' (PyTorch's symmetric padding, for ResNets with PyTorch weights). One of same, torch. */
+  padding?: string | null | undefined;
+  /** Parameters (default: the zoo’s exact count). Float: counts can exceed 2^31. */
   parameterCount?: number | null | undefined;
   /** supervised | self-supervised | contrastive | imported | none */
   pretraining?: string;
-  /** ResNet stem: cifar | imagenet. */
+  /** ResNet stem: 'cifar' (3×3 conv, no pool) or 'imagenet' (7×7/2 conv + 3×3/2 max-pool). One of cifar, imagenet. */
   stem?: string | null | undefined;
-  /** Channel width multiplier (1 = the paper widths). */
+  /** Channel width multiplier (1 = the paper widths). A number in [0.01, 16]; default 1. */
   widthMultiplier?: number;
 };
 
 export type DatasetFilter = {
+  /** idx | cifar10 | lucchi-tiff | lucchi-png | synthetic-classification | synthetic-segmentation */
   format?: string | null | undefined;
   /** Substring of the name. */
   nameContains?: string | null | undefined;
   synthetic?: boolean | null | undefined;
+  /** classification | segmentation */
   task?: string | null | undefined;
 };
 
-/** Weights trained elsewhere: a file on the server (path) or uploaded bytes (base64), checked against the model’s architecture. */
+/** Weights trained elsewhere: a file on the server (path), uploaded bytes (base64) or an upload (uploadId), checked against the model’s architecture. */
 export type ImportCheckpointInput = {
   aliases?: Array<string> | null | undefined;
   /** The file’s bytes, base64 (tfjs-layers: the weight bytes, with weightSpecs). */
@@ -74,34 +84,48 @@ export type ImportCheckpointInput = {
   path?: string | null | undefined;
   /** Where the weights come from (free text). */
   source?: string | null | undefined;
+  /** The same bytes streamed first to PUT /uploads (raw body; answers { uploadId }): for files over a few MB. */
+  uploadId?: string | null | undefined;
   /** tfjs-layers uploads: [{name, shape, dtype}] in payload order. */
   weightSpecs?: unknown;
 };
 
+/** Order of a list: by creation, oldest or newest first. A cursor only continues a list in its own order. */
+export type ListOrder =
+  | 'NEWEST_FIRST'
+  | 'OLDEST_FIRST';
+
 export type ModelFilter = {
+  /** cnn-small | vgg11 | vgg13 | vgg16 | vgg18 | resnet18 | resnet34 | resnet50 | resnet101 | unet */
   architecture?: string | null | undefined;
+  /** plain | residual | encoder-decoder */
   family?: string | null | undefined;
   /** Substring of the name. */
   nameContains?: string | null | undefined;
+  /** supervised | self-supervised | contrastive | imported | none */
   pretraining?: string | null | undefined;
 };
 
+/** Checked by the registry (src/formats/dataset.ts) before anything is stored. */
 export type RegisterDatasetInput = {
   description?: string | null | undefined;
   /** idx | cifar10 | lucchi-tiff | lucchi-png | synthetic-classification | synthetic-segmentation */
   format: string;
   /** [height, width, channels] */
   imageShape?: Array<number> | null | undefined;
-  /** Unique name, e.g. "mnist" or "lucchi-256". */
+  /** Unique among live data sets, e.g. "mnist" or "lucchi-256"; must start with a letter or digit and contain only letters, digits, ".", "_" and "-". */
   name: string;
+  /** Classes (1 for binary segmentation). An integer in 1..100000. */
   numClasses?: number | null | undefined;
-  /** Reader / generator options (sizes, seed, limits). */
+  /** Reader / generator options (sizes, seed, limits): one flat level of name → string, number or boolean, at most 64. */
   options?: Record<string, unknown> | null | undefined;
   /** Directory on the server; required unless synthetic. */
   path?: string | null | undefined;
-  /** Defaults to the task the format implies. */
+  /** classification | segmentation; defaults to the task the format implies. */
   task?: string | null | undefined;
+  /** Samples in a split. An integer in 0..2147483647. */
   testSamples?: number | null | undefined;
+  /** Samples in a split. An integer in 0..2147483647. */
   trainSamples?: number | null | undefined;
 };
 
@@ -133,48 +157,61 @@ export type SetAliasInput = {
   checkpointId: string;
 };
 
+/** Checked (bounds, fit of model and data) before anything is queued. */
 export type StartConversionInput = {
-  /** auto | tensorflow | webgpu | wasm | cpu (default: the server's SPIKELAB_BACKEND) */
+  /** Execution provider: auto | cpu | cuda (default auto: the server's choice) */
   backend?: string | null | undefined;
   checkpointId: string;
   config?: ConversionConfigInput | null | undefined;
   datasetId: string;
+  /** Tries before the job is FAILED when its worker dies. An integer in 1..10; default 3. */
   maxAttempts?: number;
-  /** Simulate at most this many test samples (default all). */
+  /** Simulate at most this many test samples (default all). An integer in 1..2147483647. */
   maxSamples?: number | null | undefined;
+  /** Higher runs first. An integer in -100..100; default 0. */
   priority?: number;
 };
 
+/** Checked (bounds, fit of model and data) before anything is queued. */
 export type StartTrainingInput = {
-  /** auto | tensorflow | webgpu | wasm | cpu (default: the server's SPIKELAB_BACKEND) */
+  /** TensorFlow.js backend: auto | tensorflow | webgpu | wasm | cpu (default auto: the server's SPIKELAB_BACKEND) */
   backend?: string | null | undefined;
   config?: TrainingConfigInput | null | undefined;
   datasetId: string;
   /** Start from these weights (fine-tuning); default random init. */
   initCheckpointId?: string | null | undefined;
-  /** Tries before the job is FAILED when its worker dies. */
+  /** Tries before the job is FAILED when its worker dies. An integer in 1..10; default 3. */
   maxAttempts?: number;
   modelId: string;
-  /** Higher runs first. */
+  /** Higher runs first. An integer in -100..100; default 0. */
   priority?: number;
 };
 
-/** Hyper-parameters (src/formats/training.ts); defaults as shown. */
+/** Hyper-parameters; fields, defaults and bounds from src/formats/training.ts. */
 export type TrainingConfigInput = {
+  /** Seeded augmentation (flips, crops). Default true. */
   augment?: boolean;
+  /** Images per SGD step. An integer in 1..65536; default 64. */
   batchSize?: number;
+  /** Passes over the training set. An integer in 1..10000; default 10. */
   epochs?: number;
+  /** Label smoothing (classification). A number in [0, 1]; default 0. */
   labelSmoothing?: number;
+  /** Initial learning rate. A number in (0, 10]; default 0.05. */
   learningRate?: number;
-  /** Cap on training samples (quick runs). */
+  /** Cap on training samples (quick runs). An integer in 1..2147483647. */
   maxTrainSamples?: number | null | undefined;
+  /** Cap on validation samples. An integer in 1..2147483647. */
   maxValidationSamples?: number | null | undefined;
+  /** SGD momentum. A number in [0, 0.999]; default 0.9. */
   momentum?: number;
-  /** cosine | constant */
+  /** Learning-rate schedule: cosine anneals to 0 over all iterations. One of cosine, constant; default cosine. */
   schedule?: string;
+  /** Seed of initialisation, shuffling and augmentation. An integer in -2147483648..2147483647; default 0. */
   seed?: number;
-  /** Fraction of the training set held out for model selection. */
+  /** Fraction of the training set held out for model selection (never the test set). A number in [0, 0.9]; default 0.1. */
   validationSplit?: number;
+  /** L2 weight decay. A number in [0, 1]; default 0.0005. */
   weightDecay?: number;
 };
 
@@ -224,6 +261,7 @@ export type DatasetsQueryVariables = Exact<{
   filter?: DatasetFilter | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  orderBy?: ListOrder | null | undefined;
 }>;
 
 
@@ -240,6 +278,7 @@ export type ModelsQueryVariables = Exact<{
   filter?: ModelFilter | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  orderBy?: ListOrder | null | undefined;
 }>;
 
 
@@ -283,6 +322,7 @@ export type ConversionRunsQueryVariables = Exact<{
   filter?: RunFilterInput | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  orderBy?: ListOrder | null | undefined;
 }>;
 
 
@@ -292,6 +332,7 @@ export type TrainingRunsQueryVariables = Exact<{
   filter?: RunFilterInput | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  orderBy?: ListOrder | null | undefined;
 }>;
 
 
@@ -313,6 +354,7 @@ export type CheckpointsQueryVariables = Exact<{
   alias?: string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  orderBy?: ListOrder | null | undefined;
 }>;
 
 
@@ -330,6 +372,7 @@ export type JobsQueryVariables = Exact<{
   kind?: string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  orderBy?: ListOrder | null | undefined;
 }>;
 
 
@@ -550,13 +593,13 @@ export const SetAliasDocument = new TypedDocumentString(`
 }`) as unknown as TypedDocumentString<SetAliasMutation, SetAliasMutationVariables>;
 export const DashboardStateDocument = new TypedDocumentString(`
     query DashboardState($jobs: Int!, $runs: Int!) {
-  jobs(first: $jobs) {
+  jobs(first: $jobs, orderBy: NEWEST_FIRST) {
     nodes {
       ...JobFields
     }
     totalCount
   }
-  conversionRuns(first: $runs) {
+  conversionRuns(first: $runs, orderBy: NEWEST_FIRST) {
     nodes {
       ...ConversionRunFields
     }
@@ -658,8 +701,8 @@ export const RegisterDatasetDocument = new TypedDocumentString(`
   createdAt
 }`) as unknown as TypedDocumentString<RegisterDatasetMutation, RegisterDatasetMutationVariables>;
 export const DatasetsDocument = new TypedDocumentString(`
-    query Datasets($filter: DatasetFilter, $first: Int, $after: String) {
-  datasets(filter: $filter, first: $first, after: $after) {
+    query Datasets($filter: DatasetFilter, $first: Int, $after: String, $orderBy: ListOrder = OLDEST_FIRST) {
+  datasets(filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
     nodes {
       ...DatasetFields
     }
@@ -702,8 +745,8 @@ export const CreateModelDocument = new TypedDocumentString(`
   createdAt
 }`) as unknown as TypedDocumentString<CreateModelMutation, CreateModelMutationVariables>;
 export const ModelsDocument = new TypedDocumentString(`
-    query Models($filter: ModelFilter, $first: Int, $after: String) {
-  models(filter: $filter, first: $first, after: $after) {
+    query Models($filter: ModelFilter, $first: Int, $after: String, $orderBy: ListOrder = OLDEST_FIRST) {
+  models(filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
     nodes {
       ...ModelFields
     }
@@ -880,8 +923,8 @@ export const ConversionRunDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<ConversionRunQuery, ConversionRunQueryVariables>;
 export const ConversionRunsDocument = new TypedDocumentString(`
-    query ConversionRuns($filter: RunFilterInput, $first: Int, $after: String) {
-  conversionRuns(filter: $filter, first: $first, after: $after) {
+    query ConversionRuns($filter: RunFilterInput, $first: Int, $after: String, $orderBy: ListOrder = OLDEST_FIRST) {
+  conversionRuns(filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
     nodes {
       ...ConversionRunFields
     }
@@ -932,8 +975,8 @@ export const ConversionRunsDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<ConversionRunsQuery, ConversionRunsQueryVariables>;
 export const TrainingRunsDocument = new TypedDocumentString(`
-    query TrainingRuns($filter: RunFilterInput, $first: Int, $after: String) {
-  trainingRuns(filter: $filter, first: $first, after: $after) {
+    query TrainingRuns($filter: RunFilterInput, $first: Int, $after: String, $orderBy: ListOrder = OLDEST_FIRST) {
+  trainingRuns(filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
     nodes {
       ...TrainingRunFields
     }
@@ -977,12 +1020,13 @@ export const StepMetricsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<StepMetricsQuery, StepMetricsQueryVariables>;
 export const CheckpointsDocument = new TypedDocumentString(`
-    query Checkpoints($modelId: ID!, $alias: String, $first: Int, $after: String) {
+    query Checkpoints($modelId: ID!, $alias: String, $first: Int, $after: String, $orderBy: ListOrder = OLDEST_FIRST) {
   checkpoints(
     modelId: $modelId
     filter: {alias: $alias}
     first: $first
     after: $after
+    orderBy: $orderBy
   ) {
     nodes {
       id
@@ -1025,8 +1069,14 @@ export const JobDocument = new TypedDocumentString(`
   finishedAt
 }`) as unknown as TypedDocumentString<JobQuery, JobQueryVariables>;
 export const JobsDocument = new TypedDocumentString(`
-    query Jobs($status: String, $kind: String, $first: Int, $after: String) {
-  jobs(status: $status, kind: $kind, first: $first, after: $after) {
+    query Jobs($status: String, $kind: String, $first: Int, $after: String, $orderBy: ListOrder = OLDEST_FIRST) {
+  jobs(
+    status: $status
+    kind: $kind
+    first: $first
+    after: $after
+    orderBy: $orderBy
+  ) {
     nodes {
       ...JobFields
     }

@@ -37,6 +37,8 @@ export type ResetMode = ConversionConfig['reset'];
 
 /** Bounded: what a new conversion may ask for (defaults filled in). */
 export const conversionConfigSchema = tableSchema(CONVERSION_CONFIG_FIELDS);
+/** Structural: the config of a stored run (also rows written before a bound was tightened). */
+export const storedConversionConfigSchema = tableSchema(CONVERSION_CONFIG_FIELDS, 'stored');
 
 export const DEFAULT_CONVERSION_CONFIG: Readonly<ConversionConfig> = tableDefaults(CONVERSION_CONFIG_FIELDS);
 

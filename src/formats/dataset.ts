@@ -62,7 +62,7 @@ export const DATASET_FIELDS = {
 } as const satisfies FieldTable;
 
 export const imageShapeSchema = z.tuple(
-  [valueSchema(DATASET_FIELDS.height) as z.ZodNumber, valueSchema(DATASET_FIELDS.width) as z.ZodNumber, valueSchema(DATASET_FIELDS.channels) as z.ZodNumber],
+  [valueSchema(DATASET_FIELDS.height), valueSchema(DATASET_FIELDS.width), valueSchema(DATASET_FIELDS.channels)],
   { error: 'must be [height, width, channels]' },
 );
 

@@ -72,13 +72,19 @@ export function rangeText(f: FieldSpec): string {
   }
 }
 
-/** The field's description with its range and default, for GraphQL descriptions and CLI help. */
+/** "T: simulated time steps. An integer in 1..4096; default 64." for GraphQL descriptions and CLI help. */
 export function describeField(f: FieldSpec): string {
   const parts = [...(f.type === 'boolean' ? [] : [rangeText(f)]), ...(f.default === undefined ? [] : [`default ${String(f.default)}`])];
-  return parts.length > 0 ? `${f.description} (${parts.join('; ')})` : f.description;
+  if (parts.length === 0) return `${f.description}.`;
+  const rest = parts.join('; ');
+  return `${f.description}. ${rest.charAt(0).toUpperCase()}${rest.slice(1)}.`;
 }
 
 /** Schema of one field's value. 'bounded' checks the table's bounds; 'stored' only the type. */
+export function valueSchema(f: IntField | NumberField, mode?: 'bounded' | 'stored'): z.ZodNumber;
+export function valueSchema(f: BooleanField, mode?: 'bounded' | 'stored'): z.ZodBoolean;
+export function valueSchema<C extends string>(f: ChoiceField<C>, mode?: 'bounded' | 'stored'): z.ZodType<C>;
+export function valueSchema(f: FieldSpec, mode?: 'bounded' | 'stored'): z.ZodType;
 export function valueSchema(f: FieldSpec, mode: 'bounded' | 'stored' = 'bounded'): z.ZodType {
   const error = `must be ${rangeText(f)}`;
   switch (f.type) {
@@ -126,8 +132,9 @@ export interface FieldIssue {
 function shortText(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'an object';
-  const text = typeof v === 'string' ? JSON.stringify(v) : String(v);
+  if (typeof v === 'string') return v.length > 40 ? `${JSON.stringify(v.slice(0, 37))}...` : JSON.stringify(v);
+  if (typeof v !== 'number' && typeof v !== 'boolean' && typeof v !== 'bigint') return `a${typeof v === 'object' ? 'n object' : ` ${typeof v}`}`;
+  const text = String(v);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
@@ -138,7 +145,7 @@ export function issuesOf(error: z.ZodError, input: unknown, prefix = ''): FieldI
     const path = [prefix, ...iss.path.map(String)].filter(Boolean).join('.');
     if (keys.length > 0) return { path: [path, keys[0]].filter(Boolean).join('.'), message: `unknown field${keys.length > 1 ? 's' : ''} ${keys.join(', ')}` };
     let got: unknown = input;
-    for (const k of iss.path) got = got !== null && typeof got === 'object' ? (got as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined;
+    for (const k of iss.path) got = got !== null && typeof got === 'object' ? (got as Record<PropertyKey, unknown>)[k] : undefined;
     const shown = got === undefined ? '' : ` (got ${shortText(got)})`;
     return { path, message: `${iss.message}${shown}` };
   });

@@ -5,3 +5,4 @@ export * from './model.js';
 export * from './training.js';
 export * from './compare.js';
 export * from './summary.js';
+export * from './job.js';

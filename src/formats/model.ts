@@ -67,15 +67,15 @@ export const MODEL_SIZE_LIMITS = Object.freeze({ parameters: 2_000_000_000, macs
 
 function specSchema(mode: 'bounded' | 'stored') {
   const F = MODEL_SPEC_FIELDS;
-  const side = (f: IntField) => valueSchema(f, mode) as z.ZodNumber;
+  const side = (f: IntField) => valueSchema(f, mode);
   const shape = {
     architecture: z.enum(ARCHITECTURES, { error: `must be one of ${ARCHITECTURES.join(', ')}` }),
     inputShape: z.tuple([side(F.height), side(F.width), side(F.channels)], { error: 'must be [height, width, channels]' }),
-    numClasses: valueSchema(F.numClasses, mode) as z.ZodNumber,
-    widthMultiplier: valueSchema(F.widthMultiplier, mode) as z.ZodNumber,
+    numClasses: valueSchema(F.numClasses, mode),
+    widthMultiplier: valueSchema(F.widthMultiplier, mode),
     stem: z.enum(F.stem.choices).optional(),
-    depth: (valueSchema(F.depth, mode) as z.ZodNumber).optional(),
-    baseWidth: (valueSchema(F.baseWidth, mode) as z.ZodNumber).optional(),
+    depth: valueSchema(F.depth, mode).optional(),
+    baseWidth: valueSchema(F.baseWidth, mode).optional(),
     batchNorm: z.boolean().optional(),
     padding: z.enum(F.padding.choices).optional(),
   };

@@ -1,8 +1,13 @@
 // Relay-style connections with opaque cursors: Connection(Item, 'Model') → ModelConnection/ModelEdge.
-import { Max, Min } from 'class-validator';
-import { ArgsType, type ClassType, Field, Int, ObjectType } from 'type-graphql';
-import type { Page } from '../registry/pagination.js';
-import { MAX_PAGE_SIZE } from '../registry/pagination.js';
+import { ArgsType, type ClassType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ListOrder, type Page } from '../registry/pagination.js';
+
+/** GraphQL enum of registry/pagination.ts's LIST_ORDERS (same names, same values). */
+const ListOrderEnum: { [K in ListOrder]: K } = { OLDEST_FIRST: 'OLDEST_FIRST', NEWEST_FIRST: 'NEWEST_FIRST' };
+registerEnumType(ListOrderEnum, {
+  name: 'ListOrder',
+  description: 'Order of a list: by creation, oldest or newest first. A cursor only continues a list in its own order.',
+});
 
 @ObjectType()
 export class PageInfo {
@@ -15,13 +20,14 @@ export class PageInfo {
 
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { nullable: true, description: `Page size, 1..${MAX_PAGE_SIZE} (default 50).` })
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @Field(() => Int, { nullable: true, description: `Page size, 1..${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` })
   first?: number;
 
-  @Field(() => String, { nullable: true, description: 'Cursor from a previous page (pageInfo.endCursor).' })
+  @Field(() => String, { nullable: true, description: 'Cursor from a previous page (pageInfo.endCursor) of a list in the same order.' })
   after?: string;
+
+  @Field(() => ListOrderEnum, { description: 'OLDEST_FIRST (default) or NEWEST_FIRST.' })
+  orderBy: ListOrder = 'OLDEST_FIRST';
 }
 
 export interface ConnectionShape<T> {

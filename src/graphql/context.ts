@@ -1,37 +1,66 @@
-// A fresh context per request (HTTP or WebSocket operation): who calls, a request id for logs,
-// the registry services and per-request DataLoaders.
+// The one request context (HTTP request or WebSocket operation): who calls, a request id for logs,
+// every service a resolver needs (put there by the composition root, src/app.ts), and one set of
+// DataLoaders created fresh per request.
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
-import type { PubSub } from 'type-graphql';
-import type { Model } from '../registry/models.js';
+import type { EventBus } from '../jobs/events.js';
+import type { ImportCheckpointParams } from '../jobs/import.js';
+import type { SeriesSelection, StepPoint } from '../registry/metrics.js';
+import type { Checkpoint, Dataset, Job, LayerStat, Model, TrainingMetric } from '../registry/records.js';
 import type { Registry } from '../registry/registry.js';
 import type { TokenRole } from '../registry/vocab.js';
 
-/** Placeholder until API tokens are checked: every caller is anonymous. */
+/** Anonymous until the auth plugin resolves the request's token. */
 export type Caller = { kind: 'anonymous' } | { kind: 'token'; tokenId: number; name: string; role: TokenRole };
+
+/** What the composition root hands every request. */
+export interface Services {
+  registry: Registry;
+  events: EventBus;
+  /** importCheckpoint with the server's worker settings (src/jobs/import.ts). */
+  importCheckpoint(p: ImportCheckpointParams): Promise<Checkpoint>;
+}
+
+export interface StepSeriesKey {
+  runId: number;
+  name: string;
+  sel: SeriesSelection;
+}
 
 export interface Loaders {
   modelById: DataLoader<number, Model | null>;
+  datasetById: DataLoader<number, Dataset | null>;
+  checkpointById: DataLoader<number, Checkpoint | null>;
   checkpointAliases: DataLoader<number, string[]>;
+  jobById: DataLoader<number, Job | null>;
+  layerStats: DataLoader<number, LayerStat[]>;
+  metricNames: DataLoader<number, string[]>;
+  trainingMetrics: DataLoader<number, TrainingMetric[]>;
+  stepMetrics: DataLoader<StepSeriesKey, StepPoint[], string>;
 }
 
-export interface Context {
+export interface Context extends Services {
   requestId: string;
   caller: Caller;
-  registry: Registry;
-  pubSub: PubSub;
   loaders: Loaders;
 }
 
-export function createContext(registry: Registry, pubSub: PubSub, requestId: string = randomUUID()): Context {
+function createLoaders(r: Registry): Loaders {
   return {
-    requestId,
-    caller: { kind: 'anonymous' },
-    registry,
-    pubSub,
-    loaders: {
-      modelById: new DataLoader((ids) => registry.models.getMany(ids)),
-      checkpointAliases: new DataLoader((ids) => registry.checkpoints.aliasesOf(ids)),
-    },
+    modelById: new DataLoader((ids) => r.models.byIds(ids)),
+    datasetById: new DataLoader((ids) => r.datasets.byIds(ids)),
+    checkpointById: new DataLoader((ids) => r.checkpoints.byIds(ids)),
+    checkpointAliases: new DataLoader((ids) => r.checkpoints.aliasesOf(ids)),
+    jobById: new DataLoader((ids) => r.jobs.byIds(ids)),
+    layerStats: new DataLoader((ids) => r.metrics.layerStatsOf(ids)),
+    metricNames: new DataLoader((ids) => r.metrics.namesOf(ids)),
+    trainingMetrics: new DataLoader((ids) => r.trainingRuns.metricsOf(ids)),
+    stepMetrics: new DataLoader((keys) => r.metrics.seriesMany(keys), {
+      cacheKeyFn: (k) => JSON.stringify([k.runId, k.name, k.sel.steps ?? null, k.sel.every ?? null, k.sel.sample ?? null]),
+    }),
   };
+}
+
+export function createContext(services: Services, requestId: string = randomUUID()): Context {
+  return { ...services, requestId, caller: { kind: 'anonymous' }, loaders: createLoaders(services.registry) };
 }

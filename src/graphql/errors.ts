@@ -20,7 +20,6 @@ export const ERROR_CODES = {
   CONFLICT: 'CONFLICT',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
-  JOB_FAILED: 'JOB_FAILED',
   STORE_CORRUPTED: 'STORE_CORRUPTED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -64,7 +63,8 @@ export function getErrorFromUnknown(thrown: unknown): { error: GraphQLError; int
     if (cause instanceof cls) {
       if (code === 'INTERNAL_SERVER_ERROR') break;
       const field = cause instanceof InvalidInputError || cause instanceof ConflictError ? cause.field : undefined;
-      return { error: new GraphQLError(cause.message, { extensions: { code, ...(field && { field }) } }), internal: false };
+      const fields = cause instanceof InvalidInputError && cause.issues.length > 1 ? cause.issues : undefined;
+      return { error: new GraphQLError(cause.message, { extensions: { code, ...(field && { field }), ...(fields && { fields }) } }), internal: false };
     }
   }
   if (cause instanceof Prisma.PrismaClientKnownRequestError) {

@@ -3,22 +3,20 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { CheckpointResolver } from './checkpoint/checkpoint.resolver.js';
-import { DatasetResolver } from './dataset/dataset.resolver.js';
-import { ModelResolver } from './model/model.resolver.js';
 import { CheckpointAdminResolver } from './checkpoint-admin/checkpoint-admin.resolver.js';
 import { CompareResolver } from './compare/compare.resolver.js';
 import { ConversionRunResolver } from './conversion-run/conversion-run.resolver.js';
+import { DatasetResolver } from './dataset/dataset.resolver.js';
 import { JobResolver } from './job/job.resolver.js';
+import { ModelResolver } from './model/model.resolver.js';
 import { TokenResolver } from './token/token.resolver.js';
 import { TrainingRunResolver } from './training-run/training-run.resolver.js';
-import { createPubSub } from './pubsub.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's own resolver list type
 export const RESOLVERS: NonEmptyArray<Function> = [
   DatasetResolver,
   ModelResolver,
   CheckpointResolver,
-  // issue 5: jobs, runs, metrics, compare, tokens
   JobResolver,
   TrainingRunResolver,
   ConversionRunResolver,
@@ -27,10 +25,24 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CheckpointAdminResolver,
 ];
 
-export async function buildGraphQLSchema(pubSub: PubSub = createPubSub()): Promise<GraphQLSchema> {
+/**
+ * type-graphql wants a PubSub as soon as a schema has subscriptions. Every subscription here reads
+ * the request context's event bus (`subscribe: ({ context }) => context.events.subscribe(…)`), so
+ * the one this schema gets refuses `topics` subscriptions: there is one event mechanism.
+ */
+const NO_TOPICS: PubSub = {
+  publish() {
+    throw new Error('publish on the event bus (Context.events), not through type-graphql topics');
+  },
+  subscribe() {
+    throw new Error('subscribe through the event bus (Context.events), not through type-graphql topics');
+  },
+};
+
+export async function buildGraphQLSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: RESOLVERS,
-    pubSub,
+    pubSub: NO_TOPICS,
     validate: { forbidUnknownValues: false },
   });
 }

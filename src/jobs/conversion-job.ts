@@ -1,28 +1,31 @@
 // Conversion jobs: running per-step estimates are streamed after every test batch; on success the
 // summary, all step metrics and layer stats commit with the SUCCEEDED status, then the final value
 // of every step is streamed.
-import type { Job } from '../registry/db.js';
 import type { PartialConversion } from '../registry/conversion-runs.js';
-import { pickBackend, type Execution, type JobEnv } from './execution.js';
-import { checkpointPayload, datasetSpecOf } from './training-job.js';
+import type { Job } from '../registry/records.js';
+import { datasetSpecOf } from '../registry/runs.js';
+import type { StepMetricsEvent } from './events.js';
+import { conversionBackend, type Execution, type JobEnv } from './execution.js';
+import { checkpointPayload } from './training-job.js';
 
 export async function prepareConversion(env: JobEnv, job: Job): Promise<Execution> {
-  const runs = env.services.conversionRuns;
+  const runs = env.registry.conversionRuns;
   const run = await runs.byJob(job.id);
   if (!run) throw new Error(`job ${job.id} has no conversion run`);
   const dataset = await env.registry.datasets.get(run.datasetId);
   const checkpoint = await checkpointPayload(env, run.checkpointId);
   await runs.resetResults(run.id);
   let partial: PartialConversion | null = null;
-  const done = (): void => env.events.emitStepMetrics({ runId: run.id, final: true, step: null, values: null, series: null, batch: null, batches: null, samples: null, done: true });
+  const publish = (e: StepMetricsEvent): void => env.events.publish('stepMetrics', run.id, e);
+  const done = (): void => publish({ runId: run.id, final: true, step: null, values: null, series: null, batch: null, batches: null, samples: null, done: true });
   return {
     task: { kind: 'conversion', checkpoint, dataset: datasetSpecOf(dataset), config: runs.configOf(run), maxSamples: run.maxSamples },
     transfer: [checkpoint.weights.buffer as ArrayBuffer],
-    backend: pickBackend(run.backend, env),
+    backend: conversionBackend(run.backend, env),
     onMessage(m) {
       if (m.type === 'batch') {
         partial = { samples: m.samples, stepMetrics: m.stepMetrics };
-        env.events.emitStepMetrics({ runId: run.id, final: false, step: null, values: null, series: m.stepMetrics, batch: m.batch, batches: m.batches, samples: m.samples, done: false });
+        publish({ runId: run.id, final: false, step: null, values: null, series: m.stepMetrics, batch: m.batch, batches: m.batches, samples: m.samples, done: false });
       }
       return Promise.resolve();
     },
@@ -33,7 +36,7 @@ export async function prepareConversion(env: JobEnv, job: Job): Promise<Executio
       const names = Object.keys(r.stepMetrics);
       for (let t = 1; t <= r.config.timeSteps; t++) {
         const values = Object.fromEntries(names.map((n) => [n, r.stepMetrics[n]![t - 1]!]));
-        env.events.emitStepMetrics({ runId: run.id, final: true, step: t, values, series: null, batch: null, batches: null, samples: r.samples, done: false });
+        publish({ runId: run.id, final: true, step: t, values, series: null, batch: null, batches: null, samples: r.samples, done: false });
       }
       done();
     },

@@ -1,8 +1,9 @@
-// The job runner's in-process event bus. The GraphQL subscription layer reads it; src/jobs never
-// imports GraphQL. Listeners attach when subscribe() is called, so nothing published between the
-// call and the first next() is lost.
+// The one event bus of the server: job changes and per-step metrics from the job runner, models as
+// they are created. The runner and resolvers publish; GraphQL subscriptions and the
+// runner itself (new QUEUED jobs) read. EventBus is the interface; InProcessEventBus serves one
+// process (a bus across replicas, e.g. over Redis, implements the same interface).
 import { EventEmitter, on } from 'node:events';
-import type { Job } from '../registry/db.js';
+import type { Job, Model } from '../registry/records.js';
 
 /** Per-step metrics of a conversion run as the simulation produces them. */
 export interface StepMetricsEvent {
@@ -23,34 +24,42 @@ export interface StepMetricsEvent {
   done: boolean;
 }
 
-interface EventMap {
+/** Topic → payload. Each event is published under a key (an entity id); subscribers ask for a key or '*'. */
+export interface EventMap {
   job: Job;
   stepMetrics: StepMetricsEvent;
+  modelCreated: Model;
+}
+export type Topic = keyof EventMap;
+
+export interface EventBus {
+  publish<T extends Topic>(topic: T, key: number, payload: EventMap[T]): void;
+  /**
+   * Events of `topic` under `key` ('*' = every key), in publish order, from the moment of this
+   * call (nothing published between the call and the first next() is lost). Ends when the
+   * consumer returns or `signal` aborts.
+   */
+  subscribe<T extends Topic>(topic: T, key: number | '*', signal?: AbortSignal): AsyncIterableIterator<EventMap[T]>;
 }
 
-export class JobEvents {
+export class InProcessEventBus implements EventBus {
   private readonly emitter = new EventEmitter();
 
   constructor() {
     this.emitter.setMaxListeners(0);
   }
 
-  emitJob(job: Job): void {
-    this.emitter.emit(`job:${job.id}`, job);
-    this.emitter.emit('job:*', job);
+  publish<T extends Topic>(topic: T, key: number, payload: EventMap[T]): void {
+    this.emitter.emit(`${topic}:${key}`, payload);
+    this.emitter.emit(`${topic}:*`, payload);
   }
 
-  emitStepMetrics(e: StepMetricsEvent): void {
-    this.emitter.emit(`stepMetrics:${e.runId}`, e);
-  }
-
-  /** Events of one job / one run; `id` '*' = every job. Ends when the consumer returns. */
-  subscribe<K extends keyof EventMap>(kind: K, id: number | '*', signal?: AbortSignal): AsyncIterableIterator<EventMap[K]> {
-    const events = on(this.emitter, `${kind}:${String(id)}`, signal ? { signal } : undefined);
-    const iter: AsyncIterableIterator<EventMap[K]> = {
+  subscribe<T extends Topic>(topic: T, key: number | '*', signal?: AbortSignal): AsyncIterableIterator<EventMap[T]> {
+    const events = on(this.emitter, `${topic}:${String(key)}`, signal ? { signal } : undefined);
+    const iter: AsyncIterableIterator<EventMap[T]> = {
       async next() {
         const r = await events.next();
-        return r.done === true ? { done: true, value: undefined } : { done: false, value: (r.value as unknown[])[0] as EventMap[K] };
+        return r.done === true ? { done: true, value: undefined } : { done: false, value: (r.value as unknown[])[0] as EventMap[T] };
       },
       async return() {
         await events.return?.();

@@ -1,16 +1,14 @@
 // What the runner needs to carry out one job kind: the task for the worker, and how its messages
 // are persisted. One file per kind implements it (training-job.ts, conversion-job.ts).
-import type { BackendName } from '../formats/index.js';
-import type { Job } from '../registry/db.js';
+import type { BackendName, ConversionBackendName } from '../formats/index.js';
+import type { Job } from '../registry/records.js';
 import type { Registry } from '../registry/registry.js';
-import type { RunServices } from '../registry/run-services.js';
-import type { JobEvents } from './events.js';
+import type { EventBus } from './events.js';
 import type { FromWorker, Task } from './messages.js';
 
 export interface JobEnv {
   registry: Registry;
-  services: RunServices;
-  events: JobEvents;
+  events: EventBus;
   /** The server's configured backend (SPIKELAB_BACKEND), used when a run asks for 'auto'. */
   backend: BackendName;
   log: (...args: unknown[]) => void;
@@ -30,8 +28,32 @@ export interface Execution {
   abort(status: 'FAILED' | 'CANCELLED', error: string): Promise<void>;
 }
 
-export function pickBackend(requested: string, env: JobEnv): BackendName {
+/** The TensorFlow.js backend of a training run: its own, or the server's for 'auto'. */
+export function trainingBackend(requested: string, env: JobEnv): BackendName {
   return (requested === 'auto' ? env.backend : requested) as BackendName;
+}
+
+/**
+ * The backend a conversion runs on. Conversion runs ask for an ONNX Runtime execution provider
+ * (ConversionBackendName); until the ONNX Runtime engine replaces the TensorFlow.js one
+ * (src/engine/conversion, issue 10), it maps to a TensorFlow.js backend: 'cpu' → the server's
+ * backend when that is a CPU one, else wasm; 'cuda' and 'auto' → the server's backend. Rows older
+ * than the ONNX vocabulary hold a TensorFlow.js name, used as is. Replace this function when the
+ * ONNX Runtime engine lands.
+ */
+export function conversionBackend(requested: string, env: JobEnv): BackendName {
+  const server = env.backend;
+  switch (requested as ConversionBackendName | BackendName) {
+    case 'auto':
+    case 'cuda':
+      return server;
+    case 'cpu':
+      return server === 'cpu' || server === 'wasm' ? server : 'wasm';
+    case 'tensorflow':
+    case 'webgpu':
+    case 'wasm':
+      return requested as BackendName;
+  }
 }
 
 export type Prepare = (env: JobEnv, job: Job) => Promise<Execution>;

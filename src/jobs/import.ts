@@ -1,10 +1,10 @@
-// importCheckpoint: weights from the server's disk or uploaded as base64, checked tensor by tensor
-// against the model's architecture in a short-lived worker thread (tfjs never loads on the event
-// loop), then stored through the registry.
+// importCheckpoint: weights from the server's disk, uploaded as base64 or streamed to PUT /uploads,
+// checked tensor by tensor against the model's architecture in a short-lived worker thread (tfjs
+// never loads on the event loop), then stored through the registry.
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { CheckpointManifest, ModelSpec } from '../formats/index.js';
-import type { Checkpoint } from '../registry/db.js';
+import type { Checkpoint } from '../registry/records.js';
 import { InvalidInputError } from '../registry/errors.js';
 import type { JobEnv } from './execution.js';
 import type { FromWorker } from './messages.js';
@@ -17,6 +17,8 @@ export interface ImportCheckpointParams {
   path?: string | null;
   /** The weights payload, base64 (safetensors file, or tfjs-layers weight bytes with weightSpecs). */
   base64?: string | null;
+  /** The weights payload streamed to PUT /uploads (same content as base64; for large files). */
+  uploadId?: string | null;
   weightSpecs?: CheckpointManifest['weightSpecs'] | null;
   aliases?: string[] | null;
   source?: string | null;
@@ -36,10 +38,12 @@ async function readTfjsModelJson(path: string): Promise<{ weights: Uint8Array; w
   return { weights: Buffer.concat(parts), weightSpecs };
 }
 
-async function payload(p: ImportCheckpointParams): Promise<{ weights: Uint8Array; weightSpecs: WeightSpecs | null }> {
-  if ((p.path == null) === (p.base64 == null)) throw new InvalidInputError('path', 'give exactly one of path (a file on the server) or base64 (uploaded bytes)');
-  if (p.base64 != null) {
-    const weights = Buffer.from(p.base64, 'base64');
+async function payload(env: JobEnv, p: ImportCheckpointParams): Promise<{ weights: Uint8Array; weightSpecs: WeightSpecs | null }> {
+  if ([p.path, p.base64, p.uploadId].filter((v) => v != null).length !== 1) {
+    throw new InvalidInputError('path', 'give exactly one of path (a file on the server), base64 (uploaded bytes) or uploadId (bytes sent to PUT /uploads)');
+  }
+  if (p.base64 != null || p.uploadId != null) {
+    const weights = p.uploadId != null ? await env.registry.store.readUpload(p.uploadId) : Buffer.from(p.base64!, 'base64');
     if (weights.length === 0) throw new InvalidInputError('base64', 'empty or not base64');
     if (p.format === 'tfjs-layers' && !p.weightSpecs) throw new InvalidInputError('weightSpecs', 'tfjs-layers bytes need their weightSpecs');
     return { weights, weightSpecs: p.weightSpecs ?? null };
@@ -69,14 +73,18 @@ function validate(env: JobEnv, spec: ModelSpec, format: ImportCheckpointParams['
 }
 
 export async function importCheckpoint(env: JobEnv, p: ImportCheckpointParams): Promise<Checkpoint> {
-  const model = await env.registry.models.get(p.modelId);
-  const { weights, weightSpecs } = await payload(p);
-  const manifest = await validate(env, model.spec as unknown as ModelSpec, p.format, weights, weightSpecs);
-  return env.registry.checkpoints.create({
-    modelId: model.id,
-    weights,
-    manifest,
-    source: p.source ?? (p.path ? `imported from ${p.path}` : 'uploaded'),
-    aliases: p.aliases ?? [],
-  });
+  try {
+    const model = await env.registry.models.get(p.modelId);
+    const { weights, weightSpecs } = await payload(env, p);
+    const manifest = await validate(env, model.spec, p.format, weights, weightSpecs);
+    return await env.registry.checkpoints.create({
+      modelId: model.id,
+      weights,
+      manifest,
+      source: p.source ?? (p.path ? `imported from ${p.path}` : 'uploaded'),
+      aliases: p.aliases ?? [],
+    });
+  } finally {
+    if (p.uploadId != null) await env.registry.store.discardUpload(p.uploadId);
+  }
 }

@@ -1,10 +1,10 @@
 // The job runner: takes queued jobs from the Job table and runs each in a pool of worker threads,
 // persisting progress (throttled), heartbeats and results through the registry and publishing every
-// change on JobEvents. On start it recovers jobs a dead server left RUNNING; a worker that dies
+// change on the event bus. On start it recovers jobs a dead server left RUNNING; a worker that dies
 // mid-job gets its job requeued (attempts < maxAttempts) or failed.
 import { hostname } from 'node:os';
 import type { BackendName, Progress } from '../formats/index.js';
-import type { Job } from '../registry/db.js';
+import type { Job } from '../registry/records.js';
 import { prepareConversion } from './conversion-job.js';
 import type { Execution, JobEnv, Prepare } from './execution.js';
 import type { FromWorker } from './messages.js';
@@ -68,8 +68,8 @@ export class JobRunner {
   }
 
   async start(): Promise<{ requeued: number[]; failed: number[] }> {
-    const recovered = await this.env.services.jobs.recover(this.isDead);
-    for (const id of [...recovered.requeued, ...recovered.failed]) this.env.events.emitJob(await this.env.services.jobs.get(id));
+    const recovered = await this.env.registry.jobs.recover(this.isDead);
+    for (const id of [...recovered.requeued, ...recovered.failed]) this.publish(await this.env.registry.jobs.get(id));
     const jobs = this.env.events.subscribe('job', '*');
     this.unsubscribe = () => void jobs.return?.();
     void (async () => {
@@ -88,9 +88,9 @@ export class JobRunner {
   private async tick(): Promise<void> {
     try {
       const ids = [...this.active.keys()];
-      await this.env.services.jobs.heartbeat(ids);
-      for (const id of await this.env.services.jobs.cancelRequested(ids)) this.cancel(id);
-      const { requeued } = await this.env.services.jobs.recover(this.isDead);
+      await this.env.registry.jobs.heartbeat(ids);
+      for (const id of await this.env.registry.jobs.cancelRequested(ids)) this.cancel(id);
+      const { requeued } = await this.env.registry.jobs.recover(this.isDead);
       if (requeued.length > 0) this.pump();
     } catch (err) {
       this.env.log('job runner heartbeat failed:', err);
@@ -114,7 +114,7 @@ export class JobRunner {
             const wid = this.workerId(slot);
             this.claiming.add(wid);
             try {
-              const job = await this.env.services.jobs.claimNext(wid);
+              const job = await this.env.registry.jobs.claimNext(wid);
               if (!job) break;
               await this.launch(job, slot);
             } finally {
@@ -133,13 +133,13 @@ export class JobRunner {
   private async launch(job: Job, slot: WorkerSlot): Promise<void> {
     const a: Active = { job, slot, exec: null, startedAt: Date.now(), lastWrite: 0, chain: Promise.resolve(), ended: false, cancelAsked: false };
     this.active.set(job.id, a);
-    this.env.events.emitJob(job);
+    this.publish(job);
     try {
       const prepare = PREPARE[job.kind];
       if (!prepare) throw new Error(`unknown job kind '${job.kind}'`);
       a.exec = await prepare(this.env, job);
     } catch (err) {
-      await this.end(a, () => this.env.services.jobs.finish(job.id, 'FAILED', { error: (err as Error).message }).then(() => undefined));
+      await this.end(a, () => this.env.registry.jobs.finish(job.id, 'FAILED', { error: (err as Error).message }).then(() => undefined));
       return;
     }
     const exec = a.exec;
@@ -153,11 +153,15 @@ export class JobRunner {
         this.enqueue(a, () =>
           this.end(a, async () => {
             // a graceful stop hands the job back without counting the attempt; a crash counts
-            if (this.stopped) await this.env.services.jobs.release(job.id, reason);
-            else await this.env.services.jobs.requeueOrFail(job.id, reason);
+            if (this.stopped) await this.env.registry.jobs.release(job.id, reason);
+            else await this.env.registry.jobs.requeueOrFail(job.id, reason);
           }),
         ),
     }, exec.transfer);
+  }
+
+  private publish(job: Job): void {
+    this.env.events.publish('job', job.id, job);
   }
 
   private enqueue(a: Active, work: () => Promise<void>): void {
@@ -196,8 +200,8 @@ export class JobRunner {
     const now = Date.now();
     if (now - a.lastWrite < (this.opts.progressWriteMs ?? 500)) return;
     a.lastWrite = now;
-    await this.env.services.jobs.progress(a.job.id, { progress: p.fraction, phase: p.phase, epoch: p.epoch ?? null, step: p.step ?? null, etaSeconds: eta, message: p.message ?? null });
-    this.env.events.emitJob({ ...a.job });
+    await this.env.registry.jobs.progress(a.job.id, { progress: p.fraction, phase: p.phase, epoch: p.epoch ?? null, step: p.step ?? null, etaSeconds: eta, message: p.message ?? null });
+    this.publish({ ...a.job });
   }
 
   /** Runs the terminal write once, publishes the final job state, frees the slot. */
@@ -206,7 +210,7 @@ export class JobRunner {
     a.ended = true;
     try {
       await write();
-      this.env.events.emitJob(await this.env.services.jobs.get(a.job.id));
+      this.publish(await this.env.registry.jobs.get(a.job.id));
     } finally {
       this.active.delete(a.job.id);
       this.pump();

@@ -1,27 +1,18 @@
 // Training jobs: per-iteration and per-epoch curves are stored as they arrive; on success the best
 // weights become a checkpoint aliased 'latest' (and 'best').
-import type { CheckpointManifest, DatasetSpec, DatasetFormat, ModelSpec, Task as DataTask, TrainingConfig } from '../formats/index.js';
-import type { Dataset, Job } from '../registry/db.js';
+import type { Job } from '../registry/records.js';
+import { datasetSpecOf } from '../registry/runs.js';
 import type { CheckpointPayload } from './messages.js';
-import { pickBackend, type Execution, type JobEnv } from './execution.js';
-
-export function datasetSpecOf(ds: Dataset): DatasetSpec {
-  return {
-    format: ds.format as DatasetFormat,
-    task: ds.task as DataTask,
-    ...(ds.path != null && { path: ds.path }),
-    ...(ds.options != null && { options: ds.options as Record<string, string | number | boolean> }),
-  };
-}
+import { trainingBackend, type Execution, type JobEnv } from './execution.js';
 
 export async function checkpointPayload(env: JobEnv, checkpointId: number): Promise<CheckpointPayload> {
   const cp = await env.registry.checkpoints.get(checkpointId);
   const weights = new Uint8Array(await env.registry.checkpoints.readWeights(checkpointId));
-  return { manifest: cp.manifest as unknown as CheckpointManifest, weights };
+  return { manifest: cp.manifest, weights };
 }
 
 export async function prepareTraining(env: JobEnv, job: Job): Promise<Execution> {
-  const runs = env.services.trainingRuns;
+  const runs = env.registry.trainingRuns;
   const run = await runs.byJob(job.id);
   if (!run) throw new Error(`job ${job.id} has no training run`);
   const model = await env.registry.models.get(run.modelId);
@@ -37,9 +28,9 @@ export async function prepareTraining(env: JobEnv, job: Job): Promise<Execution>
     if (batch.length > 0) await runs.recordIterations(run.id, batch);
   };
   return {
-    task: { kind: 'training', modelSpec: model.spec as unknown as ModelSpec, dataset: datasetSpecOf(dataset), config: run.config as unknown as TrainingConfig, init },
+    task: { kind: 'training', modelSpec: model.spec, dataset: datasetSpecOf(dataset), config: run.config, init },
     transfer: init ? [init.weights.buffer as ArrayBuffer] : [],
-    backend: pickBackend(run.backend, env),
+    backend: trainingBackend(run.backend, env),
     async onMessage(m) {
       if (m.type === 'iteration') {
         pending.push({ iteration: m.iteration, loss: m.loss, lr: m.lr });
@@ -64,7 +55,7 @@ export async function prepareTraining(env: JobEnv, job: Job): Promise<Execution>
     },
     async abort(status, error) {
       await flush();
-      await env.services.jobs.finish(job.id, status, { error });
+      await env.registry.jobs.finish(job.id, status, { error });
     },
   };
 }

@@ -1,13 +1,13 @@
 // Checkpoints: weights in the content-addressed store, metadata + aliases in the database.
-import type { CheckpointManifest } from '../formats/index.js';
-import type { Checkpoint, Prisma, PrismaClient } from './db.js';
+import { ALIAS_PATTERN, CHECKPOINT_FORMATS, checkpointManifestSchema, type CheckpointManifest } from '../formats/index.js';
+import type { Prisma, PrismaClient } from './db.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
-import { type Page, type PageArgs, paginate } from './pagination.js';
+import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
 import { isForeignKeyViolation } from './prisma-errors.js';
+import { checkpointRecord, inIdOrder, toJson, type Checkpoint } from './records.js';
 import type { GcResult, ModelStore } from './store.js';
-import { ALIAS_PATTERN, CHECKPOINT_FORMATS, isOneOf } from './vocab.js';
 
-export type { Checkpoint } from './db.js';
+export type { Checkpoint } from './records.js';
 
 export interface CheckpointFilter {
   format?: string | null;
@@ -38,7 +38,7 @@ export class CheckpointService {
    * already used in the model moves to the new checkpoint).
    */
   async create(p: CreateCheckpointParams): Promise<Checkpoint> {
-    if (!isOneOf(CHECKPOINT_FORMATS, p.manifest.format)) throw new InvalidInputError('format', `must be one of ${CHECKPOINT_FORMATS.join(', ')}`);
+    if (!(CHECKPOINT_FORMATS as readonly string[]).includes(p.manifest.format)) throw new InvalidInputError('format', `must be one of ${CHECKPOINT_FORMATS.join(', ')}`);
     for (const alias of p.aliases ?? []) if (!ALIAS_PATTERN.test(alias)) throw new InvalidInputError('aliases', `"${alias}" is not a valid alias`);
     const model = await this.prisma.model.findFirst({ where: { id: p.modelId, deletedAt: null } });
     if (!model) throw new NotFoundError('Model', p.modelId);
@@ -52,7 +52,7 @@ export class CheckpointService {
             sha256: stored.sha256,
             sizeBytes: BigInt(stored.sizeBytes),
             format: manifest.format,
-            manifest: manifest as unknown as Prisma.InputJsonObject,
+            manifest: toJson(checkpointManifestSchema, manifest),
             trainingRunId: p.trainingRunId ?? null,
             source: p.source ?? null,
           },
@@ -64,7 +64,7 @@ export class CheckpointService {
             update: { checkpointId: row.id },
           });
         }
-        return row;
+        return checkpointRecord(row);
       });
     } catch (err) {
       if (isForeignKeyViolation(err)) throw new NotFoundError('TrainingRun', p.trainingRunId ?? '?');
@@ -77,7 +77,13 @@ export class CheckpointService {
   async get(id: number): Promise<Checkpoint> {
     const row = await this.prisma.checkpoint.findFirst({ where: { id, deletedAt: null } });
     if (!row) throw new NotFoundError('Checkpoint', id);
-    return row;
+    return checkpointRecord(row);
+  }
+
+  /** Batch lookup for DataLoaders, deleted checkpoints included (runs keep their history). */
+  async byIds(ids: readonly number[]): Promise<(Checkpoint | null)[]> {
+    const rows = await this.prisma.checkpoint.findMany({ where: { id: { in: [...ids] } } });
+    return inIdOrder(ids, rows.map(checkpointRecord));
   }
 
   /** Reads the weights, verified against the recorded sha256 (StoreIntegrityError if corrupt). */
@@ -96,11 +102,12 @@ export class CheckpointService {
       ...(filter.alias != null && { aliases: { some: { alias: filter.alias } } }),
       ...(filter.trainingRunId != null && { trainingRunId: filter.trainingRunId }),
     };
-    return paginate(
+    const rows = await paginate(
       page,
-      (id, take) => this.prisma.checkpoint.findMany({ where: { ...where, id }, orderBy: { id: 'asc' }, take }),
+      (q) => this.prisma.checkpoint.findMany({ where: { ...where, id: q.id }, orderBy: q.orderBy, take: q.take }),
       () => this.prisma.checkpoint.count({ where }),
     );
+    return mapPage(rows, checkpointRecord);
   }
 
   /** Batch lookup for DataLoaders: aliases of each checkpoint, sorted. */
@@ -126,7 +133,7 @@ export class CheckpointService {
     await this.get(id);
     return this.prisma.$transaction(async (tx) => {
       await tx.checkpointAlias.deleteMany({ where: { checkpointId: id } });
-      return tx.checkpoint.update({ where: { id }, data: { deletedAt: new Date() } });
+      return checkpointRecord(await tx.checkpoint.update({ where: { id }, data: { deletedAt: new Date() } }));
     });
   }
 

@@ -1,12 +1,15 @@
-// The backbone × time-step comparison (src/formats/compare.ts) over succeeded conversion runs.
-// Two indexed raw queries (runs with their model and dataset; the metric at the requested steps
-// through StepMetric's primary key), so 200 runs × 9 steps stay a few milliseconds.
-import type Database from 'better-sqlite3';
-import type { CompareMatrix, CompareRow } from '../formats/index.js';
+// The backbone × time-step comparison (src/formats/compare.ts) over succeeded conversion runs: the
+// runs chosen by the one run filter (runs.ts), the metric read at the requested steps, the derived
+// figures of a non-primary metric computed by the one summary function (src/formats/summary.ts).
+// Results are kept in one cache with one rule: a result is valid while the database's data
+// version is the one it was computed at (any commit, by any connection, invalidates every entry).
+import { z } from 'zod';
+import { summariseSeries, type CompareMatrix, type CompareRow } from '../formats/index.js';
+import type { PrismaClient } from './db.js';
 import { InvalidInputError } from './errors.js';
-import { SeriesCache } from './series-cache.js';
-import { ARCHITECTURES, MODEL_FAMILIES, PRETRAINING_KINDS, isOneOf } from './vocab.js';
-import type { RunFilter } from './runs.js';
+import { parseInput } from './input.js';
+import { CONVERSION_RUN_OMIT, conversionRunRecord } from './records.js';
+import { conversionRunWhere, runFilterSchema, type RunFilter } from './runs.js';
 
 export interface CompareParams {
   /** Explicit runs; when absent, every succeeded run matching `filter`. */
@@ -18,32 +21,12 @@ export interface CompareParams {
   steps?: readonly number[] | null;
 }
 
-interface RunRow {
-  id: number;
-  timeSteps: number;
-  primaryMetric: string | null;
-  annValue: number | null;
-  annMetrics: string | null;
-  best: number | null;
-  bestStep: number | null;
-  firstStepWithin1: number | null;
-  lossAtT: number | null;
-  sops: number | null;
-  annMacs: number | null;
-  energyRatio: number | null;
-  backbone: string;
-  architecture: string;
-  family: string;
-  parameterCount: number | null;
-  pretraining: string;
-  dataset: string;
-}
-
-const RUNS_SQL = `SELECT r."id", r."timeSteps", r."primaryMetric", r."annValue", r."annMetrics", r."best", r."bestStep", r."firstStepWithin1",
-  r."lossAtT", r."sops", r."annMacs", r."energyRatio", m."name" AS backbone, m."architecture", m."family", m."parameterCount",
-  m."pretraining", d."name" AS dataset
-FROM "ConversionRun" r JOIN "Checkpoint" c ON c."id" = r."checkpointId" JOIN "Model" m ON m."id" = c."modelId" JOIN "Dataset" d ON d."id" = r."datasetId"
-WHERE r."deletedAt" IS NULL AND r."status" = 'SUCCEEDED'`;
+const paramsSchema = z.object({
+  runIds: z.array(z.number().int().positive()).min(1, { error: 'give at least one run id' }).max(10000).nullish(),
+  filter: runFilterSchema.nullish(),
+  metric: z.string().min(1).max(100).nullish(),
+  steps: z.array(z.number().int().min(1, { error: 'steps must be integers in 1..4096' }).max(4096, { error: 'steps must be integers in 1..4096' })).max(4096).nullish(),
+});
 
 /** 1, 2, 4, … up to T, and T itself. */
 export function defaultSteps(T: number): number[] {
@@ -53,116 +36,109 @@ export function defaultSteps(T: number): number[] {
   return steps;
 }
 
-function filterSql(f: RunFilter): { sql: string; args: (string | number)[] } {
-  const parts: string[] = [];
-  const args: (string | number)[] = [];
-  const eq = (col: string, v: string | number | null | undefined): void => {
-    if (v != null) {
-      parts.push(`${col} = ?`);
-      args.push(v);
+/** Results valid while `version()` returns what it returned when they were computed. */
+class VersionedCache<T> {
+  private version: number | null = null;
+  private readonly entries = new Map<string, T>();
+
+  constructor(
+    private readonly currentVersion: () => number,
+    private readonly maxEntries: number,
+  ) {}
+
+  get(key: string, compute: () => Promise<T>): Promise<T> {
+    const version = this.currentVersion();
+    if (version !== this.version) {
+      this.entries.clear();
+      this.version = version;
     }
-  };
-  if (f.architecture != null && !isOneOf(ARCHITECTURES, f.architecture)) throw new InvalidInputError('architecture', `must be one of ${ARCHITECTURES.join(', ')}`);
-  if (f.family != null && !isOneOf(MODEL_FAMILIES, f.family)) throw new InvalidInputError('family', `must be one of ${MODEL_FAMILIES.join(', ')}`);
-  if (f.pretraining != null && !isOneOf(PRETRAINING_KINDS, f.pretraining)) throw new InvalidInputError('pretraining', `must be one of ${PRETRAINING_KINDS.join(', ')}`);
-  eq('r."datasetId"', f.datasetId);
-  eq('m."id"', f.modelId);
-  eq('m."architecture"', f.architecture);
-  eq('m."family"', f.family);
-  eq('m."pretraining"', f.pretraining);
-  eq('r."timeSteps"', f.timeSteps);
-  const cond = (sql: string, v: string | number | null | undefined): void => {
-    if (v != null) {
-      parts.push(sql);
-      args.push(v);
-    }
-  };
-  cond('m."parameterCount" >= ?', f.minParameters);
-  cond('m."parameterCount" <= ?', f.maxParameters);
-  cond('EXISTS (SELECT 1 FROM "CheckpointAlias" a WHERE a."checkpointId" = c."id" AND a."alias" = ?)', f.alias);
-  return { sql: parts.map((p) => ` AND ${p}`).join(''), args };
+    const hit = this.entries.get(key);
+    if (hit !== undefined) return Promise.resolve(hit);
+    return compute().then((value) => {
+      // stored only if nothing was committed while computing (else it may mix old and new rows)
+      if (this.currentVersion() === version && this.version === version) {
+        if (this.entries.size >= this.maxEntries) this.entries.clear();
+        this.entries.set(key, value);
+      }
+      return value;
+    });
+  }
 }
 
 export class CompareService {
-  private readonly stmts = new Map<string, Database.Statement>();
-  private readonly series: SeriesCache;
-  /** Whole results, valid while no other connection has committed (PRAGMA data_version unchanged). */
-  private memo: { version: number; results: Map<string, CompareMatrix> } = { version: -1, results: new Map() };
+  private readonly cache: VersionedCache<CompareMatrix>;
 
-  constructor(private readonly raw: Database.Database) {
-    this.series = new SeriesCache(raw);
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** Changes whenever anything is committed to the database (db.ts: dataVersionOf). */
+    dataVersion: () => number,
+  ) {
+    this.cache = new VersionedCache(dataVersion, 64);
   }
 
-  private stmt(sql: string): Database.Statement {
-    let s = this.stmts.get(sql);
-    if (!s) this.stmts.set(sql, (s = this.raw.prepare(sql)));
-    return s;
-  }
-
-  /** Changes whenever another connection commits (SQLite's PRAGMA data_version on the read handle). */
-  dataVersion(): number {
-    return this.raw.pragma('data_version', { simple: true }) as number;
-  }
-
-  compare(p: CompareParams): CompareMatrix {
-    const version = this.dataVersion();
-    if (version !== this.memo.version) this.memo = { version, results: new Map() };
+  /** The matrix; a repeated question gets the same object back until the database changes. */
+  compare(params: CompareParams): Promise<CompareMatrix> {
+    const p = parseInput(paramsSchema, params);
     const key = JSON.stringify([p.runIds ?? null, p.filter ?? null, p.metric ?? null, p.steps ?? null]);
-    const hit = this.memo.results.get(key);
-    if (hit) return hit;
-    const result = this.compute(p);
-    if (this.memo.results.size >= 64) this.memo.results.clear();
-    this.memo.results.set(key, result);
-    return result;
+    return this.cache.get(key, () => this.compute(p));
   }
 
-  private compute(p: CompareParams): CompareMatrix {
-    if (p.runIds != null && p.runIds.length === 0) throw new InvalidInputError('runIds', 'give at least one run id');
-    const f = filterSql(p.filter ?? {});
-    const byIds = p.runIds != null ? ' AND r."id" IN (SELECT value FROM json_each(?))' : '';
-    const runs = this.stmt(`${RUNS_SQL}${byIds}${f.sql} ORDER BY m."parameterCount", m."name", r."id"`).all(...(p.runIds != null ? [JSON.stringify(p.runIds)] : []), ...f.args) as RunRow[];
+  private async compute(p: z.output<typeof paramsSchema>): Promise<CompareMatrix> {
+    const where = conversionRunWhere(p.filter ?? {});
+    const runs = (
+      await this.prisma.conversionRun.findMany({
+        where: { AND: [where, { status: 'SUCCEEDED' }, ...(p.runIds != null ? [{ id: { in: p.runIds } }] : [])] },
+        omit: CONVERSION_RUN_OMIT,
+        include: { checkpoint: { select: { model: { select: { name: true, architecture: true, family: true, parameterCount: true, pretraining: true } } } }, dataset: { select: { name: true } } },
+      })
+    ).map((r) => ({ ...conversionRunRecord(r), model: r.checkpoint.model, datasetName: r.dataset.name }));
+    runs.sort((a, b) => (a.model.parameterCount ?? 0) - (b.model.parameterCount ?? 0) || a.model.name.localeCompare(b.model.name) || a.id - b.id);
     if (p.runIds != null && runs.length < new Set(p.runIds).size) {
       const found = new Set(runs.map((r) => r.id));
-      const missing = p.runIds.filter((id) => !found.has(id));
-      throw new InvalidInputError('runIds', `no succeeded conversion run ${missing.join(', ')}`);
+      throw new InvalidInputError('runIds', `no succeeded conversion run ${p.runIds.filter((id) => !found.has(id)).join(', ')}`);
     }
     const metric = p.metric ?? mostCommon(runs.map((r) => r.primaryMetric ?? '')) ?? 'accuracy';
-    const maxT = runs.reduce((m, r) => Math.max(m, r.timeSteps), 0);
-    const steps = p.steps ? [...new Set(p.steps)].sort((a, b) => a - b) : defaultSteps(maxT);
-    if (steps.some((s) => !Number.isInteger(s) || s < 1 || s > 4096)) throw new InvalidInputError('steps', 'steps must be integers in 1..4096');
-    const series = this.series.get(runs, metric);
+    const steps = p.steps ? [...new Set(p.steps)].sort((a, b) => a - b) : defaultSteps(runs.reduce((m, r) => Math.max(m, r.timeSteps), 0));
+    // the primary metric's summary is stored with the run; another metric is summarised from its whole series
+    const derived = runs.filter((r) => r.primaryMetric !== metric).map((r) => r.id);
+    const points = await this.prisma.stepMetric.findMany({
+      where: { name: metric, OR: [{ conversionRunId: { in: runs.filter((r) => r.primaryMetric === metric).map((r) => r.id) }, step: { in: steps } }, { conversionRunId: { in: derived } }] },
+      select: { conversionRunId: true, step: true, value: true },
+    });
+    const series = new Map(runs.map((r) => [r.id, new Float64Array(r.timeSteps).fill(NaN)]));
+    for (const pt of points) {
+      const s = series.get(pt.conversionRunId);
+      if (s && pt.step >= 1 && pt.step <= s.length) s[pt.step - 1] = pt.value;
+    }
     const lacking: number[] = [];
     const rows = runs.flatMap((r): CompareRow[] => {
       const primary = r.primaryMetric === metric;
-      const ann = primary ? (r.annValue ?? NaN) : ((JSON.parse(r.annMetrics ?? '{}') as Record<string, number>)[metric] ?? NaN);
-      const all = series.get(r.id);
+      const ann = primary ? (r.annValue ?? NaN) : (r.annMetrics?.[metric] ?? NaN);
+      const all = series.get(r.id)!;
       // a run that did not record this metric (or its ANN value) has no row
-      if (!Number.isFinite(ann) || !all || all.every((v) => Number.isNaN(v))) {
+      if (!Number.isFinite(ann) || (!primary && all.every((v) => Number.isNaN(v)))) {
         lacking.push(r.id);
         return [];
       }
-      const vals = steps.map((s) => {
-        const v = all?.[s - 1];
-        return v === undefined || Number.isNaN(v) ? null : v;
-      });
-      const derived = primary ? r : this.derive(r.id, metric, ann, r.timeSteps);
+      const values = steps.map((t) => (t <= all.length && !Number.isNaN(all[t - 1]!) ? all[t - 1]! : null));
+      const s = primary ? r : summariseSeries(ann, all);
       return [{
         conversionRunId: String(r.id),
-        backbone: r.backbone,
-        architecture: r.architecture,
-        family: r.family,
-        parameterCount: r.parameterCount ?? 0,
-        pretraining: r.pretraining,
-        dataset: r.dataset,
+        backbone: r.model.name,
+        architecture: r.model.architecture,
+        family: r.model.family,
+        parameterCount: r.model.parameterCount ?? 0,
+        pretraining: r.model.pretraining,
+        dataset: r.datasetName,
         metric,
         timeSteps: r.timeSteps,
         annValue: ann,
-        values: vals,
-        losses: vals.map((v) => (v == null ? null : ann - v)),
-        best: derived.best ?? NaN,
-        bestStep: derived.bestStep ?? 0,
-        firstStepWithin1: derived.firstStepWithin1,
-        lossAtT: derived.lossAtT ?? NaN,
+        values,
+        losses: values.map((v) => (v == null ? null : ann - v)),
+        best: s.best ?? NaN,
+        bestStep: s.bestStep ?? 0,
+        firstStepWithin1: s.firstStepWithin1,
+        lossAtT: s.lossAtT ?? NaN,
         sops: r.sops ?? 0,
         annMacs: r.annMacs ?? 0,
         energyRatio: r.energyRatio ?? 0,
@@ -172,14 +148,6 @@ export class CompareService {
       throw new InvalidInputError('metric', `no ${metric} recorded (with its ANN value) for run ${lacking.slice(0, 10).join(', ')}${lacking.length > 10 ? ', …' : ''}`);
     }
     return { metric, steps, rows };
-  }
-
-  /** best / bestStep / first step within 0.01 of the ANN / loss at T for a non-primary metric. */
-  private derive(id: number, metric: string, ann: number, T: number): Pick<RunRow, 'best' | 'bestStep' | 'firstStepWithin1' | 'lossAtT'> {
-    const best = this.stmt('SELECT "step", "value" FROM "StepMetric" WHERE "conversionRunId" = ? AND "name" = ? ORDER BY "value" DESC, "step" ASC LIMIT 1').get(id, metric) as { step: number; value: number } | undefined;
-    const within = this.stmt('SELECT MIN("step") AS step FROM "StepMetric" WHERE "conversionRunId" = ? AND "name" = ? AND "value" >= ?').get(id, metric, ann - 0.01) as { step: number | null };
-    const last = this.stmt('SELECT "value" FROM "StepMetric" WHERE "conversionRunId" = ? AND "name" = ? AND "step" = ?').get(id, metric, T) as { value: number } | undefined;
-    return { best: best?.value ?? null, bestStep: best?.step ?? null, firstStepWithin1: within.step, lossAtT: last ? ann - last.value : null };
   }
 }
 

@@ -1,23 +1,28 @@
 // Conversion runs: validated and created with their job; finished by writing the summary, every
 // per-step metric and every layer statistic in the same transaction as the SUCCEEDED status.
-import { DEFAULT_CONVERSION_CONFIG, type CheckpointManifest, type ConversionConfig, type ConversionResult } from '../formats/index.js';
-import type { ConversionRun, Prisma, PrismaClient } from './db.js';
-import { InvalidInputError, NotFoundError } from './errors.js';
+import { z } from 'zod';
+import { CONVERSION_BACKENDS, DEFAULT_CONVERSION_CONFIG, JOB_FIELDS, conversionConfigSchema, storedConversionConfigSchema, valueSchema, type ConversionConfig, type ConversionResult, type SegmentationPanel } from '../formats/index.js';
+import type { Prisma, PrismaClient } from './db.js';
+import { NotFoundError } from './errors.js';
+import { parseInput, type Loose } from './input.js';
 import type { JobService } from './jobs.js';
-import { type Page, type PageArgs, paginate } from './pagination.js';
+import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
+import { CONVERSION_RUN_OMIT, CorruptRowError, checkpointRecord, conversionRunRecord, datasetRecord, panelsOf, panelsSchema, toJson, annMetricsSchema, warningsSchema, type ConversionRun } from './records.js';
 import { checkFit, conversionRunWhere, datasetGeometry, type RunFilter } from './runs.js';
 
-export type { ConversionRun } from './db.js';
+export type { ConversionRun } from './records.js';
 
-export interface StartConversionParams {
-  checkpointId: number;
-  datasetId: number;
-  config?: Partial<ConversionConfig>;
-  maxSamples?: number | null;
-  backend?: string | null;
-  priority?: number | null;
-  maxAttempts?: number | null;
-}
+export const startConversionSchema = z.object({
+  checkpointId: z.number().int().positive(),
+  datasetId: z.number().int().positive(),
+  config: conversionConfigSchema.nullish(),
+  maxSamples: valueSchema(JOB_FIELDS.maxSamples).nullish(),
+  /** ONNX Runtime execution provider (default auto: the server's choice). */
+  backend: z.enum(CONVERSION_BACKENDS, { error: `must be one of ${CONVERSION_BACKENDS.join(', ')}` }).nullish(),
+  priority: valueSchema(JOB_FIELDS.priority).nullish(),
+  maxAttempts: valueSchema(JOB_FIELDS.maxAttempts).nullish(),
+});
+export type StartConversionParams = Loose<z.input<typeof startConversionSchema>>;
 
 /** Partial results kept when a run fails or is cancelled: running per-step estimates. */
 export interface PartialConversion {
@@ -26,21 +31,6 @@ export interface PartialConversion {
 }
 
 type Tx = Prisma.TransactionClient;
-
-/** Bounds of design/conversion.md, checked before anything is queued. */
-export function checkConversionConfig(c: ConversionConfig): void {
-  const int = (v: number, lo: number, hi: number, field: string): void => {
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new InvalidInputError(field, `must be an integer in ${lo}..${hi}, got ${v}`);
-  };
-  int(c.timeSteps, 1, 4096, 'timeSteps');
-  if (!(c.percentile > 0 && c.percentile <= 1)) throw new InvalidInputError('percentile', `must be in (0, 1], got ${c.percentile}`);
-  int(c.gamma, 1, 1_000_000, 'gamma');
-  int(c.calibrationBatches, 1, 100_000, 'calibrationBatches');
-  int(c.batchSize, 1, 65_536, 'batchSize');
-  if (c.maxPool !== 'lipool' && c.maxPool !== 'gate') throw new InvalidInputError('maxPool', 'must be lipool or gate');
-  if (c.reset !== 'subtract' && c.reset !== 'zero') throw new InvalidInputError('reset', 'must be subtract or zero');
-  if (!Number.isFinite(c.vInit)) throw new InvalidInputError('vInit', 'must be a finite number');
-}
 
 async function insertStepMetrics(tx: Tx, runId: number, stepMetrics: Record<string, number[]>): Promise<void> {
   const rows = Object.entries(stepMetrics).flatMap(([name, values]) =>
@@ -56,55 +46,62 @@ export class ConversionRunService {
     private readonly jobs: JobService,
   ) {}
 
-  async start(p: StartConversionParams): Promise<ConversionRun> {
-    const config: ConversionConfig = { ...DEFAULT_CONVERSION_CONFIG, ...p.config };
-    checkConversionConfig(config);
-    if (p.maxSamples != null && (!Number.isInteger(p.maxSamples) || p.maxSamples < 1)) throw new InvalidInputError('maxSamples', 'must be a positive integer');
-    const cp = await this.prisma.checkpoint.findFirst({ where: { id: p.checkpointId, deletedAt: null } });
-    if (!cp) throw new NotFoundError('Checkpoint', p.checkpointId);
-    const dataset = await this.prisma.dataset.findFirst({ where: { id: p.datasetId, deletedAt: null } });
-    if (!dataset) throw new NotFoundError('Dataset', p.datasetId);
+  /** Checks everything a worker would need (bounds of src/formats included), then creates the run and its queued job together. */
+  async start(params: StartConversionParams): Promise<ConversionRun> {
+    const p = parseInput(startConversionSchema, params);
+    const config: ConversionConfig = p.config ?? DEFAULT_CONVERSION_CONFIG;
+    const cpRow = await this.prisma.checkpoint.findFirst({ where: { id: p.checkpointId, deletedAt: null } });
+    if (!cpRow) throw new NotFoundError('Checkpoint', p.checkpointId);
+    const dsRow = await this.prisma.dataset.findFirst({ where: { id: p.datasetId, deletedAt: null } });
+    if (!dsRow) throw new NotFoundError('Dataset', p.datasetId);
+    const dataset = datasetRecord(dsRow);
     const geo = await datasetGeometry(dataset);
-    checkFit((cp.manifest as unknown as CheckpointManifest).spec, geo, 'checkpointId');
-    return this.prisma.$transaction(async (tx) => {
+    checkFit(checkpointRecord(cpRow).manifest.spec, geo, 'checkpointId');
+    const run = await this.prisma.$transaction(async (tx) => {
       const job = await tx.job.create({ data: { kind: 'conversion', payload: {}, priority: p.priority ?? 0, maxAttempts: p.maxAttempts ?? 3 } });
       const run = await tx.conversionRun.create({
-        data: { checkpointId: cp.id, datasetId: dataset.id, ...config, maxSamples: p.maxSamples ?? null, backend: p.backend ?? 'auto', task: geo.task, jobId: job.id },
+        data: { checkpointId: cpRow.id, datasetId: dataset.id, ...config, maxSamples: p.maxSamples ?? null, backend: p.backend ?? 'auto', task: geo.task, jobId: job.id },
+        omit: CONVERSION_RUN_OMIT,
       });
       await tx.job.update({ where: { id: job.id }, data: { payload: { conversionRunId: run.id } } });
       return run;
     });
+    return conversionRunRecord(run);
   }
 
   async get(id: number): Promise<ConversionRun> {
-    const row = await this.prisma.conversionRun.findFirst({ where: { id, deletedAt: null } });
+    const row = await this.prisma.conversionRun.findFirst({ where: { id, deletedAt: null }, omit: CONVERSION_RUN_OMIT });
     if (!row) throw new NotFoundError('ConversionRun', id);
-    return row;
-  }
-
-  async getMany(ids: readonly number[]): Promise<(ConversionRun | null)[]> {
-    const rows = await this.prisma.conversionRun.findMany({ where: { id: { in: [...ids] }, deletedAt: null } });
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return conversionRunRecord(row);
   }
 
   async byJob(jobId: number): Promise<ConversionRun | null> {
-    return this.prisma.conversionRun.findUnique({ where: { jobId } });
+    const row = await this.prisma.conversionRun.findUnique({ where: { jobId }, omit: CONVERSION_RUN_OMIT });
+    return row && conversionRunRecord(row);
+  }
+
+  /** The segmentation panels of a run (null for classification runs). */
+  async panels(id: number): Promise<SegmentationPanel[] | null> {
+    const row = await this.prisma.conversionRun.findUnique({ where: { id }, select: { panels: true } });
+    return row ? panelsOf(id, row.panels) : null;
   }
 
   async list(filter: RunFilter = {}, page: PageArgs = {}): Promise<Page<ConversionRun>> {
     const where = conversionRunWhere(filter);
-    return paginate(
+    const rows = await paginate(
       page,
-      (id, take) => this.prisma.conversionRun.findMany({ where: { ...where, id }, orderBy: { id: 'asc' }, take }),
+      (q) => this.prisma.conversionRun.findMany({ where: { ...where, id: q.id }, orderBy: q.orderBy, take: q.take, omit: CONVERSION_RUN_OMIT }),
       () => this.prisma.conversionRun.count({ where }),
     );
+    return mapPage(rows, conversionRunRecord);
   }
 
   /** The config a worker runs with, rebuilt from the run's columns. */
   configOf(run: ConversionRun): ConversionConfig {
-    const { timeSteps, percentile, gamma, channelWise, vInit, calibrationBatches, batchSize, seed } = run;
-    return { timeSteps, percentile, gamma, channelWise, maxPool: run.maxPool as ConversionConfig['maxPool'], reset: run.reset as ConversionConfig['reset'], vInit, calibrationBatches, batchSize, seed };
+    const { timeSteps, percentile, gamma, channelWise, maxPool, reset, vInit, calibrationBatches, batchSize, seed } = run;
+    const r = storedConversionConfigSchema.safeParse({ timeSteps, percentile, gamma, channelWise, maxPool, reset, vInit, calibrationBatches, batchSize, seed });
+    if (!r.success) throw new CorruptRowError('ConversionRun', run.id, 'config', r.error.issues[0]?.message ?? 'unreadable');
+    return r.data;
   }
 
   /** Summary, step metrics, layer stats and SUCCEEDED: one transaction, all or nothing. */
@@ -124,7 +121,7 @@ export class ConversionRunService {
           data: {
             task: r.task,
             backendUsed: r.backend,
-            annMetrics: r.annMetrics,
+            annMetrics: toJson(annMetricsSchema, Object.fromEntries(Object.entries(r.annMetrics).filter(([, v]) => Number.isFinite(v)))),
             primaryMetric: s.primaryMetric,
             annValue: finite(s.annValue),
             best: finite(s.best),
@@ -137,8 +134,8 @@ export class ConversionRunService {
             eAcPj: s.eAcPj,
             eMacPj: s.eMacPj,
             samples: r.samples,
-            warnings: r.warnings,
-            ...(r.panels && { panels: r.panels as unknown as Prisma.InputJsonArray }),
+            warnings: toJson(warningsSchema, r.warnings),
+            ...(r.panels && { panels: toJson(panelsSchema, r.panels) }),
           },
         });
       },
@@ -164,6 +161,6 @@ export class ConversionRunService {
 
   async softDelete(id: number): Promise<ConversionRun> {
     await this.get(id);
-    return this.prisma.conversionRun.update({ where: { id }, data: { deletedAt: new Date() } });
+    return conversionRunRecord(await this.prisma.conversionRun.update({ where: { id }, data: { deletedAt: new Date() }, omit: CONVERSION_RUN_OMIT }));
   }
 }

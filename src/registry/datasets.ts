@@ -1,27 +1,36 @@
 // Dataset registry: register, list (filters + keyset pages), get, soft-delete.
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { DatasetFormat, Task } from '../formats/index.js';
-import type { Dataset, Prisma, PrismaClient } from './db.js';
+import { z } from 'zod';
+import { DATASET_FIELDS, DATASET_FORMATS, TASKS, datasetOptionsSchema, imageShapeSchema, nameSchema, taskOfFormat, valueSchema, type Task } from '../formats/index.js';
+import type { Prisma, PrismaClient } from './db.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
-import { type Page, type PageArgs, paginate } from './pagination.js';
+import { parseInput, type Loose } from './input.js';
+import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
 import { isUniqueViolation } from './prisma-errors.js';
-import { DATASET_FORMATS, TASKS, isOneOf, taskOfFormat } from './vocab.js';
+import { datasetRecord, inIdOrder, toJson, type Dataset } from './records.js';
 
-export type { Dataset } from './db.js';
+export type { Dataset } from './records.js';
 
-export interface RegisterDatasetParams {
-  name: string;
-  format: string;
-  path?: string | null;
-  task?: string | null;
-  options?: Record<string, string | number | boolean> | null;
-  imageShape?: number[] | null;
-  numClasses?: number | null;
-  trainSamples?: number | null;
-  testSamples?: number | null;
-  description?: string | null;
-}
+const formatSchema = z.enum(DATASET_FORMATS, { error: `must be one of ${DATASET_FORMATS.join(', ')}` });
+const taskSchema = z.enum(TASKS, { error: `must be one of ${TASKS.join(', ')}` });
+
+export const registerDatasetSchema = z.object({
+  name: nameSchema,
+  format: formatSchema,
+  /** Directory on the server; required unless synthetic. */
+  path: z.string().min(1).max(4096).nullish(),
+  /** Defaults to the task the format implies; must agree with it. */
+  task: taskSchema.nullish(),
+  options: datasetOptionsSchema.nullish(),
+  imageShape: imageShapeSchema.nullish(),
+  numClasses: valueSchema(DATASET_FIELDS.numClasses).nullish(),
+  trainSamples: valueSchema(DATASET_FIELDS.samples).nullish(),
+  testSamples: valueSchema(DATASET_FIELDS.samples).nullish(),
+  description: z.string().max(2000).nullish(),
+});
+/** `options` may be any JSON: register() refuses what is not one flat level of scalars. */
+export type RegisterDatasetParams = Omit<Loose<z.input<typeof registerDatasetSchema>>, 'options'> & { options?: unknown };
 
 export interface DatasetFilter {
   task?: string | null;
@@ -30,17 +39,18 @@ export interface DatasetFilter {
   nameContains?: string | null;
 }
 
+const filterSchema = z.object({ task: taskSchema.nullish(), format: formatSchema.nullish(), synthetic: z.boolean().nullish(), nameContains: z.string().max(100).nullish() });
+
 export class DatasetService {
   constructor(private readonly prisma: PrismaClient) {}
 
   /** Registers a dataset. Non-synthetic formats need a directory that exists on the server. */
-  async register(p: RegisterDatasetParams): Promise<Dataset> {
-    if (!isOneOf(DATASET_FORMATS, p.format)) throw new InvalidInputError('format', `must be one of ${DATASET_FORMATS.join(', ')}`);
-    const format: DatasetFormat = p.format;
+  async register(params: RegisterDatasetParams): Promise<Dataset> {
+    const p = parseInput(registerDatasetSchema, params);
+    const format = p.format;
     const implied = taskOfFormat(format);
     let task: Task = implied;
     if (p.task != null) {
-      if (!isOneOf(TASKS, p.task)) throw new InvalidInputError('task', `must be one of ${TASKS.join(', ')}`);
       if (p.task !== implied) throw new InvalidInputError('task', `format ${format} holds ${implied} data, not ${p.task}`);
       task = p.task;
     }
@@ -54,25 +64,24 @@ export class DatasetService {
     } else if (p.path) {
       throw new InvalidInputError('path', 'synthetic datasets are generated and take no path');
     }
-    if (p.imageShape != null && (p.imageShape.length !== 3 || p.imageShape.some((n) => !Number.isInteger(n) || n < 1))) {
-      throw new InvalidInputError('imageShape', 'must be [height, width, channels] of positive integers');
-    }
     try {
-      return await this.prisma.dataset.create({
+      const row = await this.prisma.dataset.create({
         data: {
           name: p.name,
+          liveName: p.name,
           format,
           path,
           task,
           synthetic,
-          options: p.options ?? undefined,
-          imageShape: p.imageShape ?? undefined,
+          options: p.options == null ? undefined : toJson(datasetOptionsSchema, p.options),
+          imageShape: p.imageShape == null ? undefined : toJson(imageShapeSchema, p.imageShape),
           numClasses: p.numClasses ?? null,
           trainSamples: p.trainSamples ?? null,
           testSamples: p.testSamples ?? null,
           description: p.description ?? null,
         },
       });
+      return datasetRecord(row);
     } catch (err) {
       if (isUniqueViolation(err)) throw new ConflictError('Dataset', 'name', p.name);
       throw err;
@@ -83,27 +92,35 @@ export class DatasetService {
   async get(id: number): Promise<Dataset> {
     const row = await this.prisma.dataset.findFirst({ where: { id, deletedAt: null } });
     if (!row) throw new NotFoundError('Dataset', id);
-    return row;
+    return datasetRecord(row);
+  }
+
+  /** Batch lookup for DataLoaders, deleted datasets included (old runs keep their label). */
+  async byIds(ids: readonly number[]): Promise<(Dataset | null)[]> {
+    const rows = await this.prisma.dataset.findMany({ where: { id: { in: [...ids] } } });
+    return inIdOrder(ids, rows.map(datasetRecord));
   }
 
   async list(filter: DatasetFilter = {}, page: PageArgs = {}): Promise<Page<Dataset>> {
+    const f = parseInput(filterSchema, filter, 'filter');
     const where: Prisma.DatasetWhereInput = {
       deletedAt: null,
-      ...(filter.task != null && { task: filter.task }),
-      ...(filter.format != null && { format: filter.format }),
-      ...(filter.synthetic != null && { synthetic: filter.synthetic }),
-      ...(filter.nameContains && { name: { contains: filter.nameContains } }),
+      ...(f.task != null && { task: f.task }),
+      ...(f.format != null && { format: f.format }),
+      ...(f.synthetic != null && { synthetic: f.synthetic }),
+      ...(f.nameContains && { name: { contains: f.nameContains } }),
     };
-    return paginate(
+    const rows = await paginate(
       page,
-      (id, take) => this.prisma.dataset.findMany({ where: { ...where, id }, orderBy: { id: 'asc' }, take }),
+      (q) => this.prisma.dataset.findMany({ where: { ...where, id: q.id }, orderBy: q.orderBy, take: q.take }),
       () => this.prisma.dataset.count({ where }),
     );
+    return mapPage(rows, datasetRecord);
   }
 
-  /** Soft delete: the row stays for the runs that used it; the name stays taken. */
+  /** Soft delete: the row stays for the runs that used it; its name is free for a new dataset. */
   async softDelete(id: number): Promise<Dataset> {
     await this.get(id);
-    return this.prisma.dataset.update({ where: { id }, data: { deletedAt: new Date() } });
+    return datasetRecord(await this.prisma.dataset.update({ where: { id }, data: { deletedAt: new Date(), liveName: null } }));
   }
 }

@@ -48,6 +48,16 @@ export function openRawDatabase(url: string, options: { readonly?: boolean } = {
 }
 
 /**
+ * A counter that changes whenever any connection commits to the database (SQLite's
+ * PRAGMA data_version, read on a connection of its own that never writes, so its own writes
+ * cannot go unseen). The compare cache's one invalidation rule is built on it.
+ */
+export function openDataVersion(url: string): { read: () => number; close: () => void } {
+  const db = openRawDatabase(url, { readonly: true });
+  return { read: () => db.pragma('data_version', { simple: true }) as number, close: () => db.close() };
+}
+
+/**
  * Creates the PrismaClient for the SQLite file at `url`. A process normally has one, owned by the
  * server (src/server.ts) and handed to the registry services. Switches the file to WAL so readers
  * never block the writer and a killed process loses nothing that was committed.
@@ -60,10 +70,20 @@ export function createPrismaClient(url: string): PrismaClient {
   return new PrismaClient({ adapter });
 }
 
-/** True when the database answers a query on its migration table (for /healthz). */
-export async function isDatabaseReachable(prisma: PrismaClient): Promise<boolean> {
+/**
+ * For /healthz: true when the server's connection answers, and the file at the configured path is
+ * still the database it opened (a fresh connection, as a restarted server would make, reads it).
+ * A deleted, moved or overwritten file, or a dead connection, is false.
+ */
+export async function isDatabaseReachable(prisma: PrismaClient, url: string): Promise<boolean> {
   try {
-    await prisma.$queryRawUnsafe('SELECT count(*) AS n FROM _prisma_migrations');
+    await prisma.$queryRawUnsafe('SELECT 1');
+    const fresh = new Database(sqliteFilePath(normaliseUrl(url)), { readonly: true, fileMustExist: true, timeout: 1000 });
+    try {
+      fresh.prepare('SELECT count(*) FROM sqlite_master').get();
+    } finally {
+      fresh.close();
+    }
     return true;
   } catch {
     return false;

@@ -8,13 +8,23 @@ export class RegistryError extends Error {
   }
 }
 
-/** Caller input is invalid; `field` names the argument or input field at fault. */
+/** One field at fault and what is wrong with it. */
+export interface InputIssue {
+  field: string;
+  message: string;
+}
+
+/** Caller input is invalid; `field` names the argument or input field at fault (the first of `issues`). */
 export class InvalidInputError extends RegistryError {
+  readonly issues: readonly InputIssue[];
+
   constructor(
     readonly field: string,
     message: string,
+    more: readonly InputIssue[] = [],
   ) {
-    super(`${field}: ${message}`);
+    super([`${field}: ${message}`, ...more.map((i) => `${i.field}: ${i.message}`)].join('; '));
+    this.issues = [{ field, message }, ...more];
   }
 }
 

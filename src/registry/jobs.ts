@@ -1,12 +1,13 @@
 // The persistent job queue (Job table). Claiming is an atomic compare-and-set on status, so two
 // runners sharing the database never take the same job. The run a job drives (TrainingRun or
 // ConversionRun, linked by jobId) follows the job's status in the same transaction.
-import type { Job, Prisma, PrismaClient } from './db.js';
+import type { Prisma, PrismaClient } from './db.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
-import { type Page, type PageArgs, paginate } from './pagination.js';
+import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
+import { inIdOrder, jobRecord, type Job } from './records.js';
 import { RUN_STATUSES, isOneOf, type RunStatus } from './vocab.js';
 
-export type { Job } from './db.js';
+export type { Job } from './records.js';
 
 export const JOB_KINDS = ['training', 'conversion'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -48,14 +49,13 @@ export class JobService {
   async get(id: number): Promise<Job> {
     const row = await this.prisma.job.findUnique({ where: { id } });
     if (!row) throw new NotFoundError('Job', id);
-    return row;
+    return jobRecord(row);
   }
 
   /** Batch lookup for DataLoaders: result[i] belongs to ids[i]. */
-  async getMany(ids: readonly number[]): Promise<(Job | null)[]> {
+  async byIds(ids: readonly number[]): Promise<(Job | null)[]> {
     const rows = await this.prisma.job.findMany({ where: { id: { in: [...ids] } } });
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return inIdOrder(ids, rows.map(jobRecord));
   }
 
   async list(filter: JobFilter = {}, page: PageArgs = {}): Promise<Page<Job>> {
@@ -65,11 +65,12 @@ export class JobService {
       ...(filter.status != null && { status: filter.status }),
       ...(filter.kind != null && { kind: filter.kind }),
     };
-    return paginate(
+    const rows = await paginate(
       page,
-      (id, take) => this.prisma.job.findMany({ where: { ...where, id }, orderBy: { id: 'asc' }, take }),
+      (q) => this.prisma.job.findMany({ where: { ...where, id: q.id }, orderBy: q.orderBy, take: q.take }),
       () => this.prisma.job.count({ where }),
     );
+    return mapPage(rows, jobRecord);
   }
 
   /** Takes the oldest, highest-priority queued job for `workerId`, or null when none is queued. */
@@ -85,7 +86,8 @@ export class JobService {
         });
         if (count === 0) return null;
         await syncRunStatus(tx, next.id, 'RUNNING');
-        return tx.job.findUnique({ where: { id: next.id } });
+        const row = await tx.job.findUnique({ where: { id: next.id } });
+        return row && jobRecord(row);
       });
       if (claimed) return claimed;
     }
@@ -130,7 +132,7 @@ export class JobService {
         },
       });
       await syncRunStatus(tx, id, status, opts.error ?? null);
-      return job;
+      return jobRecord(job);
     });
   }
 
@@ -192,7 +194,7 @@ export class JobService {
    * `isDead(workerId, heartbeatAt)` decides (dead pid on this host, or a stale heartbeat).
    */
   async recover(isDead: (workerId: string | null, heartbeatAt: Date | null) => boolean): Promise<{ requeued: number[]; failed: number[] }> {
-    const running = await this.prisma.job.findMany({ where: { status: 'RUNNING' } });
+    const running = (await this.prisma.job.findMany({ where: { status: 'RUNNING' } })).map(jobRecord);
     const requeued: number[] = [];
     const failed: number[] = [];
     for (const job of running.filter((j) => isDead(j.workerId, j.heartbeatAt))) {

@@ -1,5 +1,5 @@
-// Per-step metrics and layer statistics: bulk ingestion and series reads through raw better-sqlite3
-// (one prepared statement; Prisma's per-row overhead is too high for 10^5 rows/s), batch lookups
+// Per-step metrics and layer statistics: bulk ingestion through raw better-sqlite3 (one prepared
+// statement; Prisma's per-row overhead is too high for 10^5 rows/s), series reads and batch lookups
 // for DataLoaders through Prisma.
 import type Database from 'better-sqlite3';
 import type { LayerStat, PrismaClient } from './db.js';
@@ -97,49 +97,38 @@ function select(all: StepPoint[], sel: SeriesSelection): StepPoint[] {
 }
 
 export class MetricsService {
-  private readonly cache = new Map<string, Database.Statement>();
-
-  constructor(
-    private readonly prisma: PrismaClient,
-    /** A read connection on the same file (opened once by the caller). */
-    private readonly raw: Database.Database,
-  ) {}
-
-  private stmt(sql: string): Database.Statement {
-    let s = this.cache.get(sql);
-    if (!s) {
-      s = this.raw.prepare(sql);
-      this.cache.set(sql, s);
-    }
-    return s;
-  }
+  constructor(private readonly prisma: PrismaClient) {}
 
   /** One metric of one run, ordered by step, restricted by `sel` (at most one of its fields). */
-  series(runId: number, name: string, sel: SeriesSelection = {}): StepPoint[] {
-    return this.seriesMany([{ runId, name, sel }])[0]!;
+  async series(runId: number, name: string, sel: SeriesSelection = {}): Promise<StepPoint[]> {
+    return (await this.seriesMany([{ runId, name, sel }]))[0]!;
   }
 
   /**
    * Batch form for DataLoaders: one indexed query per metric name for all the runs asked, the
    * selection applied per run afterwards. result[i] belongs to keys[i].
    */
-  seriesMany(keys: readonly { runId: number; name: string; sel?: SeriesSelection }[]): StepPoint[][] {
+  async seriesMany(keys: readonly { runId: number; name: string; sel?: SeriesSelection }[]): Promise<StepPoint[][]> {
     keys.forEach((k) => checkSelection(k.sel ?? {}));
     const byName = new Map<string, Map<number, StepPoint[]>>();
     for (const name of new Set(keys.map((k) => k.name))) {
       const runs = [...new Set(keys.filter((k) => k.name === name).map((k) => k.runId))];
-      const rows = this.stmt('SELECT "conversionRunId", "step", "value" FROM "StepMetric" WHERE "conversionRunId" IN (SELECT value FROM json_each(?)) AND "name" = ? ORDER BY "conversionRunId", "step"').raw(true).all(JSON.stringify(runs), name) as [number, number, number][];
+      const rows = await this.prisma.stepMetric.findMany({
+        where: { conversionRunId: { in: runs }, name },
+        select: { conversionRunId: true, step: true, value: true },
+        orderBy: [{ conversionRunId: 'asc' }, { step: 'asc' }],
+      });
       const perRun = new Map<number, StepPoint[]>(runs.map((id) => [id, []]));
-      for (const [id, step, value] of rows) perRun.get(id)!.push({ step, value });
+      for (const r of rows) perRun.get(r.conversionRunId)!.push({ step: r.step, value: r.value });
       byName.set(name, perRun);
     }
     return keys.map((k) => select(byName.get(k.name)!.get(k.runId)!, k.sel ?? {}));
   }
 
   /** Metric names recorded for each run (DataLoader batch). */
-  namesOf(runIds: readonly number[]): string[][] {
-    const rows = this.stmt('SELECT DISTINCT "conversionRunId" AS id, "name" FROM "StepMetric" WHERE "conversionRunId" IN (SELECT value FROM json_each(?)) ORDER BY "name"').all(JSON.stringify(runIds)) as { id: number; name: string }[];
-    return runIds.map((id) => rows.filter((r) => r.id === id).map((r) => r.name));
+  async namesOf(runIds: readonly number[]): Promise<string[][]> {
+    const rows = await this.prisma.stepMetric.groupBy({ by: ['conversionRunId', 'name'], where: { conversionRunId: { in: [...runIds] } }, orderBy: { name: 'asc' } });
+    return runIds.map((id) => rows.filter((r) => r.conversionRunId === id).map((r) => r.name));
   }
 
   /** Layer statistics of each run in network order (DataLoader batch). */

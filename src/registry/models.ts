@@ -1,31 +1,52 @@
-// Model registry: a named architecture + spec, with its family and pre-training kind.
-import { describeModel, ZooSpecError } from '../engine/zoo/index.js';
-import type { Architecture, ModelDescription, ModelSpec } from '../formats/index.js';
-import type { Model, Prisma, PrismaClient } from './db.js';
+// Model registry: a named architecture + spec, with its family and pre-training kind. A new spec is
+// bounded by the model spec schema (src/formats) and sized by the zoo's shape-only description
+// before anything is stored.
+import { z } from 'zod';
+import { describeModel } from '../engine/zoo/describe.js';
+import { ZooSpecError } from '../engine/zoo/errors.js';
+import {
+  MODEL_FAMILIES,
+  MODEL_SIZE_LIMITS,
+  PRETRAINING_KINDS,
+  familyOfArchitecture,
+  modelSpecSchema,
+  nameSchema,
+  storedModelSpecSchema,
+  type ModelDescription,
+  type ModelSpec,
+} from '../formats/index.js';
+import type { Prisma, PrismaClient } from './db.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
-import { type Page, type PageArgs, paginate } from './pagination.js';
+import { parseInput, type Loose } from './input.js';
+import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
 import { isUniqueViolation } from './prisma-errors.js';
-import { ARCHITECTURES, MODEL_FAMILIES, PRETRAINING_KINDS, familyOfArchitecture, isOneOf } from './vocab.js';
+import { inIdOrder, modelRecord, toJson, type Model } from './records.js';
 
-export type { Model } from './db.js';
+export type { Model } from './records.js';
 
-export interface CreateModelParams {
-  name: string;
-  architecture: string;
+const specFields = modelSpecSchema.shape;
+
+/** What createModel takes: the spec's fields (bounded), name, family, pre-training, optional sizes. */
+export const createModelSchema = z.object({
+  name: nameSchema,
+  architecture: specFields.architecture,
   /** Defaults to the architecture's family; must agree with it when given. */
-  family?: string | null;
-  pretraining?: string | null;
-  inputShape: number[];
-  numClasses: number;
-  widthMultiplier?: number | null;
-  stem?: string | null;
-  depth?: number | null;
-  baseWidth?: number | null;
-  batchNorm?: boolean | null;
-  parameterCount?: number | null;
-  macs?: number | null;
-  description?: string | null;
-}
+  family: z.enum(MODEL_FAMILIES, { error: `must be one of ${MODEL_FAMILIES.join(', ')}` }).nullish(),
+  pretraining: z.enum(PRETRAINING_KINDS, { error: `must be one of ${PRETRAINING_KINDS.join(', ')}` }).nullish(),
+  inputShape: specFields.inputShape,
+  numClasses: specFields.numClasses,
+  widthMultiplier: specFields.widthMultiplier.nullish(),
+  stem: specFields.stem.unwrap().nullish(),
+  depth: specFields.depth.unwrap().nullish(),
+  baseWidth: specFields.baseWidth.unwrap().nullish(),
+  batchNorm: z.boolean().nullish(),
+  padding: specFields.padding.unwrap().nullish(),
+  /** Override the zoo's counts (e.g. for an imported model the zoo sizes differently). */
+  parameterCount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullish(),
+  macs: z.number().finite().min(0).nullish(),
+  description: z.string().max(2000).nullish(),
+});
+export type CreateModelParams = Loose<z.input<typeof createModelSchema>>;
 
 export interface ModelFilter {
   architecture?: string | null;
@@ -34,58 +55,66 @@ export interface ModelFilter {
   nameContains?: string | null;
 }
 
-function buildSpec(p: CreateModelParams, architecture: Architecture): ModelSpec {
-  const [h, w, c] = p.inputShape;
-  if (p.inputShape.length !== 3 || h === undefined || w === undefined || c === undefined || p.inputShape.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw new InvalidInputError('inputShape', 'must be [height, width, channels] of positive integers');
-  }
-  if (p.stem != null && p.stem !== 'cifar' && p.stem !== 'imagenet') throw new InvalidInputError('stem', 'must be cifar or imagenet');
-  const spec: ModelSpec = { architecture, inputShape: [h, w, c], numClasses: p.numClasses, widthMultiplier: p.widthMultiplier ?? 1 };
-  if (p.stem != null) spec.stem = p.stem;
-  if (p.depth != null) spec.depth = p.depth;
-  if (p.baseWidth != null) spec.baseWidth = p.baseWidth;
-  if (p.batchNorm != null) spec.batchNorm = p.batchNorm;
-  return spec;
-}
+const filterSchema = z.object({
+  architecture: specFields.architecture.nullish(),
+  family: z.enum(MODEL_FAMILIES).nullish(),
+  pretraining: z.enum(PRETRAINING_KINDS).nullish(),
+  nameContains: z.string().max(100).nullish(),
+});
 
-/** The zoo's exact parameter count and MACs for `spec`; a spec the zoo cannot build is bad input. */
+/** The zoo's exact counts for `spec`, refused (before anything is stored) past MODEL_SIZE_LIMITS. */
 function describeOrRefuse(spec: ModelSpec): ModelDescription {
+  let d: ModelDescription;
   try {
-    return describeModel(spec);
+    d = describeModel(spec);
   } catch (err) {
     if (err instanceof ZooSpecError) throw new InvalidInputError('inputShape', err.message);
     throw err;
   }
+  const big = (n: number) => n.toExponential(2).replace('e+', 'e');
+  if (d.parameterCount > MODEL_SIZE_LIMITS.parameters) {
+    throw new InvalidInputError('spec', `${spec.architecture} × ${spec.widthMultiplier} on ${spec.inputShape.join('×')} with ${spec.numClasses} classes has ${big(d.parameterCount)} parameters; at most ${big(MODEL_SIZE_LIMITS.parameters)}`);
+  }
+  if (d.macs > MODEL_SIZE_LIMITS.macs) {
+    throw new InvalidInputError('spec', `${spec.architecture} × ${spec.widthMultiplier} on ${spec.inputShape.join('×')} needs ${big(d.macs)} multiply-accumulates per image; at most ${big(MODEL_SIZE_LIMITS.macs)}`);
+  }
+  return d;
 }
 
 export class ModelService {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async create(p: CreateModelParams): Promise<Model> {
-    if (!isOneOf(ARCHITECTURES, p.architecture)) throw new InvalidInputError('architecture', `must be one of ${ARCHITECTURES.join(', ')}`);
-    const architecture: Architecture = p.architecture;
-    const family = familyOfArchitecture(architecture);
-    if (p.family != null) {
-      if (!isOneOf(MODEL_FAMILIES, p.family)) throw new InvalidInputError('family', `must be one of ${MODEL_FAMILIES.join(', ')}`);
-      if (p.family !== family) throw new InvalidInputError('family', `${architecture} is ${family}, not ${p.family}`);
-    }
-    const pretraining = p.pretraining ?? 'none';
-    if (!isOneOf(PRETRAINING_KINDS, pretraining)) throw new InvalidInputError('pretraining', `must be one of ${PRETRAINING_KINDS.join(', ')}`);
-    const spec = buildSpec(p, architecture);
+  async create(params: CreateModelParams): Promise<Model> {
+    const p = parseInput(createModelSchema, params);
+    const family = familyOfArchitecture(p.architecture);
+    if (p.family != null && p.family !== family) throw new InvalidInputError('family', `${p.architecture} is ${family}, not ${p.family}`);
+    const spec = parseInput(modelSpecSchema, {
+      architecture: p.architecture,
+      inputShape: p.inputShape,
+      numClasses: p.numClasses,
+      widthMultiplier: p.widthMultiplier ?? 1,
+      ...(p.stem != null && { stem: p.stem }),
+      ...(p.depth != null && { depth: p.depth }),
+      ...(p.baseWidth != null && { baseWidth: p.baseWidth }),
+      ...(p.batchNorm != null && { batchNorm: p.batchNorm }),
+      ...(p.padding != null && { padding: p.padding }),
+    });
     const described = describeOrRefuse(spec);
     try {
-      return await this.prisma.model.create({
+      const row = await this.prisma.model.create({
         data: {
           name: p.name,
-          architecture,
+          liveName: p.name,
+          architecture: p.architecture,
           family,
-          pretraining,
-          spec: spec as unknown as Prisma.InputJsonObject,
+          pretraining: p.pretraining ?? 'none',
+          spec: toJson(storedModelSpecSchema, spec),
           parameterCount: p.parameterCount ?? described.parameterCount,
           macs: p.macs ?? described.macs,
           description: p.description ?? null,
         },
       });
+      return modelRecord(row);
     } catch (err) {
       if (isUniqueViolation(err)) throw new ConflictError('Model', 'name', p.name);
       throw err;
@@ -96,34 +125,35 @@ export class ModelService {
   async get(id: number): Promise<Model> {
     const row = await this.prisma.model.findFirst({ where: { id, deletedAt: null } });
     if (!row) throw new NotFoundError('Model', id);
-    return row;
+    return modelRecord(row);
   }
 
-  /** Batch lookup for DataLoaders: result[i] belongs to ids[i] (null when missing). */
-  async getMany(ids: readonly number[]): Promise<(Model | null)[]> {
+  /** Batch lookup for DataLoaders, deleted models included (old runs keep their label): result[i] belongs to ids[i]. */
+  async byIds(ids: readonly number[]): Promise<(Model | null)[]> {
     const rows = await this.prisma.model.findMany({ where: { id: { in: [...ids] } } });
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return inIdOrder(ids, rows.map(modelRecord));
   }
 
   async list(filter: ModelFilter = {}, page: PageArgs = {}): Promise<Page<Model>> {
+    const f = parseInput(filterSchema, filter, 'filter');
     const where: Prisma.ModelWhereInput = {
       deletedAt: null,
-      ...(filter.architecture != null && { architecture: filter.architecture }),
-      ...(filter.family != null && { family: filter.family }),
-      ...(filter.pretraining != null && { pretraining: filter.pretraining }),
-      ...(filter.nameContains && { name: { contains: filter.nameContains } }),
+      ...(f.architecture != null && { architecture: f.architecture }),
+      ...(f.family != null && { family: f.family }),
+      ...(f.pretraining != null && { pretraining: f.pretraining }),
+      ...(f.nameContains && { name: { contains: f.nameContains } }),
     };
-    return paginate(
+    const rows = await paginate(
       page,
-      (id, take) => this.prisma.model.findMany({ where: { ...where, id }, orderBy: { id: 'asc' }, take }),
+      (q) => this.prisma.model.findMany({ where: { ...where, id: q.id }, orderBy: q.orderBy, take: q.take }),
       () => this.prisma.model.count({ where }),
     );
+    return mapPage(rows, modelRecord);
   }
 
-  /** Soft delete; the name stays taken so old results keep an unambiguous label. */
+  /** Soft delete: the row stays for the runs that used it; its name is free for a new model. */
   async softDelete(id: number): Promise<Model> {
     await this.get(id);
-    return this.prisma.model.update({ where: { id }, data: { deletedAt: new Date() } });
+    return modelRecord(await this.prisma.model.update({ where: { id }, data: { deletedAt: new Date(), liveName: null } }));
   }
 }

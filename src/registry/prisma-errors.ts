@@ -6,11 +6,6 @@ export function isUniqueViolation(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 }
 
-/** True when the record to update/delete does not exist (P2025). */
-export function isRecordNotFound(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2025';
-}
-
 /** True for a foreign-key violation (P2003): the row is still referenced, or references nothing. */
 export function isForeignKeyViolation(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2003';

@@ -1,11 +1,19 @@
-// The registry: one PrismaClient + the model store, and the services built on them. The server
-// opens one per process; tests open one per temporary database.
+// The registry: one PrismaClient + the model store, and every service built on them (the only
+// code that talks to the database). The composition root (src/app.ts) opens one per process;
+// tests open one per temporary database.
 import { CheckpointService } from './checkpoints.js';
-import { createPrismaClient, isDatabaseReachable, type PrismaClient } from './db.js';
+import { CompareService } from './compare.js';
+import { ConversionRunService } from './conversion-runs.js';
+import { createPrismaClient, isDatabaseReachable, openDataVersion, type PrismaClient } from './db.js';
 import { DatasetService } from './datasets.js';
+import { DeletionService } from './deletion.js';
+import { JobService } from './jobs.js';
+import { MetricsService } from './metrics.js';
 import { applyPendingMigrations } from './migrate.js';
 import { ModelService } from './models.js';
 import { ModelStore } from './store.js';
+import { TokenService } from './tokens.js';
+import { TrainingRunService } from './training-runs.js';
 
 export interface RegistryOptions {
   databaseUrl: string;
@@ -15,11 +23,19 @@ export interface RegistryOptions {
 }
 
 export interface Registry {
+  readonly databaseUrl: string;
   readonly prisma: PrismaClient;
   readonly store: ModelStore;
   readonly datasets: DatasetService;
   readonly models: ModelService;
   readonly checkpoints: CheckpointService;
+  readonly jobs: JobService;
+  readonly trainingRuns: TrainingRunService;
+  readonly conversionRuns: ConversionRunService;
+  readonly metrics: MetricsService;
+  readonly compare: CompareService;
+  readonly tokens: TokenService;
+  readonly deletion: DeletionService;
   /** Migrations applied while opening (empty when the database was up to date). */
   readonly appliedMigrations: string[];
   isDatabaseReachable(): Promise<boolean>;
@@ -31,14 +47,29 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
   const prisma = createPrismaClient(opts.databaseUrl);
   const store = new ModelStore(opts.storeDir);
   await store.init();
+  const dataVersion = openDataVersion(opts.databaseUrl);
+  const jobs = new JobService(prisma);
+  const models = new ModelService(prisma);
+  const checkpoints = new CheckpointService(prisma, store);
   return {
+    databaseUrl: opts.databaseUrl,
     prisma,
     store,
     datasets: new DatasetService(prisma),
-    models: new ModelService(prisma),
-    checkpoints: new CheckpointService(prisma, store),
+    models,
+    checkpoints,
+    jobs,
+    trainingRuns: new TrainingRunService(prisma, jobs, checkpoints),
+    conversionRuns: new ConversionRunService(prisma, jobs),
+    metrics: new MetricsService(prisma),
+    compare: new CompareService(prisma, dataVersion.read),
+    tokens: new TokenService(prisma),
+    deletion: new DeletionService(prisma, models, checkpoints),
     appliedMigrations,
-    isDatabaseReachable: () => isDatabaseReachable(prisma),
-    close: () => prisma.$disconnect(),
+    isDatabaseReachable: () => isDatabaseReachable(prisma, opts.databaseUrl),
+    close: async () => {
+      dataVersion.close();
+      await prisma.$disconnect();
+    },
   };
 }

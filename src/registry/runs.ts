@@ -1,71 +1,74 @@
-// What training and conversion runs share: the run filter (dataset, architecture, family, size,
-// pre-training, status, alias) and the check that a model's architecture fits a data set's shape.
-import { inspectDataset } from '../data/index.js';
-import type { DatasetFormat, ModelSpec, Task } from '../formats/index.js';
-import type { Dataset, Prisma } from './db.js';
+// What training and conversion runs share: the one run filter (dataset, model, architecture,
+// family, size, pre-training, status, alias, T), written once as a Prisma `where` and used by the
+// run lists and by compare; and the check that a model's architecture fits a data set's shape.
+import { z } from 'zod';
+import { inspectDataset } from '../data/load.js';
+import { ALIAS_PATTERN, ARCHITECTURES, CONVERSION_CONFIG_FIELDS, MODEL_FAMILIES, PRETRAINING_KINDS, valueSchema, type DatasetSpec, type ModelSpec, type Task } from '../formats/index.js';
+import type { Prisma } from './db.js';
 import { InvalidInputError } from './errors.js';
-import { ARCHITECTURES, MODEL_FAMILIES, PRETRAINING_KINDS, RUN_STATUSES, isOneOf } from './vocab.js';
+import { parseInput, type Loose } from './input.js';
+import type { Dataset } from './records.js';
+import { RUN_STATUSES } from './vocab.js';
 
-export interface RunFilter {
-  datasetId?: number | null;
-  modelId?: number | null;
-  architecture?: string | null;
-  family?: string | null;
-  pretraining?: string | null;
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const runFilterSchema = z.object({
+  datasetId: z.number().int().positive().nullish(),
+  modelId: z.number().int().positive().nullish(),
+  architecture: z.enum(ARCHITECTURES, { error: `must be one of ${ARCHITECTURES.join(', ')}` }).nullish(),
+  family: z.enum(MODEL_FAMILIES, { error: `must be one of ${MODEL_FAMILIES.join(', ')}` }).nullish(),
+  pretraining: z.enum(PRETRAINING_KINDS, { error: `must be one of ${PRETRAINING_KINDS.join(', ')}` }).nullish(),
   /** Parameter count range of the backbone (inclusive). */
-  minParameters?: number | null;
-  maxParameters?: number | null;
-  status?: string | null;
+  minParameters: count.nullish(),
+  maxParameters: count.nullish(),
+  status: z.enum(RUN_STATUSES, { error: `must be one of ${RUN_STATUSES.join(', ')}` }).nullish(),
   /** Runs on (conversion) / producing (training) a checkpoint that carries this alias. */
-  alias?: string | null;
-  timeSteps?: number | null;
-}
+  alias: z.string().regex(ALIAS_PATTERN, { error: 'is not a valid alias' }).nullish(),
+  /** Conversion runs with this T only. */
+  timeSteps: valueSchema(CONVERSION_CONFIG_FIELDS.timeSteps).nullish(),
+});
+export type RunFilter = Loose<z.input<typeof runFilterSchema>>;
 
-function checkVocab(filter: RunFilter): void {
-  if (filter.architecture != null && !isOneOf(ARCHITECTURES, filter.architecture)) throw new InvalidInputError('architecture', `must be one of ${ARCHITECTURES.join(', ')}`);
-  if (filter.family != null && !isOneOf(MODEL_FAMILIES, filter.family)) throw new InvalidInputError('family', `must be one of ${MODEL_FAMILIES.join(', ')}`);
-  if (filter.pretraining != null && !isOneOf(PRETRAINING_KINDS, filter.pretraining)) throw new InvalidInputError('pretraining', `must be one of ${PRETRAINING_KINDS.join(', ')}`);
-  if (filter.status != null && !isOneOf(RUN_STATUSES, filter.status)) throw new InvalidInputError('status', `must be one of ${RUN_STATUSES.join(', ')}`);
-}
-
-function modelWhere(filter: RunFilter): Prisma.ModelWhereInput | undefined {
+function modelWhere(f: z.output<typeof runFilterSchema>): Prisma.ModelWhereInput | undefined {
   const where: Prisma.ModelWhereInput = {
-    ...(filter.architecture != null && { architecture: filter.architecture }),
-    ...(filter.family != null && { family: filter.family }),
-    ...(filter.pretraining != null && { pretraining: filter.pretraining }),
-    ...((filter.minParameters != null || filter.maxParameters != null) && {
-      parameterCount: { ...(filter.minParameters != null && { gte: filter.minParameters }), ...(filter.maxParameters != null && { lte: filter.maxParameters }) },
+    ...(f.architecture != null && { architecture: f.architecture }),
+    ...(f.family != null && { family: f.family }),
+    ...(f.pretraining != null && { pretraining: f.pretraining }),
+    ...((f.minParameters != null || f.maxParameters != null) && {
+      parameterCount: { ...(f.minParameters != null && { gte: f.minParameters }), ...(f.maxParameters != null && { lte: f.maxParameters }) },
     }),
-    ...(filter.modelId != null && { id: filter.modelId }),
+    ...(f.modelId != null && { id: f.modelId }),
   };
   return Object.keys(where).length > 0 ? where : undefined;
 }
 
+/** Live conversion runs matching `filter` (the lists and compare use this, and nothing else). */
 export function conversionRunWhere(filter: RunFilter): Prisma.ConversionRunWhereInput {
-  checkVocab(filter);
-  const model = modelWhere(filter);
+  const f = parseInput(runFilterSchema, filter, 'filter');
+  const model = modelWhere(f);
   const checkpoint: Prisma.CheckpointWhereInput = {
     ...(model && { model }),
-    ...(filter.alias != null && { aliases: { some: { alias: filter.alias } } }),
+    ...(f.alias != null && { aliases: { some: { alias: f.alias } } }),
   };
   return {
     deletedAt: null,
-    ...(filter.datasetId != null && { datasetId: filter.datasetId }),
-    ...(filter.status != null && { status: filter.status }),
-    ...(filter.timeSteps != null && { timeSteps: filter.timeSteps }),
+    ...(f.datasetId != null && { datasetId: f.datasetId }),
+    ...(f.status != null && { status: f.status }),
+    ...(f.timeSteps != null && { timeSteps: f.timeSteps }),
     ...(Object.keys(checkpoint).length > 0 && { checkpoint }),
   };
 }
 
+/** Live training runs matching `filter` (timeSteps does not apply). */
 export function trainingRunWhere(filter: RunFilter): Prisma.TrainingRunWhereInput {
-  checkVocab(filter);
-  const model = modelWhere(filter);
+  const f = parseInput(runFilterSchema, filter, 'filter');
+  const model = modelWhere(f);
   return {
     deletedAt: null,
-    ...(filter.datasetId != null && { datasetId: filter.datasetId }),
-    ...(filter.status != null && { status: filter.status }),
+    ...(f.datasetId != null && { datasetId: f.datasetId }),
+    ...(f.status != null && { status: f.status }),
     ...(model && { model }),
-    ...(filter.alias != null && { producedCheckpoints: { some: { aliases: { some: { alias: filter.alias } } } } }),
+    ...(f.alias != null && { producedCheckpoints: { some: { aliases: { some: { alias: f.alias } } } } }),
   };
 }
 
@@ -77,16 +80,23 @@ export interface DatasetGeometry {
 
 /** Shape and classes of a registered data set: from its row when recorded, else inspected on disk. */
 export async function datasetGeometry(ds: Dataset): Promise<DatasetGeometry> {
-  const shape = ds.imageShape as number[] | null;
-  if (shape && shape.length === 3 && ds.numClasses != null) {
-    return { task: ds.task as Task, imageShape: [shape[0]!, shape[1]!, shape[2]!], numClasses: ds.numClasses };
-  }
+  if (ds.imageShape && ds.numClasses != null) return { task: ds.task, imageShape: ds.imageShape, numClasses: ds.numClasses };
   try {
-    const info = await inspectDataset({ format: ds.format as DatasetFormat, task: ds.task as Task, ...(ds.path && { path: ds.path }), ...(ds.options != null && { options: ds.options as Record<string, string | number | boolean> }) });
+    const info = await inspectDataset(datasetSpecOf(ds));
     return { task: info.task, imageShape: info.imageShape, numClasses: info.numClasses };
   } catch (err) {
     throw new InvalidInputError('datasetId', `dataset ${ds.name} cannot be read: ${(err as Error).message}`);
   }
+}
+
+/** The DatasetSpec a reader takes, from a registered data set. */
+export function datasetSpecOf(ds: Dataset): DatasetSpec {
+  return {
+    format: ds.format,
+    task: ds.task,
+    ...(ds.path != null && { path: ds.path }),
+    ...(ds.options != null && { options: ds.options }),
+  };
 }
 
 /** Throws InvalidInputError(field) when a model built from `spec` cannot take this data set. */

@@ -26,7 +26,8 @@ async function loadGlue(): Promise<WasmGlue> {
   const require = createRequire(import.meta.url);
   const pkgDir = dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
   const bytes = await readFile(join(pkgDir, 'schema_engine_bg.wasm'));
-  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports });
+  const imports: WebAssembly.ModuleImports = { ...glue };
+  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': imports });
   glue.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
   return glue;

@@ -9,6 +9,23 @@ import { InvalidInputError, NotFoundError, StoreIntegrityError } from './errors.
 
 const SHA256_RE = /^[0-9a-f]{64}$/;
 const TMP_DIR = '.tmp';
+/** An upload not imported within this time is deleted by the next temp-file cleaning. */
+export const UPLOAD_TTL_MS = 60 * 60 * 1000;
+const UPLOAD_ID_RE = /^[0-9a-f]{32}$/;
+
+/** A file streamed to the store's temp directory, waiting to be imported (importCheckpoint uploadId). */
+export interface Upload {
+  uploadId: string;
+  sha256: string;
+  sizeBytes: number;
+}
+
+/** An upload larger than the limit: nothing was kept. */
+export class UploadTooLargeError extends InvalidInputError {
+  constructor(readonly limit: number) {
+    super('body', `the upload exceeds ${limit} bytes`);
+  }
+}
 
 export interface StoredFile {
   sha256: string;
@@ -49,6 +66,7 @@ export class ModelStore {
   /** Files this process is writing or has written but not yet recorded (never collected). */
   private readonly pinned = new Map<string, number>();
   private readonly writing = new Set<string>();
+  private readonly uploads = new Map<string, Upload & { path: string; at: number }>();
 
   constructor(readonly root: string) {}
 
@@ -132,6 +150,59 @@ export class ModelStore {
     else this.pinned.delete(sha256);
   }
 
+  /**
+   * Streams `body` to a temp file (fsynced), hashing it on the way, and keeps it as an upload until
+   * takeUpload() or UPLOAD_TTL_MS. More than `maxBytes` stops the stream and keeps nothing.
+   */
+  async receive(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<Upload> {
+    const tmp = join(this.root, TMP_DIR, `${process.pid}-${randomBytes(8).toString('hex')}.part`);
+    this.writing.add(tmp);
+    const hash = createHash('sha256');
+    let sizeBytes = 0;
+    try {
+      await mkdir(join(this.root, TMP_DIR), { recursive: true });
+      const handle = await open(tmp, 'wx');
+      try {
+        for await (const chunk of body) {
+          sizeBytes += chunk.byteLength;
+          if (sizeBytes > maxBytes) throw new UploadTooLargeError(maxBytes);
+          hash.update(chunk);
+          await handle.write(chunk);
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      if (sizeBytes === 0) throw new InvalidInputError('body', 'the upload is empty');
+      const upload = { uploadId: randomBytes(16).toString('hex'), sha256: hash.digest('hex'), sizeBytes };
+      this.uploads.set(upload.uploadId, { ...upload, path: tmp, at: Date.now() });
+      return upload;
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    } finally {
+      this.writing.delete(tmp);
+    }
+  }
+
+  /** The bytes of an upload, checked against the hash taken while receiving it. */
+  async readUpload(uploadId: string): Promise<Buffer> {
+    const up = UPLOAD_ID_RE.test(uploadId) ? this.uploads.get(uploadId) : undefined;
+    if (!up) throw new NotFoundError('Upload', uploadId);
+    const data = await readFile(up.path);
+    const actual = sha256Hex(data);
+    if (actual !== up.sha256) throw new StoreIntegrityError(up.sha256, actual);
+    return data;
+  }
+
+  /** Deletes an upload (after its import, or when the import was refused). */
+  async discardUpload(uploadId: string): Promise<void> {
+    const up = this.uploads.get(uploadId);
+    if (!up) return;
+    this.uploads.delete(uploadId);
+    await rm(up.path, { force: true });
+  }
+
   /** Every sha256 stored (temp files and foreign names are ignored). */
   async list(): Promise<string[]> {
     if (!existsSync(this.root)) return [];
@@ -145,14 +216,19 @@ export class ModelStore {
     return out.sort();
   }
 
-  /** Removes temp files whose writer is gone (another pid that is dead, or ours but finished). */
+  /** Removes temp files whose writer is gone (another pid that is dead, or ours but finished), and expired uploads. */
   async cleanTemp(): Promise<number> {
     const dir = join(this.root, TMP_DIR);
     if (!existsSync(dir)) return 0;
     let removed = 0;
+    const waiting = new Set<string>();
+    for (const [id, up] of this.uploads) {
+      if (Date.now() - up.at < UPLOAD_TTL_MS) waiting.add(up.path);
+      else this.uploads.delete(id);
+    }
     for (const name of await readdir(dir)) {
       const path = join(dir, name);
-      if (this.writing.has(path)) continue;
+      if (this.writing.has(path) || waiting.has(path)) continue;
       const pid = Number(/^(\d+)-/.exec(name)?.[1]);
       if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) continue;
       await rm(path, { force: true, recursive: true });

@@ -1,25 +1,32 @@
 // Training runs: created together with their job, fed per-epoch / per-iteration metrics while the
 // job runs, and finished by storing the best weights as a checkpoint aliased 'latest' (and 'best'
 // when no earlier run of the model scored higher).
-import { DEFAULT_TRAINING_CONFIG, type CheckpointManifest, type EpochRecord, type ModelSpec, type TrainingConfig } from '../formats/index.js';
+import { z } from 'zod';
+import { BACKENDS, DEFAULT_TRAINING_CONFIG, JOB_FIELDS, storedTrainingConfigSchema, trainingConfigSchema, valueSchema, type CheckpointManifest, type EpochRecord } from '../formats/index.js';
 import type { CheckpointService } from './checkpoints.js';
-import type { Prisma, PrismaClient, TrainingMetric, TrainingRun } from './db.js';
+import type { PrismaClient, TrainingMetric } from './db.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
+import { parseInput, type Loose } from './input.js';
 import type { JobService } from './jobs.js';
-import { type Page, type PageArgs, paginate } from './pagination.js';
+import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
+import { datasetRecord, modelRecord, toJson, trainingRunRecord, type TrainingRun } from './records.js';
 import { checkFit, datasetGeometry, trainingRunWhere, type RunFilter } from './runs.js';
 
-export type { TrainingRun, TrainingMetric } from './db.js';
+export type { TrainingRun } from './records.js';
+export type { TrainingMetric } from './db.js';
 
-export interface StartTrainingParams {
-  modelId: number;
-  datasetId: number;
-  initCheckpointId?: number | null;
-  config?: Partial<TrainingConfig>;
-  backend?: string | null;
-  priority?: number | null;
-  maxAttempts?: number | null;
-}
+export const startTrainingSchema = z.object({
+  modelId: z.number().int().positive(),
+  datasetId: z.number().int().positive(),
+  /** Start from these weights (fine-tuning); default random init. */
+  initCheckpointId: z.number().int().positive().nullish(),
+  config: trainingConfigSchema.nullish(),
+  /** TensorFlow.js backend (default auto: the server's SPIKELAB_BACKEND). */
+  backend: z.enum(BACKENDS, { error: `must be one of ${BACKENDS.join(', ')}` }).nullish(),
+  priority: valueSchema(JOB_FIELDS.priority).nullish(),
+  maxAttempts: valueSchema(JOB_FIELDS.maxAttempts).nullish(),
+});
+export type StartTrainingParams = Loose<z.input<typeof startTrainingSchema>>;
 
 export interface TrainingOutput {
   manifest: Omit<CheckpointManifest, 'weightsSha256'>;
@@ -40,26 +47,29 @@ export class TrainingRunService {
   ) {}
 
   /** Validates everything a worker would need, then creates the run and its queued job together. */
-  async start(p: StartTrainingParams): Promise<TrainingRun> {
-    const model = await this.prisma.model.findFirst({ where: { id: p.modelId, deletedAt: null } });
-    if (!model) throw new NotFoundError('Model', p.modelId);
-    const dataset = await this.prisma.dataset.findFirst({ where: { id: p.datasetId, deletedAt: null } });
-    if (!dataset) throw new NotFoundError('Dataset', p.datasetId);
+  async start(params: StartTrainingParams): Promise<TrainingRun> {
+    const p = parseInput(startTrainingSchema, params);
+    const modelRow = await this.prisma.model.findFirst({ where: { id: p.modelId, deletedAt: null } });
+    if (!modelRow) throw new NotFoundError('Model', p.modelId);
+    const model = modelRecord(modelRow);
+    const dsRow = await this.prisma.dataset.findFirst({ where: { id: p.datasetId, deletedAt: null } });
+    if (!dsRow) throw new NotFoundError('Dataset', p.datasetId);
+    const dataset = datasetRecord(dsRow);
     if (p.initCheckpointId != null) {
       const cp = await this.prisma.checkpoint.findFirst({ where: { id: p.initCheckpointId, deletedAt: null } });
       if (!cp) throw new NotFoundError('Checkpoint', p.initCheckpointId);
       if (cp.modelId !== model.id) throw new InvalidInputError('initCheckpointId', `checkpoint ${cp.id} belongs to another model`);
     }
-    checkFit(model.spec as unknown as ModelSpec, await datasetGeometry(dataset), 'datasetId');
-    const config: TrainingConfig = { ...DEFAULT_TRAINING_CONFIG, ...p.config };
-    return this.prisma.$transaction(async (tx) => {
+    checkFit(model.spec, await datasetGeometry(dataset), 'datasetId');
+    const config = p.config ?? DEFAULT_TRAINING_CONFIG;
+    const run = await this.prisma.$transaction(async (tx) => {
       const job = await tx.job.create({ data: { kind: 'training', payload: {}, priority: p.priority ?? 0, maxAttempts: p.maxAttempts ?? 3 } });
       const run = await tx.trainingRun.create({
         data: {
           modelId: model.id,
           datasetId: dataset.id,
           initCheckpointId: p.initCheckpointId ?? null,
-          config: config as unknown as Prisma.InputJsonObject,
+          config: toJson(storedTrainingConfigSchema, config),
           backend: p.backend ?? 'auto',
           jobId: job.id,
         },
@@ -67,25 +77,28 @@ export class TrainingRunService {
       await tx.job.update({ where: { id: job.id }, data: { payload: { trainingRunId: run.id } } });
       return run;
     });
+    return trainingRunRecord(run);
   }
 
   async get(id: number): Promise<TrainingRun> {
     const row = await this.prisma.trainingRun.findFirst({ where: { id, deletedAt: null } });
     if (!row) throw new NotFoundError('TrainingRun', id);
-    return row;
+    return trainingRunRecord(row);
   }
 
   async byJob(jobId: number): Promise<TrainingRun | null> {
-    return this.prisma.trainingRun.findUnique({ where: { jobId } });
+    const row = await this.prisma.trainingRun.findUnique({ where: { jobId } });
+    return row && trainingRunRecord(row);
   }
 
   async list(filter: RunFilter = {}, page: PageArgs = {}): Promise<Page<TrainingRun>> {
     const where = trainingRunWhere(filter);
-    return paginate(
+    const rows = await paginate(
       page,
-      (id, take) => this.prisma.trainingRun.findMany({ where: { ...where, id }, orderBy: { id: 'asc' }, take }),
+      (q) => this.prisma.trainingRun.findMany({ where: { ...where, id: q.id }, orderBy: q.orderBy, take: q.take }),
       () => this.prisma.trainingRun.count({ where }),
     );
+    return mapPage(rows, trainingRunRecord);
   }
 
   /** Batch lookup for DataLoaders: metrics of each run, optionally one unit, ordered by step. */
@@ -152,6 +165,6 @@ export class TrainingRunService {
 
   async softDelete(id: number): Promise<TrainingRun> {
     await this.get(id);
-    return this.prisma.trainingRun.update({ where: { id }, data: { deletedAt: new Date() } });
+    return trainingRunRecord(await this.prisma.trainingRun.update({ where: { id }, data: { deletedAt: new Date() } }));
   }
 }

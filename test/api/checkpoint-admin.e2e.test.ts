@@ -11,8 +11,11 @@ import type { ModelSpec } from '../../src/formats/model.js';
 import { errorOf, startTestServer, type TestServer } from './harness.js';
 import { collect, dataOf, JOB_FIELDS, TINY, wsClient } from './jobs-client.js';
 
+/** The spec the server stores for TINY.model. */
+const TINY_SPEC: ModelSpec = { architecture: 'cnn-small', inputShape: [8, 8, 1], numClasses: 3, widthMultiplier: TINY.model.widthMultiplier };
+
 function safetensorsOf(widthMultiplier: number, seed = 3): Uint8Array {
-  const model = buildModel({ ...TINY.model, widthMultiplier } as unknown as ModelSpec, { seed });
+  const model = buildModel({ ...TINY_SPEC, widthMultiplier }, { seed });
   try {
     return exportSafetensors(model);
   } finally {
@@ -64,7 +67,7 @@ describe('checkpoint import, aliases, deletion', () => {
   });
 
   it('imports tfjs-layers weights: model.json + .bin on disk, or bytes + weightSpecs', async () => {
-    const spec = TINY.model as unknown as ModelSpec;
+    const spec = TINY_SPEC;
     const model = buildModel(spec, { seed: 5 });
     const ckpt = await saveCheckpoint(model, spec);
     model.dispose();

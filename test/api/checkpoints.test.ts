@@ -16,7 +16,7 @@ describe('checkpoints API', () => {
   let modelId: number;
   beforeAll(async () => {
     t = await startTestServer();
-    const { registry } = t.server.deps;
+    const { registry } = t.server.app;
     modelId = (await registry.models.create({ name: 'vgg11', architecture: 'vgg11', inputShape: [32, 32, 3], numClasses: 10 })).id;
     for (let i = 0; i < 3; i++) {
       await registry.checkpoints.create({ modelId, weights: new Uint8Array(12).fill(i), manifest, aliases: i === 1 ? ['best'] : ['latest'] });

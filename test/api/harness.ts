@@ -33,6 +33,8 @@ export interface TestServer {
   server: SpikelabServer;
   tmp: TempDirs;
   base: string;
+  /** What the server logged (internal errors with their causes). */
+  logged: unknown[][];
   gql(query: string, variables?: Record<string, unknown>): Promise<GqlResponse>;
   stop(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function startTestServer(): Promise<TestServer> {
     server,
     tmp,
     base,
+    logged,
     async gql(query, variables) {
       const res = await fetch(`${base}/graphql`, {
         method: 'POST',

@@ -3,6 +3,7 @@
 // a tiny model, convert it while streaming progress and per-step metrics, compare; bad input is
 // refused before anything is queued; a running job can be cancelled.
 import type { Client } from 'graphql-ws';
+import { openRawDatabase } from '../../src/registry/db.js';
 import { errorOf, startTestServer, type TestServer } from './harness.js';
 import { collect, dataOf, JOB_FIELDS, TINY, waitFor, wsClient } from './jobs-client.js';
 
@@ -161,9 +162,23 @@ describe('jobs API end to end', () => {
     expect(cr.warnings.join(' ')).toMatch(/partial/);
   });
 
-  it('serves repeated compare queries from cache until the database changes', async () => {
-    const q = '{ compare(filter: { architecture: "cnn-small" }) { rows { conversionRunId } } }';
-    for (let i = 0; i < 2; i++) expect(dataOf(await t.gql(q)).compare.rows).toEqual([{ conversionRunId }]);
+  it('serves repeated compare questions from the one cache until anything is committed', async () => {
+    const { compare } = t.server.app.registry;
+    const params = { filter: { architecture: 'cnn-small' } };
+    const first = await compare.compare(params);
+    expect(await compare.compare(params)).toBe(first); // the same object: not recomputed
+    const q = '{ compare(filter: { architecture: "cnn-small" }) { rows { conversionRunId annValue } } }';
+    const annValue = first.rows[0]!.annValue;
+    expect(dataOf(await t.gql(q)).compare.rows).toEqual([{ conversionRunId, annValue }]);
+    expect(await compare.compare(params)).toBe(first); // GraphQL asked through the same cache
+    // a commit by another connection, outside Prisma, invalidates it
+    const raw = openRawDatabase(t.tmp.databaseUrl);
+    raw.prepare('UPDATE "ConversionRun" SET "annValue" = ? WHERE "id" = ?').run(0.123, Number(conversionRunId));
+    raw.close();
+    expect(dataOf(await t.gql(q)).compare.rows).toEqual([{ conversionRunId, annValue: 0.123 }]);
+    const second = await compare.compare(params);
+    expect(second).not.toBe(first);
+    expect(await compare.compare(params)).toBe(second);
     dataOf(await t.gql('mutation($id: ID!) { deleteConversionRun(id: $id) { id } }', { id: conversionRunId }));
     expect(dataOf(await t.gql(q)).compare.rows).toEqual([]);
   });

@@ -6,7 +6,6 @@ import { defaultSteps } from '../../src/registry/compare.js';
 import { openRawDatabase } from '../../src/registry/db.js';
 import { ingestStepMetrics, sampleIndices } from '../../src/registry/metrics.js';
 import { openRegistry, type Registry } from '../../src/registry/registry.js';
-import { openRunServices, type RunServices } from '../../src/registry/run-services.js';
 
 describe('series sampling and default steps', () => {
   it('keeps first, last, minimum and maximum within the budget', () => {
@@ -40,21 +39,20 @@ describe('listen host without tokens', () => {
 describe('job queue', () => {
   let tmp: TempDirs;
   let reg: Registry;
-  let s: RunServices;
+  let s: Registry;
   let checkpointId: number;
   let datasetId: number;
 
   beforeAll(async () => {
     tmp = makeTempDirs();
     reg = await openRegistry({ databaseUrl: tmp.databaseUrl, storeDir: tmp.storeDir });
-    s = openRunServices(reg, tmp.databaseUrl);
+    s = reg;
     datasetId = (await reg.datasets.register({ name: 'd', format: 'synthetic-classification', imageShape: [8, 8, 1], numClasses: 3 })).id;
     const model = await reg.models.create({ name: 'm', architecture: 'cnn-small', inputShape: [8, 8, 1], numClasses: 3 });
     const spec = model.spec as never;
     checkpointId = (await reg.checkpoints.create({ modelId: model.id, weights: new Uint8Array([1, 2, 3]), manifest: { format: 'tfjs-layers', spec, weightSpecs: [], createdAt: '' } })).id;
   });
   afterAll(async () => {
-    s.close();
     await reg.close();
     tmp.cleanup();
   });
@@ -111,7 +109,7 @@ describe('job queue', () => {
       },
     })).rejects.toThrow('disk full');
     expect((await s.jobs.get(run.jobId!)).status).toBe('RUNNING');
-    expect(s.metrics.series(run.id, 'accuracy')).toEqual([]);
+    expect(await s.metrics.series(run.id, 'accuracy')).toEqual([]);
     await s.jobs.finish(run.jobId!, 'FAILED', { error: 'test' });
   });
 
@@ -120,9 +118,9 @@ describe('job queue', () => {
     const raw = openRawDatabase(tmp.databaseUrl);
     try {
       expect(ingestStepMetrics(raw, Array.from({ length: 8 }, (_, i) => [run.id, 'accuracy', i + 1, i / 10] as const))).toBe(8);
-      expect(s.metrics.series(run.id, 'accuracy', { steps: [2, 8] })).toEqual([{ step: 2, value: 0.1 }, { step: 8, value: 0.7 }]);
+      expect(await s.metrics.series(run.id, 'accuracy', { steps: [2, 8] })).toEqual([{ step: 2, value: 0.1 }, { step: 8, value: 0.7 }]);
       expect(() => ingestStepMetrics(raw, [[run.id, 'top5', 1, 1], [999999, 'top5', 1, 1]])).toThrow(/no conversion run 999999/);
-      expect(s.metrics.series(run.id, 'top5')).toEqual([]);
+      expect(await s.metrics.series(run.id, 'top5')).toEqual([]);
       raw.prepare('UPDATE "ConversionRun" SET "status" = \'SUCCEEDED\' WHERE "id" = ?').run(run.id);
       expect(() => ingestStepMetrics(raw, [[run.id, 'accuracy', 1, 1]])).toThrow(/already succeeded/);
       expect(raw.pragma('foreign_keys', { simple: true })).toBe(1);

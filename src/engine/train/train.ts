@@ -7,7 +7,8 @@ import { Rng } from '../../data/rng.js';
 import { headSamples, splitValidation } from '../../data/split.js';
 import type { LoadedDataset, Split } from '../../data/types.js';
 import type { Progress } from '../../formats/conversion.js';
-import type { EpochRecord, TrainingConfig, TrainingOutcome } from '../../formats/training.js';
+import { check } from '../../formats/fields.js';
+import { trainingConfigSchema, type EpochRecord, type TrainingConfig, type TrainingOutcome } from '../../formats/training.js';
 import { augmentClassification, augmentSegmentation } from './augment.js';
 import { TrainingCancelledError, TrainingConfigError } from './errors.js';
 import { binaryCrossEntropy, correctCount, smoothedCrossEntropy, softDiceSum } from './losses.js';
@@ -123,7 +124,8 @@ export async function evaluate(model: tfl.LayersModel, data: LoadedDataset, spli
  */
 export async function trainModel(model: tfl.LayersModel, data: LoadedDataset, config: TrainingConfig, opts: TrainCallbacks = {}): Promise<TrainResult> {
   checkFit(model, data);
-  if (!(config.batchSize >= 1) || !(config.epochs >= 1)) throw new TrainingConfigError(`epochs and batchSize must be ≥ 1 (got ${config.epochs}, ${config.batchSize})`);
+  const valid = check(trainingConfigSchema, config);
+  if (!valid.ok) throw new TrainingConfigError(`invalid training config: ${valid.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`);
   const { img, lbl } = sampleSizes(data);
   let train = data.train;
   let validation = data.validation;

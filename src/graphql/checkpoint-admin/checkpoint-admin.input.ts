@@ -1,12 +1,9 @@
 import { ArrayMaxSize, IsIn, IsOptional, Matches, MaxLength } from 'class-validator';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Field, ID, InputType } from 'type-graphql';
-import type { CheckpointManifest } from '../../formats/index.js';
-import { CHECKPOINT_FORMATS } from '../../registry/vocab.js';
+import { ALIAS_PATTERN as ALIAS, CHECKPOINT_FORMATS, type CheckpointManifest } from '../../formats/index.js';
 
-const ALIAS = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-@InputType({ description: 'Weights trained elsewhere: a file on the server (path) or uploaded bytes (base64), checked against the model’s architecture.' })
+@InputType({ description: 'Weights trained elsewhere: a file on the server (path), uploaded bytes (base64) or an upload (uploadId), checked against the model’s architecture.' })
 export class ImportCheckpointInput {
   @Field(() => ID)
   modelId!: string;
@@ -23,6 +20,10 @@ export class ImportCheckpointInput {
   @Field(() => String, { nullable: true, description: 'The file’s bytes, base64 (tfjs-layers: the weight bytes, with weightSpecs).' })
   @IsOptional()
   base64?: string;
+
+  @Field(() => String, { nullable: true, description: 'The same bytes streamed first to PUT /uploads (raw body; answers { uploadId }): for files over a few MB.' })
+  @IsOptional()
+  uploadId?: string;
 
   @Field(() => GraphQLJSON, { nullable: true, description: 'tfjs-layers uploads: [{name, shape, dtype}] in payload order.' })
   @IsOptional()

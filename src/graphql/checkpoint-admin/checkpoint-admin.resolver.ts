@@ -3,7 +3,6 @@ import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Resolver } from 'type-g
 import { parseId } from '../../registry/pagination.js';
 import { CheckpointType, toCheckpointType } from '../checkpoint/checkpoint.type.js';
 import type { Context } from '../context.js';
-import { runsOf } from '../runs-context.js';
 import { ImportCheckpointInput, SetAliasInput } from './checkpoint-admin.input.js';
 
 @ObjectType('DeleteResult', { description: 'A soft delete and the store garbage collection that followed.' })
@@ -17,11 +16,12 @@ export class DeleteResultType {
 export class CheckpointAdminResolver {
   @Mutation(() => CheckpointType, { description: 'Import weights (safetensors or tfjs) for a model; BAD_USER_INPUT naming the first mismatching tensor.' })
   async importCheckpoint(@Arg('input', () => ImportCheckpointInput) input: ImportCheckpointInput, @Ctx() ctx: Context): Promise<CheckpointType> {
-    const cp = await runsOf(ctx).importCheckpoint({
+    const cp = await ctx.importCheckpoint({
       modelId: parseId(input.modelId, 'modelId'),
       format: input.format,
       path: input.path ?? null,
       base64: input.base64 ?? null,
+      uploadId: input.uploadId ?? null,
       weightSpecs: input.weightSpecs ?? null,
       aliases: input.aliases ?? null,
       source: input.source ?? null,
@@ -36,13 +36,13 @@ export class CheckpointAdminResolver {
 
   @Mutation(() => DeleteResultType, { description: 'Soft-delete a checkpoint (runs keep their history) and collect unreferenced files.' })
   async deleteCheckpoint(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<DeleteResultType> {
-    const gc = await runsOf(ctx).services.deletion.checkpoint(parseId(id));
+    const gc = await ctx.registry.deletion.checkpoint(parseId(id));
     return Object.assign(new DeleteResultType(), { id, filesDeleted: gc.deleted.length, filesKept: gc.kept });
   }
 
   @Mutation(() => DeleteResultType, { description: 'Soft-delete a model with its checkpoints and collect their files.' })
   async deleteModel(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<DeleteResultType> {
-    const gc = await runsOf(ctx).services.deletion.model(parseId(id));
+    const gc = await ctx.registry.deletion.model(parseId(id));
     return Object.assign(new DeleteResultType(), { id, filesDeleted: gc.deleted.length, filesKept: gc.kept });
   }
 }

@@ -1,6 +1,6 @@
 import { IsIn, IsOptional, Matches, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
-import { ALIAS_PATTERN, CHECKPOINT_FORMATS } from '../../registry/vocab.js';
+import { ALIAS_PATTERN, CHECKPOINT_FORMATS } from '../../formats/index.js';
 import { PageArgs } from '../connection.js';
 
 @InputType()

@@ -9,7 +9,7 @@ import { CheckpointConnection, CheckpointType, toCheckpointType } from './checkp
 
 @Resolver(() => CheckpointType)
 export class CheckpointResolver {
-  @Query(() => CheckpointConnection, { description: 'Checkpoints of a model, oldest first.' })
+  @Query(() => CheckpointConnection, { description: 'Checkpoints of a model, oldest first unless orderBy says otherwise.' })
   async checkpoints(@Args(() => CheckpointsArgs) args: CheckpointsArgs, @Ctx() ctx: Context): Promise<CheckpointConnection> {
     const { filter } = args;
     const page = await ctx.registry.checkpoints.list(

@@ -43,7 +43,7 @@ export function toCheckpointType(row: CheckpointRow): CheckpointType {
     sha256: row.sha256,
     sizeBytes: Number(row.sizeBytes),
     format: row.format,
-    manifest: row.manifest as Record<string, unknown>,
+    manifest: { ...row.manifest },
     trainingRunId: row.trainingRunId == null ? null : String(row.trainingRunId),
     source: row.source,
     createdAt: row.createdAt,

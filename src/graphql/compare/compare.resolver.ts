@@ -2,15 +2,14 @@ import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import { parseId } from '../../registry/pagination.js';
 import type { Context } from '../context.js';
 import { toRunFilter } from '../run-filter.input.js';
-import { runsOf } from '../runs-context.js';
 import { CompareArgs } from './compare.input.js';
 import { CompareMatrixType } from './compare.type.js';
 
 @Resolver(() => CompareMatrixType)
 export class CompareResolver {
   @Query(() => CompareMatrixType, { description: 'Which backbone converts best: ANN reference, SNN metric at each step, accuracy loss, best step, first step within 1 point, SOPs, energy ratio.' })
-  compare(@Args(() => CompareArgs) args: CompareArgs, @Ctx() ctx: Context): CompareMatrixType {
-    return runsOf(ctx).services.compare.compare({
+  async compare(@Args(() => CompareArgs) args: CompareArgs, @Ctx() ctx: Context): Promise<CompareMatrixType> {
+    return ctx.registry.compare.compare({
       runIds: args.runIds?.map((id) => parseId(id, 'runIds')) ?? null,
       filter: toRunFilter(args.filter),
       metric: args.metric ?? null,

@@ -18,7 +18,7 @@ export class CompareRowType implements CompareRow {
   @Field(() => [Float], { nullable: 'items', description: 'ANN − SNN at the same steps.' }) losses!: (number | null)[];
   @Field(() => Float) best!: number;
   @Field(() => Int) bestStep!: number;
-  @Field(() => Int, { nullable: true, description: 'First step within 0.01 (absolute) of the ANN.' }) firstStepWithin1!: number | null;
+  @Field(() => Int, { nullable: true, description: 'First step t with SNN_t ≥ ANN − 0.01 (a step above the ANN counts), or null.' }) firstStepWithin1!: number | null;
   @Field(() => Float) lossAtT!: number;
   @Field(() => Float) sops!: number;
   @Field(() => Float) annMacs!: number;

@@ -8,17 +8,16 @@ import type { Context } from '../context.js';
 import { DatasetType, toDatasetType } from '../dataset/dataset.type.js';
 import { JobType, toJobType } from '../job/job.type.js';
 import { toRunFilter } from '../run-filter.input.js';
-import { runsOf } from '../runs-context.js';
 import { ConversionRunsArgs, StartConversionInput, StepMetricsArgs } from './conversion-run.input.js';
-import { ConversionRunConnection, ConversionRunType, LayerStatType, StepPointType, toConversionRunType, toLayerStatType } from './conversion-run.type.js';
+import { ConversionRunConnection, ConversionRunType, LayerStatType, SegmentationPanelType, StepPointType, toConversionRunType, toLayerStatType } from './conversion-run.type.js';
 import { StepMetricsEventType, toStepMetricsEventType } from './step-metrics-event.type.js';
 
 /** Step-metric events of a run until its last (done) event; nothing when the run already ended. */
 async function* stepStream(ctx: Context, runId: number): AsyncGenerator<StepMetricsEvent> {
-  const { services, events } = runsOf(ctx);
+  const { registry, events } = ctx;
   const updates = events.subscribe('stepMetrics', runId);
   try {
-    const run = await services.conversionRuns.get(runId);
+    const run = await registry.conversionRuns.get(runId);
     if (run.status !== 'QUEUED' && run.status !== 'RUNNING') return;
     for await (const e of updates) {
       yield e;
@@ -33,8 +32,8 @@ async function* stepStream(ctx: Context, runId: number): AsyncGenerator<StepMetr
 export class ConversionRunResolver {
   @Mutation(() => ConversionRunType, { description: 'Queue conversion + simulation of a checkpoint on a dataset (BAD_USER_INPUT / NOT_FOUND before anything is queued).' })
   async startConversion(@Arg('input', () => StartConversionInput) input: StartConversionInput, @Ctx() ctx: Context): Promise<ConversionRunType> {
-    const { services, events } = runsOf(ctx);
-    const run = await services.conversionRuns.start({
+    const { registry, events } = ctx;
+    const run = await registry.conversionRuns.start({
       checkpointId: parseId(input.checkpointId, 'checkpointId'),
       datasetId: parseId(input.datasetId, 'datasetId'),
       ...(input.config && { config: { ...input.config } }),
@@ -43,51 +42,56 @@ export class ConversionRunResolver {
       priority: input.priority,
       maxAttempts: input.maxAttempts,
     });
-    if (run.jobId != null) events.emitJob(await services.jobs.get(run.jobId));
+    if (run.jobId != null) { const job = await registry.jobs.get(run.jobId); events.publish('job', job.id, job); }
     return toConversionRunType(run);
   }
 
-  @Query(() => ConversionRunConnection, { description: 'Conversion runs, oldest first.' })
+  @Query(() => ConversionRunConnection, { description: 'Conversion runs, oldest first unless orderBy says otherwise.' })
   async conversionRuns(@Args(() => ConversionRunsArgs) args: ConversionRunsArgs, @Ctx() ctx: Context): Promise<ConversionRunConnection> {
-    return toConnection(await runsOf(ctx).services.conversionRuns.list(toRunFilter(args.filter), args), toConversionRunType);
+    return toConnection(await ctx.registry.conversionRuns.list(toRunFilter(args.filter), args), toConversionRunType);
   }
 
   @Query(() => ConversionRunType)
   async conversionRun(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ConversionRunType> {
-    return toConversionRunType(await runsOf(ctx).services.conversionRuns.get(parseId(id)));
+    return toConversionRunType(await ctx.registry.conversionRuns.get(parseId(id)));
   }
 
   @Mutation(() => ConversionRunType, { description: 'Soft-delete a conversion run.' })
   async deleteConversionRun(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ConversionRunType> {
-    return toConversionRunType(await runsOf(ctx).services.conversionRuns.softDelete(parseId(id)));
+    return toConversionRunType(await ctx.registry.conversionRuns.softDelete(parseId(id)));
   }
 
   @FieldResolver(() => [StepPointType], { description: 'One metric per step; pick steps, every k-th step, or a downsample (at most one).' })
   async stepMetrics(@Root() run: ConversionRunType, @Args(() => StepMetricsArgs) args: StepMetricsArgs, @Ctx() ctx: Context): Promise<StepPointType[]> {
     const { steps, every, sample } = args;
-    return runsOf(ctx).loaders.stepMetrics.load({ runId: Number(run.id), name: args.name, sel: { steps, every, sample } });
+    return ctx.loaders.stepMetrics.load({ runId: Number(run.id), name: args.name, sel: { steps, every, sample } });
   }
 
   @FieldResolver(() => [String], { description: 'Names of the per-step metrics recorded.' })
   async metricNames(@Root() run: ConversionRunType, @Ctx() ctx: Context): Promise<string[]> {
-    return runsOf(ctx).loaders.metricNames.load(Number(run.id));
+    return ctx.loaders.metricNames.load(Number(run.id));
   }
 
   @FieldResolver(() => [LayerStatType])
   async layerStats(@Root() run: ConversionRunType, @Ctx() ctx: Context): Promise<LayerStatType[]> {
-    return (await runsOf(ctx).loaders.layerStats.load(Number(run.id))).map(toLayerStatType);
+    return (await ctx.loaders.layerStats.load(Number(run.id))).map(toLayerStatType);
+  }
+
+  @FieldResolver(() => [SegmentationPanelType], { nullable: true, description: 'Segmentation runs: a few test images for figures.' })
+  async panels(@Root() run: ConversionRunType, @Ctx() ctx: Context): Promise<SegmentationPanelType[] | null> {
+    return ctx.registry.conversionRuns.panels(Number(run.id));
   }
 
   @FieldResolver(() => CheckpointType)
   async checkpoint(@Root() run: ConversionRunType, @Ctx() ctx: Context): Promise<CheckpointType> {
-    const row = await runsOf(ctx).loaders.checkpointById.load(Number(run.checkpointId));
+    const row = await ctx.loaders.checkpointById.load(Number(run.checkpointId));
     if (!row) throw new NotFoundError('Checkpoint', run.checkpointId);
     return toCheckpointType(row);
   }
 
   @FieldResolver(() => DatasetType)
   async dataset(@Root() run: ConversionRunType, @Ctx() ctx: Context): Promise<DatasetType> {
-    const row = await runsOf(ctx).loaders.datasetById.load(Number(run.datasetId));
+    const row = await ctx.loaders.datasetById.load(Number(run.datasetId));
     if (!row) throw new NotFoundError('Dataset', run.datasetId);
     return toDatasetType(row);
   }
@@ -95,7 +99,7 @@ export class ConversionRunResolver {
   @FieldResolver(() => JobType, { nullable: true })
   async job(@Root() run: ConversionRunType, @Ctx() ctx: Context): Promise<JobType | null> {
     if (run.jobId == null) return null;
-    const row = await runsOf(ctx).loaders.jobById.load(Number(run.jobId));
+    const row = await ctx.loaders.jobById.load(Number(run.jobId));
     return row ? toJobType(row) : null;
   }
 

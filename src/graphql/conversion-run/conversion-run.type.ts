@@ -78,7 +78,7 @@ export class ConversionRunType {
   @Field(() => Float, { nullable: true }) annValue!: number | null;
   @Field(() => Float, { nullable: true }) best!: number | null;
   @Field(() => Int, { nullable: true }) bestStep!: number | null;
-  @Field(() => Int, { nullable: true, description: 'First step with |ANN − SNN| ≤ 0.01, or null.' }) firstStepWithin1!: number | null;
+  @Field(() => Int, { nullable: true, description: 'First step t with SNN_t ≥ ANN − 0.01 (every metric is higher-is-better: a step above the ANN counts), or null.' }) firstStepWithin1!: number | null;
   @Field(() => Float, { nullable: true }) lossAtT!: number | null;
   @Field(() => Float, { nullable: true }) sops!: number | null;
   @Field(() => Float, { nullable: true }) annMacs!: number | null;
@@ -87,7 +87,6 @@ export class ConversionRunType {
   @Field(() => Float, { nullable: true }) eMacPj!: number | null;
   @Field(() => Int, { nullable: true, description: 'Test samples simulated.' }) samples!: number | null;
   @Field(() => [String]) warnings!: string[];
-  @Field(() => [SegmentationPanelType], { nullable: true, description: 'Segmentation runs: a few test images for figures.' }) panels!: SegmentationPanelType[] | null;
   @Field(() => String, { nullable: true }) error!: string | null;
   @Field(() => ID, { nullable: true }) jobId!: string | null;
   @Field() createdAt!: Date;
@@ -104,9 +103,6 @@ export function toConversionRunType(r: Row): ConversionRunType {
     id: String(r.id),
     checkpointId: String(r.checkpointId),
     datasetId: String(r.datasetId),
-    annMetrics: (r.annMetrics ?? null) as Record<string, number> | null,
-    warnings: (r.warnings ?? []) as string[],
-    panels: (r.panels ?? null) as SegmentationPanelType[] | null,
     jobId: r.jobId == null ? null : String(r.jobId),
   });
 }

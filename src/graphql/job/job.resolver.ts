@@ -5,16 +5,15 @@ import { parseId } from '../../registry/pagination.js';
 import type { RunStatus } from '../../registry/vocab.js';
 import { toConnection } from '../connection.js';
 import type { Context } from '../context.js';
-import { runsOf } from '../runs-context.js';
 import { JobsArgs } from './job.input.js';
 import { JobConnection, JobType, toJobType } from './job.type.js';
 
 /** The job's current state, then every change, ending after a terminal status. */
 async function* jobStream(ctx: Context, id: number): AsyncGenerator<Job> {
-  const { services, events } = runsOf(ctx);
+  const { registry, events } = ctx;
   const updates = events.subscribe('job', id);
   try {
-    const first = await services.jobs.get(id);
+    const first = await registry.jobs.get(id);
     yield first;
     if (TERMINAL_STATUSES.includes(first.status as RunStatus)) return;
     for await (const job of updates) {
@@ -30,19 +29,19 @@ async function* jobStream(ctx: Context, id: number): AsyncGenerator<Job> {
 export class JobResolver {
   @Query(() => JobType)
   async job(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<JobType> {
-    return toJobType(await runsOf(ctx).services.jobs.get(parseId(id)));
+    return toJobType(await ctx.registry.jobs.get(parseId(id)));
   }
 
-  @Query(() => JobConnection, { description: 'Jobs, oldest first.' })
+  @Query(() => JobConnection, { description: 'Jobs, oldest first unless orderBy says otherwise.' })
   async jobs(@Args(() => JobsArgs) args: JobsArgs, @Ctx() ctx: Context): Promise<JobConnection> {
-    return toConnection(await runsOf(ctx).services.jobs.list({ status: args.status, kind: args.kind }, args), toJobType);
+    return toConnection(await ctx.registry.jobs.list({ status: args.status, kind: args.kind }, args), toJobType);
   }
 
   @Mutation(() => JobType, { description: 'Cancel a job: a queued one at once, a running one within one batch. A finished job is returned unchanged.' })
   async cancelJob(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<JobType> {
-    const { services, events } = runsOf(ctx);
-    const job = await services.jobs.requestCancel(parseId(id));
-    events.emitJob(job);
+    const { registry, events } = ctx;
+    const job = await registry.jobs.requestCancel(parseId(id));
+    events.publish('job', job.id, job);
     return toJobType(job);
   }
 

@@ -66,7 +66,7 @@ export class JobType {
 export class JobConnection extends Connection(JobType, 'Job') {}
 
 export function toJobType(row: JobRow): JobType {
-  const payload = (row.payload ?? {}) as { trainingRunId?: number; conversionRunId?: number };
+  const { payload } = row;
   return Object.assign(new JobType(), {
     id: String(row.id),
     kind: row.kind,

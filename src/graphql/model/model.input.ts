@@ -1,110 +1,60 @@
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
-import { ARCHITECTURES, MODEL_FAMILIES, NAME_PATTERN, NAME_RULE, PRETRAINING_KINDS } from '../../registry/vocab.js';
+import { ARCHITECTURES, MODEL_FAMILIES, MODEL_SIZE_LIMITS, MODEL_SPEC_FIELDS as F, NAME_RULE, PRETRAINING_KINDS, describeField } from '../../formats/index.js';
 import { PageArgs } from '../connection.js';
+import { fieldDoc } from '../field-options.js';
 
-@InputType()
+@InputType({ description: `A zoo model; spec fields and bounds from src/formats/model.ts, and at most ${MODEL_SIZE_LIMITS.parameters} parameters / ${MODEL_SIZE_LIMITS.macs} MACs per image.` })
 export class CreateModelInput {
-  @Field({ description: 'Unique name, e.g. "resnet18-cifar10-simclr".' })
-  @Length(1, 100)
-  @Matches(NAME_PATTERN, { message: `name ${NAME_RULE}` })
+  @Field({ description: `Unique among live models, e.g. "resnet18-cifar10-simclr"; ${NAME_RULE}.` })
   name!: string;
 
   @Field({ description: ARCHITECTURES.join(' | ') })
-  @IsIn(ARCHITECTURES)
   architecture!: string;
 
-  @Field(() => String, { nullable: true, description: 'Defaults to the family of the architecture; must agree with it.' })
-  @IsOptional()
-  @IsIn(MODEL_FAMILIES)
+  @Field(() => String, { nullable: true, description: `${MODEL_FAMILIES.join(' | ')}; defaults to the family of the architecture and must agree with it.` })
   family?: string;
 
   @Field({ description: PRETRAINING_KINDS.join(' | ') })
-  @IsIn(PRETRAINING_KINDS)
   pretraining: string = 'none';
 
-  @Field(() => [Int], { description: '[height, width, channels] of one input image.' })
-  @ArrayMinSize(3)
-  @ArrayMaxSize(3)
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(8192, { each: true })
+  @Field(() => [Int], { description: `[height, width, channels] of one input image: ${describeField(F.height)}, ${describeField(F.width)}, ${describeField(F.channels)}.` })
   inputShape!: number[];
 
-  @Field(() => Int, { description: 'Classes (1 for binary segmentation).' })
-  @Min(1)
-  @Max(100000)
-  numClasses!: number;
+  @Field(() => Int, fieldDoc(F.numClasses)) numClasses!: number;
+  @Field(() => Float, fieldDoc(F.widthMultiplier)) widthMultiplier: number = F.widthMultiplier.default;
+  @Field(() => String, fieldDoc(F.stem, true)) stem?: string;
+  @Field(() => Int, fieldDoc(F.depth, true)) depth?: number;
+  @Field(() => Int, fieldDoc(F.baseWidth, true)) baseWidth?: number;
+  @Field(() => Boolean, fieldDoc(F.batchNorm, true)) batchNorm?: boolean;
+  @Field(() => String, fieldDoc(F.padding, true)) padding?: string;
 
-  @Field(() => Float, { description: 'Channel width multiplier (1 = the paper widths).' })
-  @Min(0.01)
-  @Max(16)
-  widthMultiplier: number = 1;
-
-  @Field(() => String, { nullable: true, description: 'ResNet stem: cifar | imagenet.' })
-  @IsOptional()
-  @IsIn(['cifar', 'imagenet'])
-  stem?: string;
-
-  @Field(() => Int, { nullable: true, description: 'UNet levels.' })
-  @IsOptional()
-  @Min(1)
-  @Max(8)
-  depth?: number;
-
-  @Field(() => Int, { nullable: true, description: 'UNet channels at the first level.' })
-  @IsOptional()
-  @Min(1)
-  @Max(4096)
-  baseWidth?: number;
-
-  @Field(() => Boolean, { nullable: true })
-  @IsOptional()
-  batchNorm?: boolean;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
+  @Field(() => Float, { nullable: true, description: 'Parameters (default: the zoo’s exact count). Float: counts can exceed 2^31.' })
   parameterCount?: number;
 
-  @Field(() => Float, { nullable: true })
-  @IsOptional()
-  @Min(0)
+  @Field(() => Float, { nullable: true, description: 'Multiply-accumulates per image (default: the zoo’s exact count).' })
   macs?: number;
 
   @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(2000)
   description?: string;
 }
 
 @InputType()
 export class ModelFilter {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsIn(ARCHITECTURES)
+  @Field(() => String, { nullable: true, description: ARCHITECTURES.join(' | ') })
   architecture?: string;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsIn(MODEL_FAMILIES)
+  @Field(() => String, { nullable: true, description: MODEL_FAMILIES.join(' | ') })
   family?: string;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsIn(PRETRAINING_KINDS)
+  @Field(() => String, { nullable: true, description: PRETRAINING_KINDS.join(' | ') })
   pretraining?: string;
 
   @Field(() => String, { nullable: true, description: 'Substring of the name.' })
-  @IsOptional()
-  @MaxLength(100)
   nameContains?: string;
 }
 
 @ArgsType()
 export class ModelsArgs extends PageArgs {
   @Field(() => ModelFilter, { nullable: true })
-  @IsOptional()
-  @ValidateNested()
   filter?: ModelFilter;
 }

@@ -1,21 +1,21 @@
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { parseId } from '../../registry/pagination.js';
+import type { Model } from '../../registry/records.js';
 import { toConnection } from '../connection.js';
 import type { Context } from '../context.js';
-import { TOPICS } from '../pubsub.js';
 import { CreateModelInput, ModelsArgs } from './model.input.js';
 import { ModelConnection, ModelType, toModelType } from './model.type.js';
 
 @Resolver(() => ModelType)
 export class ModelResolver {
-  @Mutation(() => ModelType, { description: 'Create a model (CONFLICT if the name is taken).' })
+  @Mutation(() => ModelType, { description: 'Create a model (BAD_USER_INPUT past the spec bounds, before anything is stored; CONFLICT if a live model has the name).' })
   async createModel(@Arg('input', () => CreateModelInput) input: CreateModelInput, @Ctx() ctx: Context): Promise<ModelType> {
-    const model = toModelType(await ctx.registry.models.create(input));
-    ctx.pubSub.publish(TOPICS.MODEL_CREATED, model);
-    return model;
+    const model = await ctx.registry.models.create(input);
+    ctx.events.publish('modelCreated', model.id, model);
+    return toModelType(model);
   }
 
-  @Query(() => ModelConnection, { description: 'Models, oldest first.' })
+  @Query(() => ModelConnection, { description: 'Models, oldest first unless orderBy says otherwise.' })
   async models(@Args(() => ModelsArgs) args: ModelsArgs, @Ctx() ctx: Context): Promise<ModelConnection> {
     return toConnection(await ctx.registry.models.list(args.filter ?? {}, args), toModelType);
   }
@@ -25,8 +25,11 @@ export class ModelResolver {
     return toModelType(await ctx.registry.models.get(parseId(id, 'id')));
   }
 
-  @Subscription(() => ModelType, { topics: TOPICS.MODEL_CREATED, description: 'Each model as it is created.' })
-  modelCreated(@Root() model: ModelType): ModelType {
-    return model;
+  @Subscription(() => ModelType, {
+    description: 'Each model as it is created.',
+    subscribe: ({ context }) => (context as Context).events.subscribe('modelCreated', '*'),
+  })
+  modelCreated(@Root() model: Model): ModelType {
+    return toModelType(model);
   }
 }

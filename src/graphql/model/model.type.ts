@@ -1,6 +1,5 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import type { ModelSpec } from '../../formats/index.js';
 import type { Model as ModelRow } from '../../registry/models.js';
 import { Connection } from '../connection.js';
 
@@ -21,7 +20,7 @@ export class ModelType {
   @Field({ description: 'supervised | self-supervised | contrastive | imported | none' })
   pretraining!: string;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Trainable parameters (Float: counts can exceed 2^31).' })
   parameterCount!: number | null;
 
   @Field(() => Float, { nullable: true, description: 'Multiply-accumulates per sample (one forward pass).' })
@@ -50,7 +49,7 @@ export class ModelType {
 export class ModelConnection extends Connection(ModelType, 'Model') {}
 
 export function toModelType(row: ModelRow): ModelType {
-  const spec = row.spec as unknown as ModelSpec;
+  const spec = row.spec;
   return Object.assign(new ModelType(), {
     id: String(row.id),
     name: row.name,
@@ -61,7 +60,7 @@ export function toModelType(row: ModelRow): ModelType {
     macs: row.macs,
     inputShape: [...spec.inputShape],
     numClasses: spec.numClasses,
-    spec: spec as unknown as Record<string, unknown>,
+    spec: { ...spec },
     description: row.description,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -1,7 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { parseId } from '../../registry/pagination.js';
 import type { Context } from '../context.js';
-import { runsOf } from '../runs-context.js';
 import { CreateApiTokenInput } from './token.input.js';
 import { ApiTokenType, CreatedApiTokenType, toApiTokenType } from './token.type.js';
 
@@ -10,17 +9,17 @@ import { ApiTokenType, CreatedApiTokenType, toApiTokenType } from './token.type.
 export class TokenResolver {
   @Query(() => [ApiTokenType], { description: 'All API tokens (admin).' })
   async apiTokens(@Ctx() ctx: Context): Promise<ApiTokenType[]> {
-    return (await runsOf(ctx).services.tokens.list()).map(toApiTokenType);
+    return (await ctx.registry.tokens.list()).map(toApiTokenType);
   }
 
   @Mutation(() => CreatedApiTokenType, { description: 'Create an API token (admin); the secret is returned once.' })
   async createApiToken(@Arg('input', () => CreateApiTokenInput) input: CreateApiTokenInput, @Ctx() ctx: Context): Promise<CreatedApiTokenType> {
-    const { token, secret } = await runsOf(ctx).services.tokens.create(input.name, input.role, input.expiresAt ?? null);
+    const { token, secret } = await ctx.registry.tokens.create(input.name, input.role, input.expiresAt ?? null);
     return Object.assign(new CreatedApiTokenType(), { token: toApiTokenType(token), secret });
   }
 
   @Mutation(() => ApiTokenType, { description: 'Revoke an API token (admin).' })
   async revokeApiToken(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiTokenType> {
-    return toApiTokenType(await runsOf(ctx).services.tokens.revoke(parseId(id)));
+    return toApiTokenType(await ctx.registry.tokens.revoke(parseId(id)));
   }
 }

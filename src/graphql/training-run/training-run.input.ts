@@ -1,71 +1,26 @@
-import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ArgsType, Field, Float, ID, InputType, Int } from 'type-graphql';
-import { BACKENDS } from '../../config.js';
-import type { TrainingConfig } from '../../formats/index.js';
+import { BACKENDS, JOB_FIELDS, TRAINING_CONFIG_FIELDS as F, type TrainingConfig } from '../../formats/index.js';
 import { PageArgs } from '../connection.js';
+import { fieldDoc } from '../field-options.js';
 import { RunFilterInput } from '../run-filter.input.js';
 
-@InputType({ description: 'Hyper-parameters (src/formats/training.ts); defaults as shown.' })
+@InputType({ description: 'Hyper-parameters; fields, defaults and bounds from src/formats/training.ts.' })
 export class TrainingConfigInput implements TrainingConfig {
-  @Field(() => Int)
-  @Min(1)
-  @Max(10000)
-  epochs: number = 10;
-
-  @Field(() => Int)
-  @Min(1)
-  @Max(65536)
-  batchSize: number = 64;
-
-  @Field(() => Float)
-  @Min(0)
-  @Max(100)
-  learningRate: number = 0.05;
-
-  @Field(() => Float)
-  @Min(0)
-  @Max(1)
-  momentum: number = 0.9;
-
-  @Field(() => Float)
-  @Min(0)
-  @Max(1)
-  weightDecay: number = 5e-4;
-
-  @Field(() => String, { description: 'cosine | constant' })
-  @IsIn(['cosine', 'constant'])
-  schedule: 'cosine' | 'constant' = 'cosine';
-
-  @Field(() => Float)
-  @Min(0)
-  @Max(1)
-  labelSmoothing: number = 0;
-
-  @Field(() => Boolean)
-  @IsBoolean()
-  augment: boolean = true;
-
-  @Field(() => Float, { description: 'Fraction of the training set held out for model selection.' })
-  @Min(0)
-  @Max(0.9)
-  validationSplit: number = 0.1;
-
-  @Field(() => Int)
-  @IsInt()
-  seed: number = 0;
-
-  @Field(() => Int, { nullable: true, description: 'Cap on training samples (quick runs).' })
-  @IsOptional()
-  @Min(1)
-  maxTrainSamples?: number;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(1)
-  maxValidationSamples?: number;
+  @Field(() => Int, fieldDoc(F.epochs)) epochs: number = F.epochs.default;
+  @Field(() => Int, fieldDoc(F.batchSize)) batchSize: number = F.batchSize.default;
+  @Field(() => Float, fieldDoc(F.learningRate)) learningRate: number = F.learningRate.default;
+  @Field(() => Float, fieldDoc(F.momentum)) momentum: number = F.momentum.default;
+  @Field(() => Float, fieldDoc(F.weightDecay)) weightDecay: number = F.weightDecay.default;
+  @Field(() => String, fieldDoc(F.schedule)) schedule: TrainingConfig['schedule'] = F.schedule.default;
+  @Field(() => Float, fieldDoc(F.labelSmoothing)) labelSmoothing: number = F.labelSmoothing.default;
+  @Field(() => Boolean, fieldDoc(F.augment)) augment: boolean = F.augment.default;
+  @Field(() => Float, fieldDoc(F.validationSplit)) validationSplit: number = F.validationSplit.default;
+  @Field(() => Int, fieldDoc(F.seed)) seed: number = F.seed.default;
+  @Field(() => Int, fieldDoc(F.maxTrainSamples, true)) maxTrainSamples?: number;
+  @Field(() => Int, fieldDoc(F.maxValidationSamples, true)) maxValidationSamples?: number;
 }
 
-@InputType()
+@InputType({ description: 'Checked (bounds, fit of model and data) before anything is queued.' })
 export class StartTrainingInput {
   @Field(() => ID)
   modelId!: string;
@@ -74,27 +29,16 @@ export class StartTrainingInput {
   datasetId!: string;
 
   @Field(() => ID, { nullable: true, description: 'Start from these weights (fine-tuning); default random init.' })
-  @IsOptional()
   initCheckpointId?: string;
 
   @Field(() => TrainingConfigInput, { nullable: true })
-  @IsOptional()
   config?: TrainingConfigInput;
 
-  @Field(() => String, { nullable: true, description: `${BACKENDS.join(' | ')} (default: the server's SPIKELAB_BACKEND)` })
-  @IsOptional()
-  @IsIn(BACKENDS)
+  @Field(() => String, { nullable: true, description: `TensorFlow.js backend: ${BACKENDS.join(' | ')} (default auto: the server's SPIKELAB_BACKEND)` })
   backend?: string;
 
-  @Field(() => Int, { description: 'Higher runs first.' })
-  @Min(-100)
-  @Max(100)
-  priority: number = 0;
-
-  @Field(() => Int, { description: 'Tries before the job is FAILED when its worker dies.' })
-  @Min(1)
-  @Max(10)
-  maxAttempts: number = 3;
+  @Field(() => Int, fieldDoc(JOB_FIELDS.priority)) priority: number = JOB_FIELDS.priority.default;
+  @Field(() => Int, fieldDoc(JOB_FIELDS.maxAttempts)) maxAttempts: number = JOB_FIELDS.maxAttempts.default;
 }
 
 @ArgsType()

@@ -8,7 +8,6 @@ import { DatasetType, toDatasetType } from '../dataset/dataset.type.js';
 import { JobType, toJobType } from '../job/job.type.js';
 import { ModelType, toModelType } from '../model/model.type.js';
 import { toRunFilter } from '../run-filter.input.js';
-import { runsOf } from '../runs-context.js';
 import { StartTrainingInput, TrainingRunsArgs } from './training-run.input.js';
 import { TrainingMetricType, TrainingRunConnection, TrainingRunType, toTrainingMetricType, toTrainingRunType } from './training-run.type.js';
 
@@ -16,8 +15,8 @@ import { TrainingMetricType, TrainingRunConnection, TrainingRunType, toTrainingM
 export class TrainingRunResolver {
   @Mutation(() => TrainingRunType, { description: 'Queue training of a model on a dataset (BAD_USER_INPUT / NOT_FOUND before anything is queued). Watch it with jobProgress(run.jobId).' })
   async startTraining(@Arg('input', () => StartTrainingInput) input: StartTrainingInput, @Ctx() ctx: Context): Promise<TrainingRunType> {
-    const { services, events } = runsOf(ctx);
-    const run = await services.trainingRuns.start({
+    const { registry, events } = ctx;
+    const run = await registry.trainingRuns.start({
       modelId: parseId(input.modelId, 'modelId'),
       datasetId: parseId(input.datasetId, 'datasetId'),
       initCheckpointId: input.initCheckpointId == null ? null : parseId(input.initCheckpointId, 'initCheckpointId'),
@@ -26,23 +25,23 @@ export class TrainingRunResolver {
       priority: input.priority,
       maxAttempts: input.maxAttempts,
     });
-    if (run.jobId != null) events.emitJob(await services.jobs.get(run.jobId));
+    if (run.jobId != null) { const job = await registry.jobs.get(run.jobId); events.publish('job', job.id, job); }
     return toTrainingRunType(run);
   }
 
-  @Query(() => TrainingRunConnection, { description: 'Training runs, oldest first.' })
+  @Query(() => TrainingRunConnection, { description: 'Training runs, oldest first unless orderBy says otherwise.' })
   async trainingRuns(@Args(() => TrainingRunsArgs) args: TrainingRunsArgs, @Ctx() ctx: Context): Promise<TrainingRunConnection> {
-    return toConnection(await runsOf(ctx).services.trainingRuns.list(toRunFilter(args.filter), args), toTrainingRunType);
+    return toConnection(await ctx.registry.trainingRuns.list(toRunFilter(args.filter), args), toTrainingRunType);
   }
 
   @Query(() => TrainingRunType)
   async trainingRun(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<TrainingRunType> {
-    return toTrainingRunType(await runsOf(ctx).services.trainingRuns.get(parseId(id)));
+    return toTrainingRunType(await ctx.registry.trainingRuns.get(parseId(id)));
   }
 
   @Mutation(() => TrainingRunType, { description: 'Soft-delete a training run (its checkpoints stay).' })
   async deleteTrainingRun(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<TrainingRunType> {
-    return toTrainingRunType(await runsOf(ctx).services.trainingRuns.softDelete(parseId(id)));
+    return toTrainingRunType(await ctx.registry.trainingRuns.softDelete(parseId(id)));
   }
 
   @FieldResolver(() => ModelType)
@@ -54,7 +53,7 @@ export class TrainingRunResolver {
 
   @FieldResolver(() => DatasetType)
   async dataset(@Root() run: TrainingRunType, @Ctx() ctx: Context): Promise<DatasetType> {
-    const row = await runsOf(ctx).loaders.datasetById.load(Number(run.datasetId));
+    const row = await ctx.loaders.datasetById.load(Number(run.datasetId));
     if (!row) throw new NotFoundError('Dataset', run.datasetId);
     return toDatasetType(row);
   }
@@ -62,20 +61,20 @@ export class TrainingRunResolver {
   @FieldResolver(() => CheckpointType, { nullable: true })
   async resultCheckpoint(@Root() run: TrainingRunType, @Ctx() ctx: Context): Promise<CheckpointType | null> {
     if (run.resultCheckpointId == null) return null;
-    const row = await runsOf(ctx).loaders.checkpointById.load(Number(run.resultCheckpointId));
+    const row = await ctx.loaders.checkpointById.load(Number(run.resultCheckpointId));
     return row ? toCheckpointType(row) : null;
   }
 
   @FieldResolver(() => JobType, { nullable: true })
   async job(@Root() run: TrainingRunType, @Ctx() ctx: Context): Promise<JobType | null> {
     if (run.jobId == null) return null;
-    const row = await runsOf(ctx).loaders.jobById.load(Number(run.jobId));
+    const row = await ctx.loaders.jobById.load(Number(run.jobId));
     return row ? toJobType(row) : null;
   }
 
   @FieldResolver(() => [TrainingMetricType], { description: "Training curves; unit 'epoch' or 'iteration' (default both)." })
   async metrics(@Root() run: TrainingRunType, @Ctx() ctx: Context, @Arg('unit', () => String, { nullable: true }) unit?: string, @Arg('name', () => String, { nullable: true }) name?: string): Promise<TrainingMetricType[]> {
-    const rows = await runsOf(ctx).loaders.trainingMetrics.load(Number(run.id));
+    const rows = await ctx.loaders.trainingMetrics.load(Number(run.id));
     return rows.filter((r) => (unit == null || r.unit === unit) && (name == null || r.name === name)).map(toTrainingMetricType);
   }
 }

@@ -86,7 +86,7 @@ export function toTrainingRunType(row: TrainingRunRow): TrainingRunType {
     modelId: String(row.modelId),
     datasetId: String(row.datasetId),
     initCheckpointId: id(row.initCheckpointId),
-    config: row.config as Record<string, unknown>,
+    config: { ...row.config },
     status: row.status,
     backend: row.backend,
     backendUsed: row.backendUsed,

@@ -45,8 +45,8 @@ describe('config tables', () => {
     expect(DEFAULT_CONVERSION_CONFIG.timeSteps).toBe(CONVERSION_CONFIG_FIELDS.timeSteps.default);
     expect(DEFAULT_TRAINING_CONFIG).toEqual({ epochs: 10, batchSize: 64, learningRate: 0.05, momentum: 0.9, weightDecay: 5e-4, schedule: 'cosine', labelSmoothing: 0, augment: true, validationSplit: 0.1, seed: 0 });
     expect(Object.isFrozen(DEFAULT_TRAINING_CONFIG)).toBe(true);
-    expect(describeField(CONVERSION_CONFIG_FIELDS.percentile)).toBe('p: calibration percentile (0.99 as in the original study) (a number in (0, 1]; default 0.99)');
-    expect(describeField(TRAINING_CONFIG_FIELDS.schedule)).toMatch(/one of cosine, constant; default cosine/);
+    expect(describeField(CONVERSION_CONFIG_FIELDS.percentile)).toBe('p: calibration percentile (0.99 as in the original study). A number in (0, 1]; default 0.99.');
+    expect(describeField(TRAINING_CONFIG_FIELDS.schedule)).toMatch(/One of cosine, constant; default cosine\.$/);
   });
 
   it('refuses out-of-bounds training configs field by field, saying why', () => {

@@ -86,6 +86,18 @@ describe('training loop', () => {
     expect(Array.from(a)).toEqual(Array.from(b));
   });
 
+  it('refuses a config outside the table of src/formats before training (the engine guard)', async () => {
+    const data = await cls();
+    const model = buildModel(spec, { seed: 3 });
+    try {
+      for (const [bad, field] of [[{ epochs: 0 }, 'epochs'], [{ learningRate: -1 }, 'learningRate'], [{ momentum: 5 }, 'momentum'], [{ weightDecay: 7 }, 'weightDecay'], [{ labelSmoothing: 3 }, 'labelSmoothing']] as const) {
+        await expect(trainModel(model, data, cfg(bad))).rejects.toThrow(new RegExp(`invalid training config: ${field} must be`));
+      }
+    } finally {
+      model.dispose();
+    }
+  });
+
   it('cosine schedule and PyTorch momentum-SGD arithmetic', () => {
     expect(learningRateAt({ learningRate: 0.1, schedule: 'cosine' }, 0, 10)).toBeCloseTo(0.1, 9);
     expect(learningRateAt({ learningRate: 0.1, schedule: 'cosine' }, 5, 10)).toBeCloseTo(0.05, 9);

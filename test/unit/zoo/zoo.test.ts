@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/engine/backend/index.js';
 import { annMacs, extractGraph, foldBatchNorm } from '../../../src/engine/conversion/index.js';
-import { ARCHITECTURES, buildModel, describeModel, modelFamily, ZooSpecError } from '../../../src/engine/zoo/index.js';
-import type { ModelSpec } from '../../../src/formats/model.js';
+import { buildModel, describeModel, ZooSpecError } from '../../../src/engine/zoo/index.js';
+import { ARCHITECTURES, familyOfArchitecture, type ModelSpec } from '../../../src/formats/model.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -119,8 +119,8 @@ describe('specs and seeds', () => {
   it('refuses specs it cannot build, clearly', () => {
     expect(() => describeModel({ architecture: 'unet', inputShape: [30, 30, 1], numClasses: 1, widthMultiplier: 1, depth: 2 })).toThrow(/divisible by 4; input is 30×30/);
     expect(() => describeModel({ architecture: 'cnn-small', inputShape: [2, 2, 1], numClasses: 10, widthMultiplier: 1 })).toThrow(ZooSpecError);
-    expect(() => describeModel({ architecture: 'nope' as never, inputShape: [8, 8, 1], numClasses: 2, widthMultiplier: 1 })).toThrow(/unknown architecture/);
+    expect(() => describeModel({ architecture: 'nope' as never, inputShape: [8, 8, 1], numClasses: 2, widthMultiplier: 1 })).toThrow(/architecture must be one of cnn-small/);
     expect(describeModel({ architecture: 'vgg16', inputShape: [28, 28, 1], numClasses: 10, widthMultiplier: 1 }).notes[0]).toMatch(/skipped/);
-    expect(modelFamily('vgg18')).toBe('plain');
+    expect(familyOfArchitecture('vgg18')).toBe('plain');
   });
 });
