@@ -1,6 +1,6 @@
-// Configuration from flags (highest priority), then environment variables, then defaults.
+// Configuration from flags (highest priority), then environment variables, then defaults. Light on
+// purpose (no database client): the CLI derives `spikelab serve`'s options from CONFIG_SOURCES.
 import { parseArgs } from 'node:util';
-// Light on purpose (no database client): the CLI derives its server options from CONFIG_SOURCES.
 import { BACKENDS, type BackendName } from './formats/index.js';
 import { InvalidInputError } from './registry/errors.js';
 import { DEFAULT_DATABASE_URL } from './registry/paths.js';

@@ -25,7 +25,7 @@ export function fieldOption(name: string, f: FieldSpec, flags?: string): Option 
       return new Option(flags ?? `--${kebab(name)}`, describeField(f));
     case 'choice':
       // commander lists the choices itself
-      return new Option(flags ?? `--${kebab(name)} <choice>`, `${f.description}${f.default === undefined ? '' : ` (default ${f.default})`}`).choices(f.choices);
+      return new Option(flags ?? `--${kebab(name)} <choice>`, `${f.description}.${f.default === undefined ? '' : ` Default ${f.default}.`}`).choices(f.choices);
     case 'int':
     case 'number':
       return new Option(flags ?? `--${kebab(name)} <${f.type === 'int' ? 'n' : 'x'}>`, describeField(f)).argParser(fieldParser(f));

@@ -7,7 +7,8 @@ import { BACKENDS, CONVERSION_CONFIG_FIELDS } from '../../src/formats/conversion
 import type { FieldSpec, FieldTable } from '../../src/formats/fields.js';
 import { MODEL_SPEC_FIELDS } from '../../src/formats/model.js';
 import { TRAINING_CONFIG_FIELDS } from '../../src/formats/training.js';
-import { TOKEN_ROLES } from '../../src/registry/vocab.js';
+import { JOB_KINDS } from '../../src/registry/jobs.js';
+import { RUN_STATUSES, TOKEN_ROLES } from '../../src/registry/vocab.js';
 
 function command(path: string): Command {
   let cmd: Command = buildProgram();
@@ -31,7 +32,7 @@ const parse = (o: Option, v: string): unknown => (o.parseArg as (value: string, 
 /** Checks one option against its field: range edges, choices, help default. */
 function expectMatchesField(cmd: Command, o: Option, f: FieldSpec): void {
   const help = cmd.createHelp().optionDescription(o);
-  if (f.default !== undefined) expect(help).toContain(`default ${String(f.default)}`);
+  if (f.default !== undefined) expect(help.toLowerCase()).toContain(`default ${String(f.default)}`.toLowerCase());
   switch (f.type) {
     case 'int':
       expect(parse(o, String(f.min))).toBe(f.min);
@@ -80,7 +81,7 @@ describe('CLI options derived from the config tables', () => {
 
   it('model create: every model spec field; --input-shape within height, width and channels', () => {
     const F = MODEL_SPEC_FIELDS;
-    expectTable('model create', F, { numClasses: '--classes', widthMultiplier: '--width' }, ['height', 'width', 'channels', 'padding']);
+    expectTable('model create', F, { numClasses: '--classes', widthMultiplier: '--width' }, ['height', 'width', 'channels']);
     const shape = option(command('model create'), '--input-shape');
     expect(parse(shape, `${F.height.max}x${F.width.max}x${F.channels.max}`)).toEqual([F.height.max, F.width.max, F.channels.max]);
     expect(() => parse(shape, `28x28x${F.channels.max + 1}`)).toThrow(`channels must be an integer in 1..${F.channels.max}`);
@@ -93,8 +94,10 @@ describe('CLI options derived from the config tables', () => {
     }
   });
 
-  it('token create: the roles of the registry vocabulary', () => {
+  it('token create, jobs list: the registry vocabularies (roles, job kinds and statuses)', () => {
     expect(option(command('token create'), '--role').argChoices).toEqual(TOKEN_ROLES);
+    expect(option(command('jobs list'), '--kind').argChoices).toEqual(JOB_KINDS);
+    expect(option(command('jobs list'), '--status').argChoices).toEqual(RUN_STATUSES);
   });
 
   it('--server, --token and --database-url come from the environment through commander', () => {

@@ -163,6 +163,15 @@ describe('spikelab CLI against a live server', () => {
     expect(JSON.parse(on.stdout)).toMatchObject({ channelWise: true, maxPool: 'lipool', status: 'SUCCEEDED' });
     const jobs = await spikelab(['jobs'], env);
     expect(jobs.stdout).toMatch(/^job\s+kind\s+status\s+progress/m);
+    // newest first by default (the server orders: past any page size the newest are never missed)
+    const ids = (out: string): number[] => [...out.matchAll(/^(\d+)\s+(training|conversion)\s/gm)].map((m) => Number(m[1]));
+    const newest = ids(jobs.stdout);
+    expect(newest.length).toBeGreaterThanOrEqual(3);
+    expect(newest).toEqual([...newest].sort((a, b) => b - a));
+    expect(ids((await spikelab(['jobs', '--order', 'oldest'], env)).stdout)).toEqual([...newest].reverse());
+    expect(ids((await spikelab(['jobs', '--limit', '1'], env)).stdout)).toEqual([newest[0]]);
+    const models = (await spikelab(['model', 'list'], env)).stdout.split('\n').filter((l) => /^\d+\s/.test(l)).map((l) => l.split(/\s+/)[1]);
+    expect(models[0]).toBe('cli-cnn');
     expect((await spikelab(['jobs', 'show', '999999'], env)).stderr).toMatch(/\[NOT_FOUND\]/);
   });
 

@@ -4,7 +4,7 @@ import { TASKS } from '../../../src/formats/conversion.js';
 import { DATASET_FIELDS, DATASET_FORMATS } from '../../../src/formats/dataset.js';
 import { withClient } from '../context.js';
 import { fieldOption, shapeParser } from '../fields.js';
-import { formatTable, printJson } from '../output.js';
+import { formatTable, listOrder, orderOption, printJson } from '../output.js';
 import { keyValue } from '../parse.js';
 
 interface AddOptions {
@@ -51,10 +51,11 @@ export function registerDataset(program: Command): void {
     });
   dataset
     .command('list')
-    .description('list registered data sets')
+    .description('list registered data sets, newest first')
+    .addOption(orderOption())
     .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }, c: Command) => {
-      const list = await withClient(c, (client) => client.datasets());
+    .action(async (opts: { order: string; json?: boolean }, c: Command) => {
+      const list = await withClient(c, (client) => client.datasets(undefined, listOrder(opts.order)));
       if (opts.json) return printJson(list);
       console.log(formatTable(['id', 'name', 'format', 'task', 'shape', 'classes', 'train', 'test'],
         list.map((d) => [d.id, d.name, d.format, d.task, d.imageShape?.join('x'), d.numClasses, d.trainSamples, d.testSamples])));

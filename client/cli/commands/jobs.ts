@@ -1,16 +1,18 @@
 // `spikelab jobs [list|show|wait|cancel]`
 import { type Command, Option } from 'commander';
 import type { Job } from '../../api/client.js';
+import { JOB_KINDS } from '../../../src/registry/jobs.js';
 import { RUN_STATUSES } from '../../../src/registry/vocab.js';
 import { withClient } from '../context.js';
 import { followJob } from '../follow.js';
-import { formatTable, printJson } from '../output.js';
+import { formatTable, listOrder, orderOption, printJson } from '../output.js';
 import { int } from '../parse.js';
 
 interface ListOptions {
   status?: string;
   kind?: string;
   limit: number;
+  order: string;
   json?: boolean;
 }
 
@@ -18,19 +20,21 @@ const pct = (j: Job): string => `${(j.progress * 100).toFixed(0)}%`;
 const ago = (iso: string | null): string => (iso === null ? '-' : iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
 
 export function registerJobs(program: Command): void {
-  const jobs = program.command('jobs').description('list, show and cancel jobs (training, conversion, import)');
+  const jobs = program.command('jobs').description(`list, show, follow and cancel jobs (${JOB_KINDS.join(', ')})`);
   jobs
     .command('list', { isDefault: true })
-    .description('list the most recent jobs, oldest first (the default command)')
+    .description('list jobs, newest first (the default command)')
     .addOption(new Option('--status <status>', 'only jobs with this status').choices(RUN_STATUSES))
-    .addOption(new Option('--kind <kind>', 'only jobs of this kind').choices(['training', 'conversion', 'import']))
-    .option('--limit <n>', 'show the last n jobs', int(1, 10000), 50)
+    .addOption(new Option('--kind <kind>', 'only jobs of this kind').choices(JOB_KINDS))
+    .option('--limit <n>', 'show at most n jobs', int(1, 10000), 50)
+    .addOption(orderOption())
     .option('--json', 'print JSON')
     .action(async (opts: ListOptions, c: Command) => {
-      const list = await withClient(c, (client) => client.jobs({ ...(opts.status && { status: opts.status }), ...(opts.kind && { kind: opts.kind }) }, 100_000));
+      const filter = { ...(opts.status && { status: opts.status }), ...(opts.kind && { kind: opts.kind }) };
+      const list = await withClient(c, (client) => client.jobs(filter, opts.limit, listOrder(opts.order)));
       if (opts.json) return printJson(list);
       console.log(formatTable(['job', 'kind', 'status', 'progress', 'phase', 'run', 'created', 'error'],
-        list.slice(-opts.limit).map((j) => [j.id, j.kind, j.status, pct(j), j.phase, j.trainingRunId ?? j.conversionRunId, ago(j.createdAt), j.error?.slice(0, 60)])));
+        list.map((j) => [j.id, j.kind, j.status, pct(j), j.phase, j.trainingRunId ?? j.conversionRunId, ago(j.createdAt), j.error?.slice(0, 60)])));
     });
   jobs
     .command('show')

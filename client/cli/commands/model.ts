@@ -4,7 +4,7 @@ import { type Command, Option } from 'commander';
 import { MODEL_SPEC_FIELDS, PRETRAINING_KINDS } from '../../../src/formats/model.js';
 import { withClient } from '../context.js';
 import { addTableOptions, shapeParser } from '../fields.js';
-import { formatTable, printJson } from '../output.js';
+import { formatTable, listOrder, orderOption, printJson } from '../output.js';
 
 interface CreateOptions {
   inputShape: number[];
@@ -22,8 +22,7 @@ export function registerModel(program: Command): void {
   const F = MODEL_SPEC_FIELDS;
   const spec = addTableOptions(create, F, {
     flags: { architecture: '--architecture <arch>', numClasses: '--classes <n>', widthMultiplier: '--width <multiplier>', depth: '--depth <levels>', baseWidth: '--base-width <channels>' },
-    // padding: not yet an input of createModel
-    skip: ['height', 'width', 'channels', 'padding'],
+    skip: ['height', 'width', 'channels'],
     required: ['architecture', 'numClasses'],
   });
   create
@@ -49,10 +48,11 @@ export function registerModel(program: Command): void {
     });
   model
     .command('list')
-    .description('list models')
+    .description('list models, newest first')
+    .addOption(orderOption())
     .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }, c: Command) => {
-      const list = await withClient(c, (client) => client.models());
+    .action(async (opts: { order: string; json?: boolean }, c: Command) => {
+      const list = await withClient(c, (client) => client.models(undefined, listOrder(opts.order)));
       if (opts.json) return printJson(list);
       console.log(formatTable(['id', 'name', 'architecture', 'family', 'pretraining', 'parameters', 'MACs'],
         list.map((m) => [m.id, m.name, m.architecture, m.family, m.pretraining, m.parameterCount, m.macs])));
