@@ -17,5 +17,5 @@ export function kernelArgs<I extends string, A>(kernel: string, backendName: str
   for (const name of names) {
     if (call.inputs[name] === undefined) throw new UnsupportedKernelConfigError(kernel, backendName, `a call without input '${name}'`);
   }
-  return { inputs: call.inputs as Record<I, TensorInfo>, attrs: (call.attrs ?? {}) as unknown as A, backend: call.backend as KernelBackend };
+  return { inputs: call.inputs as Record<I, TensorInfo>, attrs: (call.attrs ?? {}) as A & NamedAttrMap, backend: call.backend as KernelBackend };
 }
