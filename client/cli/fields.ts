@@ -3,18 +3,17 @@
 // CLI can neither allow what the server refuses nor show a default the server does not apply.
 // Absent options are not sent: the server fills in the same table's defaults.
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { describeField, rangeText, type FieldSpec, type FieldTable, type IntField, type TableInput } from '../../src/formats/fields.js';
+import { describeField, rangeText, valueSchema, type FieldSpec, type FieldTable, type IntField, type TableInput } from '../../src/formats/fields.js';
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-/** Parses a command-line value of a number field; the error names the field's range. */
+/** Parses a command-line value of a number field with the table's own schema; the error names its range. */
 export function fieldParser(f: FieldSpec & { type: 'int' | 'number' }): (value: string) => number {
+  const schema = valueSchema(f);
   return (value) => {
-    const n = Number(value);
-    const wellFormed = f.type === 'int' ? /^\s*[-+]?\d+\s*$/.test(value) && Number.isSafeInteger(n) : value.trim() !== '' && Number.isFinite(n);
-    const inRange = n <= f.max && (f.type === 'number' && f.minExclusive ? n > f.min : n >= f.min);
-    if (!wellFormed || !inRange) throw new InvalidArgumentError(`must be ${rangeText(f)}, got "${value}"`);
-    return n;
+    const parsed = schema.safeParse(value.trim() === '' ? Number.NaN : Number(value));
+    if (!parsed.success) throw new InvalidArgumentError(`must be ${rangeText(f)}, got "${value}"`);
+    return parsed.data;
   };
 }
 
