@@ -5,7 +5,7 @@ import { access } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadDataset } from '../src/data/index.js';
 import type { LoadedDataset } from '../src/data/types.js';
-import { initBackend } from '../src/engine/backend/index.js';
+import { describeBackend, initBackend } from '../src/engine/backend/index.js';
 import { evaluate, trainModel } from '../src/engine/train/index.js';
 import { buildModel, describeModel } from '../src/engine/zoo/index.js';
 import type { ModelSpec } from '../src/formats/model.js';
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     };
   }
 
-  console.log(`Training benchmark — backend ${backend.name} (${backend.threads ?? '?'} thread(s)), tfjs-core ${tf.version_core}`);
+  console.log(`Training benchmark — ${describeBackend(backend)}, tfjs-core ${tf.version_core}`);
   console.log(table(rows));
   if (present) {
     const f = fashion as { epochSeconds: number; epochSecondsIsExtrapolated: boolean; testAccuracyAfterTimedRun: number; testImages: number };

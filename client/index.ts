@@ -1,7 +1,7 @@
 // The public surface of the Spikelab client library (what researchers import by name).
 export {
   SpikelabClient, connect, collectPages,
-  type CompareArgs, type ConversionRun, type CreateModelInput, type Dataset, type Job, type Model, type RegisterDatasetInput,
+  type CompareArgs, type ConversionRun, type CreateModelInput, type Dataset, type Job, type ListOrder, type Model, type RegisterDatasetInput,
   type RunFilterInput, type StartConversionInput, type StartTrainingInput, type TrainingRun, type WaitOptions,
 } from './api/client.js';
 export { isTerminal } from './api/wait.js';

@@ -1,12 +1,13 @@
-// Configuration from flags (highest priority), then environment variables, then defaults.
+// Configuration from flags (highest priority), then environment variables, then defaults. Light on
+// purpose (no database client): the CLI derives `spikelab serve`'s options from CONFIG_SOURCES.
 import { parseArgs } from 'node:util';
 import { type FileAccessError } from './data/errors.js';
 import { parseDataRoots } from './data/files.js';
 import { BACKENDS, type BackendName } from './formats/index.js';
-import { DEFAULT_DATABASE_URL } from './registry/db.js';
 import { InvalidInputError } from './registry/errors.js';
+import { DEFAULT_DATABASE_URL } from './registry/paths.js';
 
-export { BACKENDS } from './formats/index.js';
+export { BACKENDS };
 
 export interface Config {
   port: number;

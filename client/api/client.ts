@@ -6,7 +6,7 @@ import {
   DatasetsDocument, JobDocument, JobsDocument, ModelsDocument, RegisterDatasetDocument, StartConversionDocument,
   StartTrainingDocument, StepMetricsDocument, TrainingRunDocument, TrainingRunsDocument,
   type CheckpointFieldsFragment, type CompareQueryVariables, type ConversionRunFieldsFragment, type ImportCheckpointInput, type CreateModelInput, type DatasetFieldsFragment,
-  type ModelFieldsFragment, type RegisterDatasetInput, type RunFilterInput, type StartConversionInput,
+  type ListOrder, type ModelFieldsFragment, type RegisterDatasetInput, type RunFilterInput, type StartConversionInput,
   type StartTrainingInput, type TrainingRunFieldsFragment,
 } from '../generated/graphql.js';
 import { SpikelabError } from './errors.js';
@@ -19,7 +19,7 @@ export type Model = ModelFieldsFragment;
 export type TrainingRun = TrainingRunFieldsFragment;
 export type ConversionRun = ConversionRunFieldsFragment;
 export type Checkpoint = CheckpointFieldsFragment;
-export type { ImportCheckpointInput, CompareQueryVariables as CompareArgs, CreateModelInput, Job, RegisterDatasetInput, RunFilterInput, StartConversionInput, StartTrainingInput, WaitOptions };
+export type { ImportCheckpointInput, CompareQueryVariables as CompareArgs, CreateModelInput, Job, ListOrder, RegisterDatasetInput, RunFilterInput, StartConversionInput, StartTrainingInput, WaitOptions };
 
 interface Page<T> {
   nodes: T[];
@@ -52,8 +52,9 @@ export class SpikelabClient {
     return (await this.transport.request(RegisterDatasetDocument, { input })).registerDataset;
   }
 
-  async datasets(nameContains?: string): Promise<Dataset[]> {
-    return collectPages(async (after) => (await this.transport.request(DatasetsDocument, { first: 500, after, filter: nameContains ? { nameContains } : null })).datasets);
+  /** Data sets, oldest first unless `orderBy` says otherwise. */
+  async datasets(nameContains?: string, orderBy?: ListOrder): Promise<Dataset[]> {
+    return collectPages(async (after) => (await this.transport.request(DatasetsDocument, { first: 500, after, filter: nameContains ? { nameContains } : null, ...(orderBy && { orderBy }) })).datasets);
   }
 
   /** A data set by id or exact name (NOT_FOUND otherwise). */
@@ -68,8 +69,9 @@ export class SpikelabClient {
     return (await this.transport.request(CreateModelDocument, { input })).createModel;
   }
 
-  async models(nameContains?: string): Promise<Model[]> {
-    return collectPages(async (after) => (await this.transport.request(ModelsDocument, { first: 500, after, filter: nameContains ? { nameContains } : null })).models);
+  /** Models, oldest first unless `orderBy` says otherwise. */
+  async models(nameContains?: string, orderBy?: ListOrder): Promise<Model[]> {
+    return collectPages(async (after) => (await this.transport.request(ModelsDocument, { first: 500, after, filter: nameContains ? { nameContains } : null, ...(orderBy && { orderBy }) })).models);
   }
 
   /** A model by id or exact name (NOT_FOUND otherwise). */
@@ -131,8 +133,9 @@ export class SpikelabClient {
     return (await this.transport.request(TrainingRunDocument, { id })).trainingRun;
   }
 
-  async trainingRuns(filter: RunFilterInput = {}, limit = 1000): Promise<TrainingRun[]> {
-    return collectPages(async (after) => (await this.transport.request(TrainingRunsDocument, { filter, first: Math.min(limit, 500), after })).trainingRuns, limit);
+  /** The first `limit` training runs matching `filter`, oldest first unless `orderBy` says otherwise. */
+  async trainingRuns(filter: RunFilterInput = {}, limit = 1000, orderBy?: ListOrder): Promise<TrainingRun[]> {
+    return collectPages(async (after) => (await this.transport.request(TrainingRunsDocument, { filter, first: Math.min(limit, 500), after, ...(orderBy && { orderBy }) })).trainingRuns, limit);
   }
 
   /** Queues conversion + simulation; returns the QUEUED run. */
@@ -151,8 +154,9 @@ export class SpikelabClient {
     return (await this.transport.request(ConversionRunDocument, { id })).conversionRun;
   }
 
-  async conversionRuns(filter: RunFilterInput = {}, limit = 1000): Promise<ConversionRun[]> {
-    return collectPages(async (after) => (await this.transport.request(ConversionRunsDocument, { filter, first: Math.min(limit, 500), after })).conversionRuns, limit);
+  /** The first `limit` conversion runs matching `filter`, oldest first unless `orderBy` says otherwise. */
+  async conversionRuns(filter: RunFilterInput = {}, limit = 1000, orderBy?: ListOrder): Promise<ConversionRun[]> {
+    return collectPages(async (after) => (await this.transport.request(ConversionRunsDocument, { filter, first: Math.min(limit, 500), after, ...(orderBy && { orderBy }) })).conversionRuns, limit);
   }
 
   /** SNN metric per step of a conversion run: all steps, chosen `steps`, `every` k-th, or `sample` n evenly. */
@@ -169,8 +173,9 @@ export class SpikelabClient {
     return (await this.transport.request(JobDocument, { id })).job;
   }
 
-  async jobs(filter: { status?: string; kind?: string } = {}, limit = 50): Promise<Job[]> {
-    return collectPages(async (after) => (await this.transport.request(JobsDocument, { ...filter, first: Math.min(limit, 500), after })).jobs, limit);
+  /** The first `limit` jobs matching `filter`, oldest first unless `orderBy` says otherwise. */
+  async jobs(filter: { status?: string; kind?: string } = {}, limit = 50, orderBy?: ListOrder): Promise<Job[]> {
+    return collectPages(async (after) => (await this.transport.request(JobsDocument, { ...filter, first: Math.min(limit, 500), after, ...(orderBy && { orderBy }) })).jobs, limit);
   }
 
   async cancelJob(id: string): Promise<Job> {

@@ -1,20 +1,41 @@
 // Global options every client command shares: where the server is and who we are.
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { SpikelabClient } from '../api/client.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:4000';
 
 export interface GlobalOptions {
-  server?: string;
+  server: string;
   token?: string;
 }
 
-/** --server / SPIKELAB_URL, --token / SPIKELAB_TOKEN (flags win). */
+/** A parser that reads an empty value (e.g. `SPIKELAB_URL=` in the environment) as "not given". */
+export function orDefault<T extends string | undefined>(fallback: T): (value: string) => string | T {
+  return (value) => (value.trim() === '' ? fallback : value);
+}
+
+function serverUrl(value: string): string {
+  const url = orDefault(DEFAULT_SERVER)(value);
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new InvalidArgumentError(`expected an http(s) URL, got "${value}"`);
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') throw new InvalidArgumentError(`expected an http(s) URL, got "${value}"`);
+  return url;
+}
+
+/** --server (env SPIKELAB_URL) and --token (env SPIKELAB_TOKEN): flags win over the environment. */
+export function addGlobalOptions(program: Command): Command {
+  return program
+    .addOption(new Option('--server <url>', 'server URL').env('SPIKELAB_URL').default(DEFAULT_SERVER).argParser(serverUrl))
+    .addOption(new Option('--token <secret>', 'API token').env('SPIKELAB_TOKEN').argParser(orDefault(undefined)));
+}
+
 export function clientFor(cmd: Command): SpikelabClient {
-  const g = cmd.optsWithGlobals<GlobalOptions>();
-  const url = g.server ?? process.env.SPIKELAB_URL ?? DEFAULT_SERVER;
-  const token = g.token ?? process.env.SPIKELAB_TOKEN;
-  return new SpikelabClient({ url, ...(token ? { token } : {}) });
+  const { server, token } = cmd.optsWithGlobals<GlobalOptions>();
+  return new SpikelabClient({ url: server, ...(token ? { token } : {}) });
 }
 
 /** Runs `fn` with a client and always closes its connections (a stray WebSocket would keep the process alive). */

@@ -12,17 +12,17 @@ import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
 import { registerTrain } from './commands/train.js';
+import { addGlobalOptions } from './context.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export function buildProgram(): Command {
   const program = new Command('spikelab')
     .description('Spikelab: model registry and experiment-results store for ANN → SNN (burst-spike) conversion')
-    .option('--server <url>', 'server URL (env SPIKELAB_URL, default http://127.0.0.1:4000)')
-    .option('--token <secret>', 'API token (env SPIKELAB_TOKEN)')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
+  addGlobalOptions(program);
   registerServe(program);
   registerDataset(program);
   registerModel(program);

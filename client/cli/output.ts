@@ -1,5 +1,14 @@
 // Terminal output: aligned tables, CSV, JSON and a progress bar that degrades to periodic lines
-// when stderr is not a terminal (CI logs stay readable).
+// when stderr is not a terminal (CI logs stay readable); the order of listings.
+import { Option } from 'commander';
+import type { ListOrder } from '../api/client.js';
+
+/** `--order newest|oldest` for list commands: newest first unless asked otherwise. */
+export function orderOption(): Option {
+  return new Option('--order <order>', 'which end of the list comes first').choices(['newest', 'oldest']).default('newest');
+}
+
+export const listOrder = (order: string): ListOrder => (order === 'oldest' ? 'OLDEST_FIRST' : 'NEWEST_FIRST');
 
 export type Cell = string | number | boolean | null | undefined;
 

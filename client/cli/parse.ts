@@ -20,15 +20,6 @@ export function float(min = -Infinity, max = Infinity): (value: string) => numbe
   };
 }
 
-/** "28x28x1" or "28,28,1" → [28, 28, 1] */
-export function shape(value: string): number[] {
-  const parts = value.split(/[x,×]/).map((s) => Number(s.trim()));
-  if (parts.length !== 3 || parts.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw new InvalidArgumentError(`expected HxWxC, e.g. 28x28x1, got "${value}"`);
-  }
-  return parts;
-}
-
 /** "1,2,4,8" → [1, 2, 4, 8] (positive integers) */
 export function intList(value: string): number[] {
   const parts = value.split(',').map((s) => s.trim()).filter((s) => s !== '');

@@ -1,3 +1,5 @@
 export { stepCurveSpec, annSnnBarsSpec } from './specs.js';
 export { specToSvg, svgToPng, renderSpecToPng, writeFileAtomic } from './render.js';
 export { renderSegmentationPanels } from './panels.js';
+export { matrixRows, type MatrixCell } from './matrix.js';
+export { byDataset, writeFigures, writePanels, type WrittenFigure } from './figures.js';

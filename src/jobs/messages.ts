@@ -46,7 +46,7 @@ export interface TrainingOutput {
 }
 
 export type FromWorker =
-  | { type: 'ready'; backend: string }
+  | { type: 'ready'; backend: string; /** which backend runs and why, in one line */ summary: string }
   | { type: 'progress'; jobId: number; progress: Progress }
   | { type: 'iteration'; jobId: number; iteration: number; loss: number; lr: number }
   | { type: 'epoch'; jobId: number; record: EpochRecord }

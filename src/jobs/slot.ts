@@ -39,6 +39,7 @@ export class WorkerSlot {
       const onFirst = (m: FromWorker): void => {
         if (m.type === 'ready') {
           worker.off('message', onFirst);
+          this.log(`${this.index < 0 ? 'import worker' : `worker ${this.index}`}: ${m.summary}`);
           resolve();
         }
       };

@@ -3,7 +3,7 @@
 // sets a SharedArrayBuffer flag (read synchronously from the engine's per-batch callbacks) and also
 // sends a message; either aborts the engine's AbortSignal, so work stops within one batch.
 import { parentPort, workerData } from 'node:worker_threads';
-import { initBackend } from '../engine/backend/index.js';
+import { describeBackend, initBackend } from '../engine/backend/index.js';
 import type { BackendName } from '../formats/index.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { runConversion, runTraining, validateWeights } from './tasks.js';
@@ -42,4 +42,4 @@ port.on('message', (msg: ToWorker) => {
 });
 
 const info = await initBackend(backend);
-post({ type: 'ready', backend: info.name });
+post({ type: 'ready', backend: info.name, summary: describeBackend(info) });

@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client.js';
-import { sqliteFilePath } from './paths.js';
+import { DEFAULT_DATABASE_URL, sqliteFilePath } from './paths.js';
 
 export type {
   PrismaClient,
@@ -21,7 +21,7 @@ export type {
 } from '../generated/prisma/client.js';
 export { Prisma } from '../generated/prisma/client.js';
 
-export const DEFAULT_DATABASE_URL = 'file:./spikelab.db';
+export { DEFAULT_DATABASE_URL };
 /** How long a writer waits for SQLite's lock before failing with SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5000;
 

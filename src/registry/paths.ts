@@ -17,6 +17,8 @@ function findProjectRoot(): string {
 export const PROJECT_ROOT = findProjectRoot();
 export const SCHEMA_PATH = join(PROJECT_ROOT, 'prisma', 'schema.prisma');
 export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'prisma', 'migrations');
+/** The server's database when neither --database-url nor DATABASE_URL names one. */
+export const DEFAULT_DATABASE_URL = 'file:./spikelab.db';
 
 /** `file:./x.db` / `file:/abs/x.db` / plain path → absolute file path (relative to the cwd). */
 export function sqliteFilePath(databaseUrl: string): string {

@@ -5,7 +5,6 @@
 // listed every token through a named fragment.
 import { execute, parse } from 'graphql';
 import type { Client } from 'graphql-ws';
-import { createApiToken } from '../../src/cli-token.js';
 import { rootRoles } from '../../src/graphql/schema.js';
 import { TOKEN_ROLES, type TokenRole } from '../../src/registry/vocab.js';
 import { errorOf, startTestServer, type GqlResponse, type TestServer } from './harness.js';
@@ -20,7 +19,7 @@ describe('roles per resolved root field', () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-    for (const role of TOKEN_ROLES) secret[role] = (await createApiToken(t.tmp.databaseUrl, `${role}-token`, role)).secret;
+    for (const role of TOKEN_ROLES) secret[role] = (await t.server.app.registry.tokens.create(`${role}-token`, role)).secret;
     await new Promise((r) => setTimeout(r, 2100)); // the "any token exists" answer is cached for 2 s
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- GraphQL results are untyped JSON; the assertions pin their shape */
 // Access control: no token → local-only and open; once a token exists every operation needs one
 // (reader: queries and subscriptions, writer: mutations, admin: token management).
-import { createApiToken } from '../../src/cli-token.js';
+import { openTokenAdmin } from '../../src/registry/token-admin.js';
 import { errorOf, startTestServer, type TestServer } from './harness.js';
 import { collect, dataOf, wsClient } from './jobs-client.js';
 
@@ -29,7 +29,9 @@ describe('API tokens', () => {
   });
 
   it('creates tokens through the registry function (secret shown once, only its hash stored)', async () => {
-    for (const role of ['reader', 'writer', 'admin']) secrets[role] = (await createApiToken(t.tmp.databaseUrl, `${role}-token`, role)).secret;
+    const admin = await openTokenAdmin(t.tmp.databaseUrl, { createIfNew: false });
+    for (const role of ['reader', 'writer', 'admin']) secrets[role] = (await admin.tokens.create(`${role}-token`, role)).secret;
+    await admin.close();
     const list = dataOf((await as(secrets.admin!, '{ apiTokens { name role } }')).body).apiTokens;
     expect(list.map((x: { role: string }) => x.role)).toEqual(['reader', 'writer', 'admin']);
     const { default: Database } = await import('better-sqlite3');

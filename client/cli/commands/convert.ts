@@ -1,52 +1,63 @@
-// `spikelab convert`: converts a checkpoint to a burst-spike SNN and simulates it (a job).
-// Every boolean has an off switch (conversion.md §9.7): --channel-wise / --no-channel-wise,
-// --max-pool lipool|gate (or --lipool / --gate).
+// `spikelab convert`: converts a checkpoint to a burst-spike SNN and simulates it (a job). The
+// config options come from the conversion table (src/formats/conversion.ts). Every boolean has an
+// off switch (conversion.md §9.7): --channel-wise / --no-channel-wise, --max-pool lipool|gate (or
+// --lipool / --gate).
 import { type Command, Option } from 'commander';
-import { float, int } from '../parse.js';
+import { BACKENDS, CONVERSION_CONFIG_FIELDS } from '../../../src/formats/conversion.js';
+import { withClient } from '../context.js';
+import { addTableOptions } from '../fields.js';
+import { followJob } from '../follow.js';
+import { printJson } from '../output.js';
+import { int } from '../parse.js';
 
-export interface ConvertOptions {
+interface ConvertOptions {
   dataset: string;
-  timeSteps?: number;
-  percentile?: number;
-  gamma?: number;
-  channelWise?: boolean;
-  maxPool?: string;
-  reset?: string;
-  vInit?: number;
-  calibrationBatches?: number;
-  batchSize?: number;
   maxTestSamples?: number;
-  seed?: number;
   backend?: string;
   wait: boolean;
   json?: boolean;
 }
 
+const f4 = (v: number | null): string => (v === null ? '-' : v.toFixed(4));
+
 export function registerConvert(program: Command): void {
-  program
+  const cmd = program
     .command('convert')
     .description('convert a checkpoint to a spiking network and simulate T steps on a data set (a job); follows its progress unless --no-wait')
     .argument('<checkpoint>', 'checkpoint id, or model[:alias] (default alias: the latest checkpoint)')
-    .requiredOption('--dataset <name>', 'data set name or id (its test split is simulated)')
-    .option('-T, --time-steps <T>', 'simulated time steps (default 64)', int(1, 4096))
-    .option('--percentile <p>', 'calibration percentile in (0, 1] (default 0.99)', float(0.000001, 1))
-    .option('--gamma <Γ>', 'maximum burst: spikes per neuron per step (default 5; 1 = plain IF)', int(1, 64))
-    .option('--channel-wise', 'one λ per channel')
-    .option('--no-channel-wise', 'one λ per activation site (default)')
-    .addOption(new Option('--max-pool <mode>', 'max-pool conversion (default lipool)').choices(['lipool', 'gate']))
+    .requiredOption('--dataset <name>', 'data set name or id (its test split is simulated)');
+  const config = addTableOptions(cmd, CONVERSION_CONFIG_FIELDS, {
+    flags: { timeSteps: '-T, --time-steps <T>', percentile: '--percentile <p>', gamma: '--gamma <Γ>', maxPool: '--max-pool <mode>', reset: '--reset <mode>', vInit: '--v-init <fraction>' },
+  });
+  cmd
     .addOption(new Option('--lipool', 'same as --max-pool lipool').implies({ maxPool: 'lipool' }).conflicts('gate'))
     .addOption(new Option('--gate', 'same as --max-pool gate').implies({ maxPool: 'gate' }))
-    .addOption(new Option('--reset <mode>', 'membrane reset after a spike (default subtract)').choices(['subtract', 'zero']))
-    .option('--v-init <fraction>', 'initial membrane as a fraction of θ (default 0)', float(0, 1))
-    .option('--calibration-batches <n>', 'training batches for percentile calibration (default 1)', int(1, 10000))
-    .option('--batch-size <n>', 'batch size (default 32)', int(1, 65536))
     .option('--max-test-samples <n>', 'simulate at most n test images', int(1))
-    .option('--seed <n>', 'random seed (default 0)', int(0))
-    .addOption(new Option('--backend <name>', 'compute backend for this job (default: the server\'s)').choices(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']))
+    .addOption(new Option('--backend <name>', "compute backend for this job (default: the server's)").choices(BACKENDS))
     .option('--no-wait', 'return once the job is queued')
     .option('--json', 'print the finished run (or the queued job) as JSON')
-    .action(async (checkpoint: string, opts: ConvertOptions, cmd: Command) => {
-      const { runConvert } = await import('./convert-action.js');
-      await runConvert(checkpoint, opts, cmd);
+    .action(async (checkpointRef: string, opts: ConvertOptions, c: Command) => {
+      await withClient(c, async (client) => {
+        const [checkpointId, dataset] = await Promise.all([client.resolveCheckpoint(checkpointRef), client.findDataset(opts.dataset)]);
+        const run = await client.startConversion({
+          checkpointId,
+          datasetId: dataset.id,
+          config: config(opts),
+          ...(opts.maxTestSamples !== undefined && { maxSamples: opts.maxTestSamples }),
+          ...(opts.backend !== undefined && { backend: opts.backend }),
+        });
+        if (!opts.wait || !run.jobId) {
+          if (opts.json) return printJson(run);
+          console.log(`queued conversion run ${run.id} (job ${run.jobId ?? '-'}) of checkpoint ${checkpointId} on ${dataset.name}; follow it with \`spikelab jobs wait ${run.jobId ?? ''}\``);
+          return;
+        }
+        await followJob(client, run.jobId, `convert ${run.checkpoint.model.name}`);
+        const r = await client.conversionRun(run.id);
+        if (opts.json) return printJson(r);
+        console.log(`conversion run ${r.id}: ${r.status}, T=${r.timeSteps}, ${r.samples ?? '?'} test samples, backend ${r.backendUsed ?? '-'}`);
+        console.log(`${r.primaryMetric ?? 'metric'}: ANN ${f4(r.annValue)} → SNN ${f4(r.best)} best (step ${r.bestStep ?? '-'}), loss at T ${f4(r.lossAtT)}, within 1% from step ${r.firstStepWithin1 ?? 'never'}`);
+        console.log(`SOPs/sample ${r.sops?.toExponential(3) ?? '-'}, energy SNN/ANN ${f4(r.energyRatio)}`);
+        for (const w of r.warnings) console.log(`warning: ${w}`);
+      });
     });
 }

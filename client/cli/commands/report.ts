@@ -1,9 +1,11 @@
 // `spikelab report`: PNG figures of a comparison (step curves, ANN/SNN bars, segmentation panels).
+// The renderer (Vega, sharp) is loaded only when the command runs.
 import { type Command } from 'commander';
+import { withClient } from '../context.js';
 import { float, int } from '../parse.js';
-import { addSelectionOptions, type CompareOptions } from './compare.js';
+import { addSelectionOptions, fetchMatrix, type SelectionOptions } from './compare.js';
 
-export interface ReportOptions extends CompareOptions {
+interface ReportOptions extends SelectionOptions {
   out: string;
   scale: number;
   panels?: boolean;
@@ -20,8 +22,14 @@ export function registerReport(program: Command): void {
     .option('--panels', 'segmentation panels for segmentation runs (default on)')
     .option('--no-panels', 'skip the segmentation panels')
     .option('--samples <n>', 'segmentation panels: test images per run', int(1, 16), 3)
-    .action(async (opts: ReportOptions, c: Command) => {
-      const { runReport } = await import('./report-action.js');
-      await runReport(opts, c);
+    .action(async (o: ReportOptions, c: Command) => {
+      const { writeFigures, writePanels } = await import('../../report/figures.js');
+      const written = await withClient(c, async (client) => {
+        const m = await fetchMatrix(client, o);
+        if (m.rows.length === 0) throw new Error('no finished conversion runs match: nothing to draw');
+        const figures = await writeFigures(m, o.out, o.scale);
+        return o.panels !== false ? [...figures, ...(await writePanels((id) => client.panels(id), m, o.out, o.samples))] : figures;
+      });
+      for (const f of written) console.log(`wrote ${f.path} (${f.width}×${f.height})`);
     });
 }

@@ -1,32 +1,37 @@
-// `spikelab serve`: starts the server (GraphQL, subscriptions, dashboard) in this process. The
-// server code is imported lazily: every other command stays a pure client.
-import { type Command } from 'commander';
+// `spikelab serve`: starts the server (GraphQL, subscriptions, dashboard) in this process. Its
+// options are the server's configuration table (src/config.ts: flag, environment variable,
+// default); the server code itself is imported only when the command runs.
+import { type Command, Option } from 'commander';
+import { BACKENDS, CONFIG_SOURCES, loadConfig, type Config } from '../../../src/config.js';
 
-interface ServeOptions {
-  port?: string;
-  host?: string;
-  databaseUrl?: string;
-  store?: string;
-  backend?: string;
-}
+const HELP: Record<keyof typeof CONFIG_SOURCES, string> = {
+  port: 'TCP port (0 = any free port)',
+  host: 'interface to bind',
+  databaseUrl: 'database',
+  storeDir: 'model store directory',
+  backend: `compute backend: ${BACKENDS.join(' | ')}`,
+  dataRoots: 'directories server-side paths may point into (colon-separated, absolute; default: working directory, model store, /usr/share/datasets)',
+};
 
 export function registerServe(program: Command): void {
-  program
+  const cmd = program
     .command('serve')
-    .description('start the Spikelab server: GraphQL + subscriptions on /graphql, dashboard on /')
-    .option('--port <port>', 'TCP port (env PORT, default 4000; 0 = any free port)')
-    .option('--host <host>', 'interface to bind (env HOST, default 0.0.0.0)')
-    .option('--database-url <url>', 'database (env DATABASE_URL, default an SQLite file)')
-    .option('--store <dir>', 'model store directory (env SPIKELAB_STORE, default ./models-store)')
-    .option('--backend <name>', 'compute backend: auto | tensorflow | webgpu | wasm | cpu (env SPIKELAB_BACKEND)')
-    .action(async (opts: ServeOptions) => {
-      const argv: string[] = [];
-      if (opts.port !== undefined) argv.push('--port', opts.port);
-      if (opts.host !== undefined) argv.push('--host', opts.host);
-      if (opts.databaseUrl !== undefined) argv.push('--database-url', opts.databaseUrl);
-      if (opts.store !== undefined) argv.push('--store', opts.store);
-      if (opts.backend !== undefined) argv.push('--backend', opts.backend);
-      const [{ loadConfig }, { serveUntilSignal }] = await Promise.all([import('../../../src/config.js'), import('../../../src/server.js')]);
-      await serveUntilSignal(loadConfig(argv, process.env));
-    });
+    .description('start the Spikelab server: GraphQL + subscriptions on /graphql, dashboard on /');
+  const flags = (Object.keys(CONFIG_SOURCES) as (keyof typeof CONFIG_SOURCES)[]).map((key) => {
+    const src = CONFIG_SOURCES[key];
+    const option = new Option(`${src.flag} <value>`, HELP[key]).env(src.env).default(src.default);
+    cmd.addOption(option);
+    return [src.flag, option.attributeName()] as const;
+  });
+  cmd.action(async (opts: Record<string, string>) => {
+    // commander resolved flag > environment > default; the server's loader validates the values
+    let config: Config;
+    try {
+      config = loadConfig(flags.flatMap(([flag, attribute]) => [flag, opts[attribute] ?? '']), {});
+    } catch (err) {
+      return cmd.error(`error: ${(err as Error).message}`, { exitCode: 2, code: 'spikelab.config' });
+    }
+    const { serveUntilSignal } = await import('../../../src/server.js');
+    await serveUntilSignal(config);
+  });
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import { initBackend, UnsupportedKernelConfigError } from './index.js';
+import { seededValues as seeded } from './test_values.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface Case {
@@ -18,16 +19,6 @@ const CASES: Case[] = [
   { x: [2, 7, 6, 3], f: [3, 2, 3, 2], strides: [2, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
   { x: [3, 12, 12, 8], f: [3, 3, 8, 16], strides: 1, pad: 'same' },
 ];
-
-function seeded(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);

@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import { initBackend, registerWasmTrainingKernels } from './index.js';
+import { seededValues } from './test_values.js';
 import { wasmConv2DBackpropInput } from './wasm_conv2d_backprop_input.js';
+
+const seeded = (shape: readonly number[], seed: number): tf.Tensor => tf.tensor(seededValues(shape.reduce((a, b) => a * b, 1), seed), [...shape]);
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface Case {
@@ -25,17 +28,6 @@ const CASES: Case[] = [
   { x: [2, 6, 5, 1], f: [1, 1, 1, 3], strides: 1, pad: 'valid' },
   { x: [4, 14, 14, 8], f: [3, 3, 8, 16], strides: 1, pad: 'same' },
 ];
-
-function seeded(shape: readonly number[], seed: number): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return tf.tensor(out, [...shape]);
-}
 
 /** [dL/dx of L = Σ conv2d(x, W) ⊙ dy, conv2dTranspose(dy, W)] on the active backend. */
 function compute(c: Case): [Float32Array, Float32Array] {

@@ -1,4 +1,5 @@
-export { initBackend, currentBackend, AUTO_ORDER, type BackendInfo, type InitBackendOptions } from './init.js';
+export { initBackend, currentBackend, describeBackend, AUTO_ORDER, type BackendInfo, type InitBackendOptions } from './init.js';
+export { probeWebGpu, type WebGpuProbe } from './webgpu_probe.js';
 export {
   BackendUnavailableError,
   UnsupportedKernelConfigError,

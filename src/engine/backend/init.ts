@@ -125,11 +125,30 @@ function toInfo(
   return info;
 }
 
+/** Why a load failed, in one line. Duck-typed: errors from another realm (e.g. a test runner's module loader) are not `instanceof Error`. */
 function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as Error & { code?: unknown }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return 'not installed';
-    return err.message.split('\n')[0] ?? err.name;
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; message?: unknown; name?: unknown };
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  if (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND' || /^Cannot find (module|package) /.test(message)) return 'not installed';
+  return message.split('\n')[0] || (typeof e.name === 'string' ? e.name : 'failed');
+}
+
+const LABEL: Record<ConcreteBackendName, string> = { tensorflow: 'tfjs-node', webgpu: 'WebGPU', wasm: 'wasm', cpu: 'cpu' };
+
+/**
+ * One line saying which backend runs and why the faster ones did not, e.g.
+ * `backend wasm, 1 thread (tfjs-node: not installed; WebGPU: no GPU device node (/dev/dri, /dev/nvidia*))`.
+ */
+export function describeBackend(info: BackendInfo): string {
+  const threads = info.threads === null ? [] : [`${info.threads} thread${info.threads === 1 ? '' : 's'}`];
+  const what = [info.name, ...(info.device !== undefined ? [info.device] : []), ...threads].join(', ');
+  if (info.requested !== 'auto') return `backend ${what} (requested)`;
+  const why: string[] = [];
+  for (const name of AUTO_ORDER) {
+    const failed = info.tried.filter((a) => a.backend === name && !a.ok);
+    if (failed.length === 0) continue;
+    const reasons = [...new Set(failed.map((a) => a.reason ?? 'failed'))];
+    why.push(`${LABEL[name]}: ${reasons.join(', ')}`);
   }
-  return String(err);
+  return `backend ${what} (${why.length > 0 ? why.join('; ') : 'the fastest here'})`;
 }

@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConcreteBackendName } from './errors.js';
 import { registerWasmTrainingKernels } from './wasm_training_kernels.js';
+import type * as WebGpu from 'webgpu';
+import { probeWebGpu } from './webgpu_probe.js';
 
 export interface LoadResult {
   threads: number | null;
@@ -17,17 +19,6 @@ export interface BackendLoader {
   load(source: string, opts: { webgpuTimeoutMs?: number }): Promise<LoadResult>;
   /** Whether the backend could load, without activating it. */
   probe(opts: { webgpuTimeoutMs?: number }): Promise<boolean>;
-}
-
-interface GpuAdapterLike {
-  info?: { vendor?: string; architecture?: string; description?: string };
-}
-interface GpuLike {
-  requestAdapter(): Promise<GpuAdapterLike | null>;
-}
-interface WebGpuModule {
-  create(flags: string[]): GpuLike;
-  globals: Record<string, unknown>;
 }
 
 async function activate(name: ConcreteBackendName): Promise<void> {
@@ -61,16 +52,21 @@ function versionOf(mod: unknown, key: string): string {
   return tf.version_core;
 }
 
-/** Finds a WebGPU adapter through Dawn (the `webgpu` package); throws if there is none. */
-async function findAdapter(timeoutMs: number): Promise<{ mod: WebGpuModule; gpu: GpuLike; adapter: GpuAdapterLike }> {
-  const mod = (await import('webgpu')) as unknown as WebGpuModule;
+/**
+ * Finds a WebGPU adapter through Dawn (the `webgpu` package) in this process; throws why there is
+ * none. The quiet probe runs first, so Dawn is loaded here only where it found an adapter.
+ */
+async function findAdapter(timeoutMs: number): Promise<{ mod: typeof WebGpu; gpu: GPU; adapter: GPUAdapter }> {
+  const probe = await probeWebGpu(timeoutMs);
+  if (!probe.ok) throw new Error(probe.reason);
+  const mod = await import('webgpu');
   const gpu = mod.create([]);
   const adapter = await withTimeout(gpu.requestAdapter(), timeoutMs, 'WebGPU requestAdapter()');
-  if (adapter === null) throw new Error('no WebGPU adapter (no usable GPU/driver found by Dawn)');
+  if (adapter === null) throw new Error('no WebGPU adapter in this process (the probe found one)');
   return { mod, gpu, adapter };
 }
 
-function installNavigatorGpu(mod: WebGpuModule, gpu: GpuLike): void {
+function installNavigatorGpu(mod: typeof WebGpu, gpu: GPU): void {
   Object.assign(globalThis, mod.globals);
   const g = globalThis as { navigator?: object };
   if (g.navigator === undefined) {
@@ -108,19 +104,14 @@ const webgpu: BackendLoader = {
     installNavigatorGpu(mod, gpu);
     await import('@tensorflow/tfjs-backend-webgpu');
     await withTimeout(activate('webgpu'), timeoutMs, 'webgpu backend start');
-    const i = adapter.info ?? {};
-    const device = [i.vendor, i.architecture, i.description].filter((s) => s !== undefined && s !== '').join(' ');
+    const i = adapter.info;
+    const device = [i.vendor, i.architecture, i.description].filter(Boolean).join(' ');
     const result: LoadResult = { threads: null, version: tf.version_core, suppliedKernels: [] };
     if (device !== '') result.device = device;
     return result;
   },
   async probe(opts) {
-    try {
-      await findAdapter(opts.webgpuTimeoutMs ?? 5000);
-      return true;
-    } catch {
-      return false;
-    }
+    return (await probeWebGpu(opts.webgpuTimeoutMs ?? 5000)).ok;
   },
 };
 

@@ -11,6 +11,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { UnsupportedKernelConfigError } from './errors.js';
+import { kernelArgs } from './kernel_args.js';
 
 type Shape4 = [number, number, number, number];
 
@@ -46,10 +47,8 @@ function isOne(v: unknown): boolean {
  * i.e. x's channels act as the batch, its batch as the input channels, dy as the filter.
  * The padding is handed to Conv2D as explicit padding, so x_pad is never materialised.
  */
-export const wasmConv2DBackpropFilter: KernelFunc = ({ inputs, backend: b, attrs }) => {
-  const backend = b as KernelBackend;
-  const { x, dy } = inputs as unknown as { x: TensorInfo; dy: TensorInfo };
-  const a = attrs as unknown as Conv2DBackpropFilterAttrs & { dilations?: unknown };
+export const wasmConv2DBackpropFilter: KernelFunc = (call) => {
+  const { inputs: { x, dy }, attrs: a, backend } = kernelArgs<'x' | 'dy', Conv2DBackpropFilterAttrs & { dilations?: unknown }>(Conv2DBackpropFilter, 'wasm', call, ['x', 'dy']);
   if (a.dataFormat !== undefined && a.dataFormat !== 'NHWC') {
     throw new UnsupportedKernelConfigError(Conv2DBackpropFilter, 'wasm', `dataFormat '${a.dataFormat}' (only NHWC)`);
   }

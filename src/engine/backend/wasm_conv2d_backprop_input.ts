@@ -5,12 +5,12 @@ import {
   registerKernel,
   unregisterKernel,
   type Conv2DBackpropInputAttrs,
-  type KernelBackend,
   type KernelConfig,
   type KernelFunc,
   type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { kernelArgs } from './kernel_args.js';
 import { runWasmKernel } from './wasm_conv2d_backprop_filter.js';
 
 type Shape4 = [number, number, number, number];
@@ -59,10 +59,7 @@ function axisPlan(size: number, k: number, s: number, before: number, out: numbe
  * runs wasm's original kernel.
  */
 export const wasmConv2DBackpropInput: KernelFunc = (args) => {
-  const { inputs, backend: b, attrs } = args;
-  const backend = b as KernelBackend;
-  const { dy, filter } = inputs as unknown as { dy: TensorInfo; filter: TensorInfo };
-  const a = attrs as unknown as Conv2DBackpropInputAttrs & { dilations?: unknown };
+  const { inputs: { dy, filter }, attrs: a, backend } = kernelArgs<'dy' | 'filter', Conv2DBackpropInputAttrs & { dilations?: unknown }>(Conv2DBackpropInput, 'wasm', args, ['dy', 'filter']);
   const fallback = (): TensorInfo | TensorInfo[] => {
     if (original === undefined) throw new Error(`wasm ${Conv2DBackpropInput}: original kernel not registered`);
     return original.kernelFunc(args);
@@ -139,13 +136,6 @@ export function overrideWasmConv2DBackpropInput(): boolean {
   const config: KernelConfig = { ...current, kernelFunc: wasmConv2DBackpropInput };
   unregisterAndRegister(config);
   return true;
-}
-
-/** Restores wasm's own kernel (for benchmarks and tests). */
-export function restoreWasmConv2DBackpropInput(): void {
-  if (original !== undefined && getKernel(Conv2DBackpropInput, 'wasm')?.kernelFunc === wasmConv2DBackpropInput) {
-    unregisterAndRegister(original);
-  }
 }
 
 function unregisterAndRegister(config: KernelConfig): void {

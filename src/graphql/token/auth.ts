@@ -160,7 +160,7 @@ export function authPlugin(tokens: TokenService, roles: RootRoles): ApolloServer
 export async function listenHost(tokens: TokenService, requested: string, log: (msg: string) => void): Promise<string> {
   if (await tokens.anyActive()) return requested;
   const loopback = requested === '127.0.0.1' || requested === '::1' || requested === 'localhost';
-  if (!loopback) log(`no API token configured: listening on 127.0.0.1 only (not ${requested}); create one with \`npx spikelab token create <name> --role admin\` to serve other hosts`);
+  if (!loopback) log(`no API token configured: listening on 127.0.0.1 only (not ${requested}); create one with \`npx spikelab token create <name> --role <role>\` to serve other hosts`);
   else log('no API token configured: local access only, no authentication');
   return loopback ? requested : '127.0.0.1';
 }

@@ -1,13 +1,17 @@
-// The work behind `spikelab report`: one set of figures per data set + metric in the selection.
+// The figure files of a comparison: per data set a step curve and ANN/SNN bars, and per
+// segmentation run its panels. Used by `spikelab report` and the demo.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Command } from 'commander';
-import type { CompareMatrix } from '../../../src/formats/compare.js';
-import type { SpikelabClient } from '../../api/client.js';
-import { annSnnBarsSpec, renderSegmentationPanels, renderSpecToPng, stepCurveSpec } from '../../report/index.js';
-import { withClient } from '../context.js';
-import { fetchMatrix } from './compare-action.js';
-import type { ReportOptions } from './report.js';
+import type { CompareMatrix, SegmentationPanel } from '../../src/formats/compare.js';
+import { renderSegmentationPanels } from './panels.js';
+import { renderSpecToPng } from './render.js';
+import { annSnnBarsSpec, stepCurveSpec } from './specs.js';
+
+export interface WrittenFigure {
+  path: string;
+  width: number;
+  height: number;
+}
 
 const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'data';
 
@@ -15,12 +19,6 @@ const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').
 export function byDataset(m: CompareMatrix): CompareMatrix[] {
   const names = [...new Set(m.rows.map((r) => r.dataset))];
   return names.map((d) => ({ metric: m.metric, steps: m.steps, rows: m.rows.filter((r) => r.dataset === d) }));
-}
-
-export interface WrittenFigure {
-  path: string;
-  width: number;
-  height: number;
 }
 
 /** Writes the step-curve and bar figures of `m` into `dir`; returns what was written. */
@@ -37,24 +35,18 @@ export async function writeFigures(m: CompareMatrix, dir: string, scale = 2): Pr
   return out;
 }
 
-/** Segmentation runs of the matrix: raw image | label | ANN | SNN (binarised at 0.5), `samples` rows each. */
-export async function writePanels(client: SpikelabClient, m: CompareMatrix, dir: string, samples: number): Promise<WrittenFigure[]> {
+/**
+ * Segmentation runs of the matrix: raw image | label | ANN | SNN (binarised at 0.5), `samples`
+ * rows each; `panelsOf` fetches a run's panels (e.g. the client's `panels`).
+ */
+export async function writePanels(panelsOf: (runId: string) => Promise<SegmentationPanel[]>, m: CompareMatrix, dir: string, samples: number): Promise<WrittenFigure[]> {
   const out: WrittenFigure[] = [];
   for (const r of m.rows) {
-    const panels = (await client.panels(r.conversionRunId)).slice(0, samples);
+    const panels = (await panelsOf(r.conversionRunId)).slice(0, samples);
     if (panels.length === 0) continue;
+    await mkdir(dir, { recursive: true });
     const path = join(dir, `${slug(r.dataset)}-${slug(r.backbone)}-run${r.conversionRunId}-panels.png`);
     out.push({ path, ...(await renderSegmentationPanels(panels, path)) });
   }
   return out;
-}
-
-export async function runReport(o: ReportOptions, cmd: Command): Promise<void> {
-  const written = await withClient(cmd, async (c) => {
-    const m = await fetchMatrix(c, o);
-    if (m.rows.length === 0) throw new Error('no finished conversion runs match: nothing to draw');
-    const figures = await writeFigures(m, o.out, o.scale);
-    return o.panels !== false ? [...figures, ...(await writePanels(c, m, o.out, o.samples))] : figures;
-  });
-  for (const f of written) console.log(`wrote ${f.path} (${f.width}×${f.height})`);
 }
