@@ -9,6 +9,7 @@ import { ConversionRunResolver } from './conversion-run/conversion-run.resolver.
 import { DatasetResolver } from './dataset/dataset.resolver.js';
 import { JobResolver } from './job/job.resolver.js';
 import { ModelResolver } from './model/model.resolver.js';
+import { SweepResolver } from './sweep/sweep.resolver.js';
 import { TokenResolver } from './token/token.resolver.js';
 import { TrainingRunResolver } from './training-run/training-run.resolver.js';
 import { authChecker, rootFieldRoles, type RootRoles } from './token/auth.js';
@@ -21,6 +22,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   JobResolver,
   TrainingRunResolver,
   ConversionRunResolver,
+  SweepResolver,
   CompareResolver,
   TokenResolver,
   CheckpointAdminResolver,

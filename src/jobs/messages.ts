@@ -23,6 +23,15 @@ export interface ConversionTask {
   maxSamples: number | null;
 }
 
+/** Several configs on one checkpoint and data set (a sweep job); each result is posted as a 'point' as soon as it is complete. */
+export interface SweepTask {
+  kind: 'sweep';
+  checkpoint: CheckpointPayload;
+  dataset: DatasetSpec;
+  configs: ConversionConfig[];
+  maxSamples: number | null;
+}
+
 /** Checks weights against the model `spec` builds (importCheckpoint); answers with the manifest. */
 export interface ValidateTask {
   kind: 'validate';
@@ -33,7 +42,7 @@ export interface ValidateTask {
   weightSpecs: CheckpointManifest['weightSpecs'] | null;
 }
 
-export type Task = TrainingTask | ConversionTask | ValidateTask;
+export type Task = TrainingTask | ConversionTask | SweepTask | ValidateTask;
 
 export type ToWorker =
   | { type: 'run'; jobId: number; backend: BackendName; task: Task }
@@ -51,5 +60,7 @@ export type FromWorker =
   | { type: 'iteration'; jobId: number; iteration: number; loss: number; lr: number }
   | { type: 'epoch'; jobId: number; record: EpochRecord }
   | { type: 'batch'; jobId: number; batch: number; batches: number; samples: number; stepMetrics: Record<string, number[]> }
+  /** Sweep: config `index` of the task is complete; calibrations / simulations the engine ran so far in this task. */
+  | { type: 'point'; jobId: number; index: number; result: ConversionResult; calibrations: number; simulations: number }
   | { type: 'done'; jobId: number; training?: TrainingOutput; conversion?: ConversionResult; manifest?: Omit<CheckpointManifest, 'weightsSha256'> }
   | { type: 'error'; jobId: number; message: string; name: string; cancelled: boolean };

@@ -7,7 +7,8 @@ import { convertAndSimulate } from '../engine/index.js';
 import { trainModel } from '../engine/train/index.js';
 import { buildModel } from '../engine/zoo/index.js';
 import type { CheckpointManifest } from '../formats/index.js';
-import type { ConversionTask, FromWorker, TrainingTask, ValidateTask } from './messages.js';
+import { convertSweep } from './convert-sweep.js';
+import type { ConversionTask, FromWorker, SweepTask, TrainingTask, ValidateTask } from './messages.js';
 
 type Post = (m: FromWorker, transfer?: ArrayBuffer[]) => void;
 
@@ -47,6 +48,36 @@ export async function runConversion(jobId: number, t: ConversionTask, post: Post
       onBatch: (r) => post({ type: 'batch', jobId, batch: r.batch, batches: r.batches, samples: r.samples, stepMetrics: r.stepMetrics }),
     });
     post({ type: 'done', jobId, conversion: result });
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * A sweep job: every config on one checkpoint (the engine shares calibrations and simulations
+ * between them), each result posted as soon as it is complete. The calibrations and simulations
+ * the engine ran are counted from its progress: each time it enters the 'calibrate' or 'simulate' phase.
+ */
+export async function runSweep(jobId: number, t: SweepTask, post: Post, signal: AbortSignal, check: () => void): Promise<void> {
+  const data = await loadDataset(t.dataset, t.maxSamples != null ? { maxTest: t.maxSamples } : {});
+  const model = await loadCheckpoint(t.checkpoint);
+  let phase = '';
+  const work = { calibrations: 0, simulations: 0 };
+  try {
+    await convertSweep(model, { calibration: data.train, test: data.test, task: data.task, numClasses: data.numClasses }, t.configs, {
+      signal,
+      onProgress: (progress) => {
+        check();
+        if (progress.phase !== phase) {
+          if (progress.phase === 'calibrate') work.calibrations++;
+          if (progress.phase === 'simulate') work.simulations++;
+          phase = progress.phase;
+        }
+        post({ type: 'progress', jobId, progress });
+      },
+      onResult: (index, result) => post({ type: 'point', jobId, index, result, ...work }),
+    });
+    post({ type: 'done', jobId });
   } finally {
     model.dispose();
   }

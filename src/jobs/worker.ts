@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { describeBackend, initBackend } from '../engine/backend/index.js';
 import type { BackendName } from '../formats/index.js';
 import type { FromWorker, ToWorker } from './messages.js';
-import { runConversion, runTraining, validateWeights } from './tasks.js';
+import { runConversion, runSweep, runTraining, validateWeights } from './tasks.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run as a worker thread');
@@ -27,6 +27,7 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     const t = msg.task;
     if (t.kind === 'training') await runTraining(msg.jobId, t, post, signal, check);
     else if (t.kind === 'conversion') await runConversion(msg.jobId, t, post, signal, check);
+    else if (t.kind === 'sweep') await runSweep(msg.jobId, t, post, signal, check);
     else await validateWeights(msg.jobId, t, post);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));

@@ -14,8 +14,13 @@ import {
   imageShapeSchema,
   issuesOf,
   segmentationPanelSchema,
+  storedConversionConfigSchema,
   storedModelSpecSchema,
   storedTrainingConfigSchema,
+  SWEEP_AXES,
+  storedSweepAxesSchema,
+  type ConversionConfig,
+  type SweepAxes,
 } from '../formats/index.js';
 import type * as db from './db.js';
 import type { Prisma } from './db.js';
@@ -46,7 +51,7 @@ export function toJson<T>(schema: z.ZodType<T>, value: T): Prisma.InputJsonValue
   return checked as Prisma.InputJsonValue;
 }
 
-export const jobPayloadSchema = z.strictObject({ trainingRunId: z.number().int().optional(), conversionRunId: z.number().int().optional() });
+export const jobPayloadSchema = z.strictObject({ trainingRunId: z.number().int().optional(), conversionRunId: z.number().int().optional(), sweepId: z.number().int().optional() });
 export const annMetricsSchema = z.record(z.string(), z.number());
 export const warningsSchema = z.array(z.string());
 export const panelsSchema = z.array(segmentationPanelSchema);
@@ -71,7 +76,8 @@ export type ConversionRun = Omit<db.ConversionRun, 'annMetrics' | 'warnings' | '
   annMetrics: Record<string, number> | null;
   warnings: string[];
 };
-export type { LayerStat, TrainingMetric, ApiToken } from './db.js';
+export type Sweep = Omit<db.Sweep, 'axes'> & { axes: SweepAxes };
+export type { LayerStat, TrainingMetric, ApiToken, SweepJob, SweepPoint } from './db.js';
 
 const architecture = z.enum(ARCHITECTURES);
 const family = z.enum(MODEL_FAMILIES);
@@ -120,6 +126,16 @@ export function conversionRunRecord(row: Omit<db.ConversionRun, 'panels'>): Conv
     annMetrics: annMetricsOf(row.id, row.annMetrics),
     warnings: row.warnings == null ? [] : column(warningsSchema, 'ConversionRun', row.id, 'warnings', row.warnings),
   };
+}
+
+/** The config a run was (or will be) computed with, from its columns: one per field of the conversion table. */
+export function conversionConfigOf(run: Pick<ConversionRun, 'id'>): ConversionConfig {
+  const row = run as unknown as Record<string, unknown>;
+  return column(storedConversionConfigSchema, 'ConversionRun', run.id, 'config', Object.fromEntries(SWEEP_AXES.map((k) => [k, row[k]])));
+}
+
+export function sweepRecord(row: db.Sweep): Sweep {
+  return { ...row, axes: column(storedSweepAxesSchema, 'Sweep', row.id, 'axes', row.axes) };
 }
 
 /** A run's ANN metrics column (null when the run has none yet). */

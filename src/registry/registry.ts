@@ -13,6 +13,7 @@ import { MetricsService } from './metrics.js';
 import { applyPendingMigrations } from './migrate.js';
 import { ModelService } from './models.js';
 import { ModelStore } from './store.js';
+import { SweepService } from './sweeps.js';
 import { TokenService } from './tokens.js';
 import { TrainingRunService } from './training-runs.js';
 
@@ -35,6 +36,7 @@ export interface Registry {
   readonly jobs: JobService;
   readonly trainingRuns: TrainingRunService;
   readonly conversionRuns: ConversionRunService;
+  readonly sweeps: SweepService;
   readonly metrics: MetricsService;
   readonly compare: CompareService;
   readonly tokens: TokenService;
@@ -67,6 +69,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
     jobs,
     trainingRuns: new TrainingRunService(prisma, jobs, checkpoints),
     conversionRuns: new ConversionRunService(prisma, jobs),
+    sweeps: new SweepService(prisma, jobs),
     metrics: new MetricsService(prisma),
     compare: new CompareService(prisma, dataVersion.read),
     tokens: new TokenService(prisma),

@@ -37,6 +37,9 @@ export class StartConversionInput {
 
   @Field(() => Int, fieldDoc(JOB_FIELDS.priority)) priority: number = JOB_FIELDS.priority.default;
   @Field(() => Int, fieldDoc(JOB_FIELDS.maxAttempts)) maxAttempts: number = JOB_FIELDS.maxAttempts.default;
+
+  @Field({ description: 'Compute again even when an identical run succeeded before (same checkpoint content, data set, test subset, config and engine version); false: that run is the answer, with cached: true, and nothing is queued.' })
+  force: boolean = false;
 }
 
 @ArgsType()

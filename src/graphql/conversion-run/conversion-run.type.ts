@@ -88,7 +88,10 @@ export class ConversionRunType {
   @Field(() => Int, { nullable: true, description: 'Test samples simulated.' }) samples!: number | null;
   @Field(() => [String]) warnings!: string[];
   @Field(() => String, { nullable: true }) error!: string | null;
-  @Field(() => ID, { nullable: true }) jobId!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The run\'s own job (null for the points of a sweep: see job).' }) jobId!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The sweep that computed this run (null: a conversion of its own). A sweep that reused the run lists it among its points with cached: true.' }) sweepId!: string | null;
+  @Field(() => Int, { nullable: true, description: 'Version of the engine numerics that computed the results (null until the run succeeded, or before versions were recorded).' }) engineVersion!: number | null;
+  @Field({ description: 'true when this run answered a request (startConversion, a sweep point) from the registry: an identical run had succeeded before, so nothing was computed for the request. false otherwise.' }) cached!: boolean;
   @Field() createdAt!: Date;
   @Field(() => Date, { nullable: true }) startedAt!: Date | null;
   @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
@@ -97,13 +100,15 @@ export class ConversionRunType {
 @ObjectType()
 export class ConversionRunConnection extends Connection(ConversionRunType, 'ConversionRun') {}
 
-export function toConversionRunType(r: Row): ConversionRunType {
+export function toConversionRunType(r: Row, cached = false): ConversionRunType {
   return Object.assign(new ConversionRunType(), {
     ...r,
     id: String(r.id),
     checkpointId: String(r.checkpointId),
     datasetId: String(r.datasetId),
     jobId: r.jobId == null ? null : String(r.jobId),
+    sweepId: r.sweepId == null ? null : String(r.sweepId),
+    cached,
   });
 }
 
