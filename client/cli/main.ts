@@ -10,6 +10,7 @@ import { registerJobs } from './commands/jobs.js';
 import { registerModel } from './commands/model.js';
 import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
+import { registerSweep } from './commands/sweep.js';
 import { registerToken } from './commands/token.js';
 import { registerTrain } from './commands/train.js';
 import { addGlobalOptions } from './context.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerImport(program);
   registerConvert(program);
+  registerSweep(program);
   registerJobs(program);
   registerCompare(program);
   registerReport(program);
