@@ -62,6 +62,7 @@ export async function runSweep(jobId: number, t: SweepTask, post: Post, signal: 
   const data = await loadDataset(t.dataset, t.maxSamples != null ? { maxTest: t.maxSamples } : {});
   const model = await loadCheckpoint(t.checkpoint);
   let phase = '';
+  let done = 0;
   const work = { calibrations: 0, simulations: 0 };
   try {
     await convertSweep(model, { calibration: data.train, test: data.test, task: data.task, numClasses: data.numClasses }, t.configs, {
@@ -73,9 +74,13 @@ export async function runSweep(jobId: number, t: SweepTask, post: Post, signal: 
           if (progress.phase === 'simulate') work.simulations++;
           phase = progress.phase;
         }
-        post({ type: 'progress', jobId, progress });
+        const points = `${done}/${t.configs.length} points done`;
+        post({ type: 'progress', jobId, progress: { ...progress, message: progress.message ? `${progress.message} · ${points}` : points } });
       },
-      onResult: (index, result) => post({ type: 'point', jobId, index, result, ...work }),
+      onResult: (index, result) => {
+        done++;
+        post({ type: 'point', jobId, index, result, ...work });
+      },
     });
     post({ type: 'done', jobId });
   } finally {
