@@ -12,4 +12,4 @@ export type { CompareMatrix, CompareRow, SegmentationPanel } from '../src/format
 export type { ConversionConfig, MaxPoolMode, ResetMode } from '../src/formats/conversion.js';
 export type { TrainingConfig } from '../src/formats/training.js';
 export type { SweepAxes, SweepAxisName } from '../src/formats/sweep.js';
-export { stepCurveSpec, annSnnBarsSpec, renderSpecToPng, renderSegmentationPanels } from './report/index.js';
+export { stepCurveSpec, annSnnBarsSpec, sweepHeatmapSpec, renderSpecToPng, renderSegmentationPanels } from './report/index.js';

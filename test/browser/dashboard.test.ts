@@ -1,6 +1,6 @@
 // The dashboard in a real browser: Debian's chromium driven by playwright-core opens GET / of a live
-// server seeded with real (tiny) training + conversion jobs, waits for the comparison chart to be
-// drawn with data, and saves a screenshot. Skipped, saying so, only where /usr/bin/chromium is
+// server seeded with real (tiny) training + conversion jobs and a sweep, waits for the comparison
+// chart and the sweep's heat map to be drawn with data, and saves a screenshot. Skipped, saying so, only where /usr/bin/chromium is
 // absent (CI installs it).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,8 +22,11 @@ maybe('dashboard in chromium', () => {
 
   beforeAll(async () => {
     live = await startLiveServer();
-    await seed(live.client);
+    const seeded = await seed(live.client);
     await seedSegmentation(live.client);
+    // Γ 5 at T 16 is the seeded conversion of plain-tiny (reused: cached); Γ 1 is computed by one sweep job
+    const sweep = await live.client.runSweep({ checkpointIds: [seeded.runs[0]!.checkpointId], datasetId: seeded.datasetId, axes: { gamma: [1, 5], timeSteps: [16], batchSize: [16] } });
+    if (sweep.cachedPoints !== 1 || sweep.pointsDone !== 2) throw new Error(`unexpected seed sweep: ${JSON.stringify(sweep)}`);
     profile = mkdtempSync(join(tmpdir(), 'spikelab-chromium-'));
   });
   afterAll(async () => {
@@ -49,14 +52,22 @@ maybe('dashboard in chromium', () => {
       const res = await page.goto(`${live.base}/`);
       expect(res?.status()).toBe(200);
       await page.waitForSelector('#chart[data-drawn="true"] svg', { timeout: 30_000 });
-      // two backbones × 16 steps, drawn as line points in the SVG
-      expect(Number(await page.getAttribute('#chart', 'data-points'))).toBe(32);
+      // three runs (plain-tiny at Γ 5 and Γ 1, residual-tiny) × 16 steps, drawn as line points in the SVG
+      expect(Number(await page.getAttribute('#chart', 'data-points'))).toBe(48);
       expect(await page.locator('#chart svg path').count()).toBeGreaterThan(2);
       expect(await page.locator('#chart svg').textContent()).toMatch(/plain-tiny[\s\S]*residual-tiny|residual-tiny[\s\S]*plain-tiny/);
       expect(await page.locator('#bars svg').count()).toBe(1);
       await page.waitForSelector('#jobs td:has-text("SUCCEEDED")');
-      expect(await page.locator('#jobs tr').count()).toBe(1 + 6);
-      expect(await page.locator('#runs tr').count()).toBe(1 + 3);
+      expect(await page.locator('#jobs tr').count()).toBe(1 + 7);
+      expect(await page.locator('#runs tr').count()).toBe(1 + 4);
+      // the sweep as a heat map: one row (plain-tiny), columns Γ = 1, 5, both cells drawn
+      await page.waitForSelector('#heatmap[data-drawn="true"] svg', { timeout: 30_000 });
+      expect(await page.getAttribute('#heatmap', 'data-cells')).toBe('2');
+      const heat = (await page.locator('#heatmap svg').textContent()) ?? '';
+      expect(heat).toMatch(/plain-tiny/);
+      expect(heat).toMatch(/gamma/);
+      expect(await page.locator('#heatmap svg path').count()).toBeGreaterThanOrEqual(2);
+      expect(await page.locator('#sweeps tr').count()).toBe(1 + 1);
       // the segmentation run's panels: 3 samples × (image, label, ANN, SNN)
       await page.waitForSelector('#panels canvas');
       expect(await page.getAttribute('#panels', 'data-panels')).toBe('3');
