@@ -30,6 +30,8 @@ export interface MapContext {
   readonly node: OnnxNode;
   readonly attrs: Attrs;
   readonly opset: number;
+  /** Most values one tensor may hold (per sample for computed tensors). */
+  readonly maxElements: number;
   /** The batch size the file fixes on its input, or null when symbolic. */
   readonly fixedBatch: number | null;
   /** Input i: null when omitted (''). */

@@ -147,7 +147,7 @@ export function decodeOnnx(bytes: Uint8Array, limits: OnnxLimits = DEFAULT_ONNX_
   const inputs = (graph.input ?? []).filter((v) => !initializers.has(v.name ?? ''));
   if (inputs.length !== 1) {
     const names = inputs.map((v) => `'${safeName(v.name ?? '', 40)}'`).slice(0, 5).join(', ');
-    throw new OnnxFormatError(inputs.length === 0 ? 'the graph has no input' : `the graph has ${inputs.length} inputs (${names}); Spikelab imports models with one image input`);
+    throw new OnnxFormatError(inputs.length === 0 ? 'the graph has no input' : `the graph has ${inputs.length} inputs (${names}); Spikelab imports models with one image input (weights must be initializers in the file)`);
   }
   const outputs = graph.output ?? [];
   if (outputs.length !== 1) {

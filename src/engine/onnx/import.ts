@@ -137,6 +137,7 @@ class Importer {
       node,
       attrs,
       opset: this.model.opset,
+      maxElements: this.limits.maxElements,
       fixedBatch: this.fixedBatch,
       input: (i) => inputs[i] ?? null,
       tensor: (i) => {
@@ -154,7 +155,12 @@ class Importer {
       uses: (name) => this.uses.get(name) ?? 0,
       irNode: (id) => b.node(id),
       replaceOp: (id, op, params) => b.replaceOp(id, op, params),
-      emit: (op, ins, shape, params = [], suffix) => b.add(suffix ? `${node.name}/${suffix}` : node.name, node.name, safeName(node.opType), op, ins, shape, params),
+      emit: (op, ins, shape, params = [], suffix) => {
+        if (shape.some((d) => !Number.isSafeInteger(d) || d < 1) || shape.reduce((a, d) => a * d, 1) > this.limits.maxElements) {
+          fail(`output shape [${shape.join(', ')}] is empty or above ${this.limits.maxElements} values per sample`);
+        }
+        return b.add(suffix ? `${node.name}/${suffix}` : node.name, node.name, safeName(node.opType), op, ins, shape, params);
+      },
       fail,
     };
   }

@@ -40,6 +40,13 @@ export function mapFlatten(ctx: MapContext): TensorValue {
   return ctx.emit({ kind: 'flatten' }, [x.id], [numel(x.shape)]);
 }
 
+/** c + k·N as a user reads it: 7, N, 2·N, 2·N + 1. */
+function affineText(c: number, k: number): string {
+  if (k === 0) return String(c);
+  const n = k === 1 ? 'N' : `${k}·N`;
+  return c === 0 ? n : `${n} ${c < 0 ? '−' : '+'} ${Math.abs(c)}`;
+}
+
 /**
  * The per-sample shape a Reshape target asks for. The target's first element must keep the batch: the
  * symbolic N, 0 (copy), the batch size the file fixes, or −1 with the rest fully given.
@@ -51,10 +58,11 @@ function sampleTarget(ctx: MapContext, inShape: readonly number[], t: Const, all
   for (let i = 1; i < v.length; i++) if (k(i) !== 0) ctx.fail(`Reshape target element ${i} depends on the batch size`);
   const rest = v.slice(1).map((d, i) => (d === 0 && !allowZero ? (inShape[i] ?? ctx.fail(`Reshape copies dimension ${i + 1}, which the input lacks`)) : d));
   const size = numel(inShape);
-  const text = `[${v.map((d, i) => (k(i) !== 0 ? 'N' : String(d))).join(', ')}]`;
+  const text = `[${v.map((d, i) => affineText(d, k(i))).join(', ')}]`;
   const first = v[0] as number;
   const keepsBatch = (k(0) === 1 && first === 0) || (k(0) === 0 && ((first === 0 && !allowZero) || (ctx.fixedBatch !== null && first === ctx.fixedBatch)));
-  if (!keepsBatch && !(k(0) === 0 && first === -1 && rest.every((d) => d > 0))) ctx.fail(`Reshape to ${text} changes the batch axis`);
+  const inferredBatch = k(0) === 0 && first === -1 && rest.length > 0 && rest.every((d) => d > 0) && numel(rest) === size;
+  if (!keepsBatch && !inferredBatch) ctx.fail(`Reshape to ${text} changes the batch axis`);
   const free = rest.filter((d) => d === -1).length;
   if (free > 1 || rest.some((d) => !Number.isSafeInteger(d) || d < -1 || (d === 0 && allowZero))) ctx.fail(`invalid Reshape target ${text}`);
   if (free === 1) {
@@ -194,6 +202,7 @@ export function mapResize(ctx: MapContext): TensorValue {
   if (out[1] !== x.shape[0]) ctx.fail('Resize changes the number of channels');
   const [h, w] = [x.shape[1] as number, x.shape[2] as number];
   const [oh, ow] = [out[2] as number, out[3] as number];
+  if (x.shape[0]! * oh * ow > ctx.maxElements) ctx.fail(`output ${oh}×${ow} is above ${ctx.maxElements} values per sample`);
   if (oh % h !== 0 || ow % w !== 0 || oh < h || ow < w) ctx.fail(`${h}×${w} → ${oh}×${ow} is not up-sampling by integer factors`);
   const coord = legacy ? 'asymmetric' : ctx.attrs.string('coordinate_transformation_mode', 'half_pixel');
   const rounding = legacy ? 'floor' : ctx.attrs.string('nearest_mode', 'round_prefer_floor');
