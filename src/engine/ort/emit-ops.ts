@@ -14,8 +14,9 @@ export interface LinearParams {
  * node's own weights or `params`. Returns the output value name.
  */
 export function emitLinear(g: OnnxGraph, node: GraphNode, op: LinearOp, x: string, params: LinearParams = op): string {
-  const w = g.constant(params.weight.data, params.weight.shape, `${node.id}.weight`);
-  const ins = params.bias === null ? [x, w] : [x, w, g.constant(params.bias, [params.bias.length], `${node.id}.bias`)];
+  const w = g.shared(`${node.id}.weight`, () => g.constant(params.weight.data, params.weight.shape, `${node.id}.weight`));
+  const bias = params.bias;
+  const ins = bias === null ? [x, w] : [x, w, g.shared(`${node.id}.bias`, () => g.constant(bias, [bias.length], `${node.id}.bias`))];
   switch (op.kind) {
     case 'conv':
       return g.op('Conv', ins, {
@@ -55,7 +56,7 @@ export function emitStateless(g: OnnxGraph, node: GraphNode, xs: readonly string
       return g.op('Softmax', [x], { axis: 1 });
     case 'batchNorm': {
       const c = op.mean.length;
-      const p = (a: Float32Array, what: string): string => g.constant(a, [c], `${node.id}.${what}`);
+      const p = (a: Float32Array, what: string): string => g.shared(`${node.id}.${what}`, () => g.constant(a, [c], `${node.id}.${what}`));
       return g.op('BatchNormalization', [x, p(op.scale, 'scale'), p(op.bias, 'bias'), p(op.mean, 'mean'), p(op.variance, 'var')], { epsilon: { float: op.epsilon } });
     }
     case 'maxPool':
@@ -73,7 +74,7 @@ export function emitStateless(g: OnnxGraph, node: GraphNode, xs: readonly string
     case 'flatten':
       return g.op('Flatten', [x], { axis: 1 });
     case 'reshape':
-      return g.op('Reshape', [x, g.int64s([-1, ...op.shape], `${node.id}.shape`)]);
+      return g.op('Reshape', [x, g.shared(`${node.id}.shape`, () => g.int64s([-1, ...op.shape], `${node.id}.shape`))]);
     case 'transpose':
       return g.op('Transpose', [x], { perm: [0, ...op.perm.map((p) => p + 1)] });
     case 'add':
@@ -83,14 +84,16 @@ export function emitStateless(g: OnnxGraph, node: GraphNode, xs: readonly string
     case 'pad': {
       const r = op.pads.length / 2;
       const pads = [0, ...op.pads.slice(0, r), 0, ...op.pads.slice(r)];
-      return g.op('Pad', [x, g.int64s(pads, `${node.id}.pads`), g.scalar(0)], { mode: 'constant' });
+      return g.op('Pad', [x, g.shared(`${node.id}.pads`, () => g.int64s(pads, `${node.id}.pads`)), g.scalar(0)], { mode: 'constant' });
     }
-    case 'upsample':
-      return g.op('Resize', [x, '', g.constant(Float32Array.of(1, 1, op.scales[0], op.scales[1]), [4], `${node.id}.scales`)], {
+    case 'upsample': {
+      const scales = g.shared(`${node.id}.scales`, () => g.constant(Float32Array.of(1, 1, op.scales[0], op.scales[1]), [4], `${node.id}.scales`));
+      return g.op('Resize', [x, '', scales], {
         mode: 'nearest',
         coordinate_transformation_mode: 'asymmetric',
         nearest_mode: 'floor',
       });
+    }
     case 'identity':
       return g.op('Identity', [x]);
     case 'input':

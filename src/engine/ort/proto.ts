@@ -19,6 +19,7 @@ export class OnnxGraph {
   private readonly inputs: onnxProto.onnx.IValueInfoProto[] = [];
   private readonly outputs: onnxProto.onnx.IValueInfoProto[] = [];
   private readonly scalars = new Map<string, string>();
+  private readonly memo = new Map<string, string>();
   private counter = 0;
 
   constructor(readonly name: string) {}
@@ -33,6 +34,16 @@ export class OnnxGraph {
     const name = this.fresh(prefix);
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
     this.initializers.push({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.FLOAT, rawData: bytes });
+    return name;
+  }
+
+  /** The value made by `make` the first time `key` is asked for (weights reused by unrolled steps). */
+  shared(key: string, make: () => string): string {
+    let name = this.memo.get(key);
+    if (name === undefined) {
+      name = make();
+      this.memo.set(key, name);
+    }
     return name;
   }
 
