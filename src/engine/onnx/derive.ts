@@ -1,32 +1,7 @@
 // What the registry stores about an imported model, derived from its graph alone.
 import type { ModelFamily } from '../../formats/model.js';
-import { channels, nodeById, size, type Graph, type GraphNode } from '../ir/graph.js';
+import { nodeById, type Graph, type GraphNode } from '../ir/graph.js';
 import { OnnxShapeError } from './errors.js';
-
-/**
- * Multiply-accumulates of one sample's forward pass, the engine's ANN MACs rule: conv
- * H_out·W_out·C_out·kh·kw·C_in, conv-transpose H_in·W_in·C_in·kh·kw·C_out, dense in·out; batch-norm
- * counts as folded (0), pools, sums and activations are free.
- */
-export function graphMacs(graph: Graph): number {
-  const byId = nodeById(graph);
-  let macs = 0;
-  for (const n of graph.nodes) {
-    const input = byId.get(n.inputs[0] ?? '');
-    if (input === undefined) continue;
-    const op = n.op;
-    if (op.kind === 'conv') {
-      const [, , kh, kw] = op.weight.shape as [number, number, number, number];
-      macs += (size(n.shape) / channels(n)) * channels(n) * kh * kw * channels(input);
-    } else if (op.kind === 'convTranspose') {
-      const [, , kh, kw] = op.weight.shape as [number, number, number, number];
-      macs += (size(input.shape) / channels(input)) * channels(input) * kh * kw * channels(n);
-    } else if (op.kind === 'dense') {
-      macs += size(input.shape) * channels(n);
-    }
-  }
-  return macs;
-}
 
 /**
  * Family from the structure: up-sampling (upsample or conv-transpose) together with a concat skip →

@@ -66,3 +66,23 @@ export function poolOut(ctx: MapContext, inHW: Pair, kernel: Pair, strides: Pair
   if (out[0] < 1 || out[1] < 1) ctx.fail(`a ${kernel[0]}×${kernel[1]} window does not fit the ${inHW[0]}×${inHW[1]} input`);
   return out;
 }
+
+/**
+ * ceil_mode without the rounding rule: PyTorch (and the current ONNX spec) drop a last window that
+ * would start in the end padding, ONNX Runtime 1.30 keeps it (and cannot even load such a PyTorch
+ * export). When PyTorch drops it, floor mode gives the same windows; when the last window reaches past
+ * the end padding, floor mode with that much more end padding gives the same windows too, and the same
+ * values where padding does not enter the result (max pools, average pools without count_include_pad).
+ * Only an average pool that counts padding keeps ceil_mode, where every rule gives the same size.
+ */
+export function ceilAsPads(inHW: Pair, kernel: Pair, strides: Pair, pads: Pads, dilations: Pair, out: Pair, padsCount: boolean): { pads: Pads; ceilMode: boolean } {
+  const end = [pads[2], pads[3]];
+  for (const i of [0, 1] as const) {
+    const span = inHW[i] + pads[i] + (end[i] as number) - extent(kernel[i], dilations[i]);
+    if (Math.floor(span / strides[i]) + 1 === out[i]) continue;
+    const needed = (out[i] - 1) * strides[i] + extent(kernel[i], dilations[i]) - inHW[i] - pads[i];
+    if (padsCount || needed >= kernel[i]) return { pads, ceilMode: true }; // runtimes refuse pads ≥ kernel
+    end[i] = needed;
+  }
+  return { pads: [pads[0], pads[1], end[0] as number, end[1] as number], ceilMode: false };
+}

@@ -9,7 +9,8 @@ import { GraphBuilder } from './builder.js';
 import { checkConvertible } from './check.js';
 import type { MapContext, TensorValue, Value } from './context.js';
 import { decodeOnnx, DEFAULT_ONNX_LIMITS, type OnnxLimits, type OnnxModel, type OnnxNode } from './decode.js';
-import { deriveFamily, deriveTask, graphMacs } from './derive.js';
+import { annMacs } from '../conversion/sops.js';
+import { deriveFamily, deriveTask } from './derive.js';
 import { OnnxFormatError, OnnxUnsupportedError, safeName } from './errors.js';
 import { FOLDABLE, foldOp, type FoldContext } from './fold.js';
 import { resolveInput } from './input.js';
@@ -38,7 +39,7 @@ export interface OnnxImport {
   readonly family: ModelFamily;
   /** PyTorch's count over the graph's tensors: weights, biases, BN scale and shift (running statistics excluded). */
   readonly parameterCount: number;
-  /** One image's forward pass (graphMacs). */
+  /** One image's forward pass, the engine's ANN MACs rule (annMacs: conv, conv-transpose, dense; BN folded; pools free). */
   readonly macs: number;
   /** Activation sites (relu nodes), i.e. spiking populations after conversion. */
   readonly reluSites: number;
@@ -199,7 +200,7 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
     numClasses,
     family: deriveFamily(graph),
     parameterCount: im.builder.parameterCount(),
-    macs: graphMacs(graph),
+    macs: annMacs(graph),
     reluSites: sites(graph).length,
     opset: model.opset,
     irVersion: model.irVersion,

@@ -1,7 +1,7 @@
 // Spatial layers: Conv, ConvTranspose, pools, BatchNormalization, spatial means.
 import type { Pads, Pair } from '../ir/graph.js';
 import { inputName, intsOf, weightOf, type MapContext, type ParamSource, type TensorValue } from './context.js';
-import { convOut, pairAttr, poolOut, spatialPads } from './geometry.js';
+import { ceilAsPads, convOut, pairAttr, poolOut, spatialPads } from './geometry.js';
 import type { Const } from './tensor.js';
 
 /** A [C, H, W] input, or a refusal naming the rank. */
@@ -92,7 +92,7 @@ export function mapConvTranspose(ctx: MapContext): TensorValue {
   );
 }
 
-function poolGeometry(ctx: MapContext, hw: Pair): { kernel: Pair; strides: Pair; pads: Pads; dilations: Pair; ceilMode: boolean; out: Pair } {
+function poolGeometry(ctx: MapContext, hw: Pair, padsCount: boolean): { kernel: Pair; strides: Pair; pads: Pads; dilations: Pair; ceilMode: boolean; out: Pair } {
   const k = ctx.attrs.ints('kernel_shape') ?? ctx.fail('kernel_shape is missing');
   if (k.length !== 2) ctx.fail(`kernel_shape [${k.join(', ')}]: only 2-D pools are supported`);
   const kernel = pairAttr(ctx, 'kernel_shape', [1, 1]);
@@ -101,22 +101,23 @@ function poolGeometry(ctx: MapContext, hw: Pair): { kernel: Pair; strides: Pair;
   const ceilMode = ctx.attrs.int('ceil_mode', 0) === 1;
   const pads = spatialPads(ctx, hw, kernel, strides, dilations);
   if (pads[0] >= kernel[0] || pads[2] >= kernel[0] || pads[1] >= kernel[1] || pads[3] >= kernel[1]) ctx.fail(`pads [${pads.join(', ')}] are not smaller than the kernel`);
-  return { kernel, strides, pads, dilations, ceilMode, out: poolOut(ctx, hw, kernel, strides, pads, dilations, ceilMode) };
+  const out = poolOut(ctx, hw, kernel, strides, pads, dilations, ceilMode);
+  return { kernel, strides, dilations, out, ...(ceilMode ? ceilAsPads(hw, kernel, strides, pads, dilations, out, padsCount) : { pads, ceilMode }) };
 }
 
 export function mapMaxPool(ctx: MapContext): TensorValue {
   const { x, c, hw } = featureMap(ctx);
   if (ctx.node.outputs[1] && ctx.uses(ctx.node.outputs[1]) > 0) ctx.fail('the Indices output is used');
   if (ctx.attrs.int('storage_order', 0) !== 0) ctx.fail('storage_order 1 is not supported');
-  const g = poolGeometry(ctx, hw);
+  const g = poolGeometry(ctx, hw, false);
   return ctx.emit({ kind: 'maxPool', kernel: g.kernel, strides: g.strides, pads: g.pads, dilations: g.dilations, ceilMode: g.ceilMode }, [x.id], [c, ...g.out]);
 }
 
 export function mapAveragePool(ctx: MapContext): TensorValue {
   const { x, c, hw } = featureMap(ctx);
-  const g = poolGeometry(ctx, hw);
-  if (g.dilations[0] !== 1 || g.dilations[1] !== 1) ctx.fail('dilated average pools are not supported');
   const countIncludePad = ctx.attrs.int('count_include_pad', 0) === 1;
+  const g = poolGeometry(ctx, hw, countIncludePad);
+  if (g.dilations[0] !== 1 || g.dilations[1] !== 1) ctx.fail('dilated average pools are not supported');
   return ctx.emit({ kind: 'avgPool', kernel: g.kernel, strides: g.strides, pads: g.pads, ceilMode: g.ceilMode, countIncludePad }, [x.id], [c, ...g.out]);
 }
 

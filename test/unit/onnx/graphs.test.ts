@@ -240,6 +240,21 @@ describe('layers in the forms other exporters and opsets use', () => {
     expect(kind(r, 'pad')[0]?.op).toEqual({ kind: 'pad', pads: [0, 0, 1, 0, 0, 2] });
   });
 
+  it('ceil_mode becomes end padding where padding does not enter the result, and stays where it counts', () => {
+    const pool = (op: string, attrs: Record<string, { i: number } | { ints: number[] }>, hw: number, features: number): unknown => {
+      const r = imp(classifier([node(op, ['x'], ['h'], { kernel_shape: { ints: [3, 3] }, strides: { ints: [2, 2] }, ceil_mode: { i: 1 }, ...attrs })], [], features), ['N', 1, hw, hw]);
+      const p = r.graph.nodes[1];
+      return p?.op.kind === 'maxPool' || p?.op.kind === 'avgPool' ? [p.op.pads, p.op.ceilMode, p.shape] : null;
+    };
+    // 6 → ⌈(6 − 3) / 2⌉ + 1 = 3 windows, the last one reading one padded column
+    expect(pool('MaxPool', {}, 6, 9)).toEqual([[0, 0, 1, 1], false, [1, 3, 3]]);
+    expect(pool('AveragePool', {}, 6, 9)).toEqual([[0, 0, 1, 1], false, [1, 3, 3]]);
+    expect(pool('AveragePool', { count_include_pad: { i: 1 } }, 6, 9)).toEqual([[0, 0, 0, 0], true, [1, 3, 3]]);
+    // 5 + pads 1 + 1 → PyTorch drops the 4th window (it would start in the end padding): floor mode's 3
+    expect(pool('MaxPool', { pads: { ints: [1, 1, 1, 1] } }, 5, 9)).toEqual([[1, 1, 1, 1], false, [1, 3, 3]]);
+    expect(pool('AveragePool', { pads: { ints: [1, 1, 1, 1] }, count_include_pad: { i: 1 } }, 5, 9)).toEqual([[1, 1, 1, 1], false, [1, 3, 3]]);
+  });
+
   it('softmax only as the head; a softmax inside the network is refused', () => {
     expect(imp({ ...classifier([node('Relu', ['x'], ['h'])], [], 16), nodes: [node('Relu', ['x'], ['h']), node('Flatten', ['h'], ['f']), node('Gemm', ['f', 'fc'], ['z'], { transB: { i: 1 } }), node('Softmax', ['z'], ['y'], { axis: { i: 1 } })] }).graph.nodes.at(-1)?.op.kind).toBe('softmax');
     const inside = classifier([node('Flatten', ['x'], ['f0']), node('Softmax', ['f0'], ['s'], {}, 'sm'), node('Reshape', ['s', 'shape'], ['h'])], [ints('shape', [0, 1, 4, 4])], 16);
