@@ -216,3 +216,29 @@ export function mapResize(ctx: MapContext): TensorValue {
   if (oh === h && ow === w) return x;
   return ctx.emit({ kind: 'upsample', scales: [oh / h, ow / w] }, [x.id], [x.shape[0] as number, oh, ow]);
 }
+
+/** Squeeze / Unsqueeze of a computed tensor: a reshape that must leave the batch axis alone. */
+export function mapSqueeze(ctx: MapContext): TensorValue {
+  const x = ctx.tensor(0);
+  const squeeze = ctx.node.opType === 'Squeeze';
+  const c = ctx.opset >= 13 ? ctx.constant(1, 'axes') : null;
+  const raw = c !== null ? intsOf(ctx, c, 'axes') : ctx.attrs.ints('axes');
+  if (raw === undefined || raw.length === 0) {
+    if (!squeeze) ctx.fail('Unsqueeze without axes');
+    ctx.fail('Squeeze without axes would also drop a batch of one; give the axes');
+  }
+  const rank = x.shape.length + 1 + (squeeze ? 0 : raw.length);
+  const axes = new Set(raw.map((a) => (a < 0 ? a + rank : a)));
+  if (axes.size !== raw.length || [...axes].some((a) => a < 0 || a >= rank)) ctx.fail(`axes [${raw.join(', ')}] are invalid for rank ${rank}`);
+  if (axes.has(0)) ctx.fail(`${ctx.node.opType} of the batch axis`);
+  let shape: number[];
+  if (squeeze) {
+    for (const a of axes) if (x.shape[a - 1] !== 1) ctx.fail(`Squeeze of axis ${a}, which has size ${x.shape[a - 1]}`);
+    shape = x.shape.filter((_, i) => !axes.has(i + 1));
+  } else {
+    const rest = [...x.shape];
+    shape = Array.from({ length: rank - 1 }, (_, i) => (axes.has(i + 1) ? 1 : (rest.shift() as number)));
+  }
+  if (shape.length === 0) ctx.fail(`${ctx.node.opType} to a scalar per sample`);
+  return ctx.emit({ kind: 'reshape', shape }, [x.id], shape);
+}

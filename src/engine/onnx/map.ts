@@ -3,7 +3,7 @@
 import { intsOf, type MapContext, type TensorValue } from './context.js';
 import { mapAveragePool, mapBatchNorm, mapConv, mapConvTranspose, mapGlobalAveragePool, mapMaxPool, mapReduceMean } from './map-conv.js';
 import { mapAdd, mapGemm, mapMatMul, mapSum } from './map-dense.js';
-import { mapConcat, mapFlatten, mapPad, mapReshape, mapResize, mapTranspose } from './map-shape.js';
+import { mapConcat, mapFlatten, mapPad, mapReshape, mapResize, mapSqueeze, mapTranspose } from './map-shape.js';
 
 /** float32 lowest / max: Clip's defaults before opset 11, and what "no bound" looks like in files. */
 const F32_MAX = 3.4028234663852886e38;
@@ -62,6 +62,8 @@ const MAPPERS: Readonly<Record<string, (ctx: MapContext) => TensorValue>> = {
   Concat: mapConcat,
   Flatten: mapFlatten,
   Reshape: mapReshape,
+  Squeeze: mapSqueeze,
+  Unsqueeze: mapSqueeze,
   Transpose: mapTranspose,
   Pad: mapPad,
   Resize: mapResize,

@@ -5,13 +5,13 @@
 /** Ops that map to graph IR nodes (or vanish: Identity, Dropout in inference). */
 export const LAYER_OPS = [
   'Conv', 'ConvTranspose', 'BatchNormalization', 'Relu', 'Clip', 'MaxPool', 'AveragePool', 'GlobalAveragePool',
-  'ReduceMean', 'Gemm', 'MatMul', 'Add', 'Sum', 'Concat', 'Flatten', 'Reshape', 'Transpose', 'Pad', 'Resize',
+  'ReduceMean', 'Gemm', 'MatMul', 'Add', 'Sum', 'Concat', 'Flatten', 'Reshape', 'Squeeze', 'Unsqueeze', 'Transpose', 'Pad', 'Resize',
   'Upsample', 'Sigmoid', 'Softmax', 'Identity', 'Dropout',
 ] as const;
 
 /** Ops folded when every input is constant (Shape and Size also on computed tensors: shapes are static). */
 export const FOLDED_OPS = [
-  'Constant', 'Shape', 'Size', 'Gather', 'Unsqueeze', 'Squeeze', 'Slice', 'Cast', 'CastLike', 'ConstantOfShape',
+  'Constant', 'Shape', 'Size', 'Gather', 'Slice', 'Cast', 'CastLike', 'ConstantOfShape',
   'Range', 'Sub', 'Mul', 'Div', 'Neg', 'Abs', 'Floor', 'Ceil', 'Sqrt', 'Reciprocal', 'Pow', 'Min', 'Max', 'Equal',
   'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not', 'And', 'Or', 'Where', 'Expand', 'ReduceProd',
   'ReduceSum',

@@ -75,6 +75,13 @@ const HAND_BUILT: [string, ModelParts, (number | string)[]][] = [
       node('Gemm', ['m', 'fc'], ['y'], { transB: { i: 1 } }),
     ],
   }, ['N', 2, 3, 4]],
+  ['GlobalAveragePool then x.squeeze(-1).squeeze(-1), Unsqueeze and Flatten on computed tensors', {
+    initializers: [tensor('w', [4, 2, 3, 3], values(72, 14)), ints('last', [-1]), ints('mid', [2]), tensor('fc', [3, 4], values(12, 15))],
+    nodes: [
+      node('Conv', ['x', 'w'], ['c']), node('Relu', ['c'], ['r']), node('GlobalAveragePool', ['r'], ['g']), node('Squeeze', ['g', 'last'], ['s1']), node('Squeeze', ['s1', 'last'], ['s2']),
+      node('Unsqueeze', ['s2', 'mid'], ['u']), node('Flatten', ['u'], ['f']), node('Gemm', ['f', 'fc'], ['y'], { transB: { i: 1 } }),
+    ],
+  }, ['N', 2, 5, 5]],
   ['opset 7: Clip attributes and Upsample with scales attribute', {
     opset: 7,
     initializers: [tensor('fc', [3, 2 * 8 * 8], values(384, 8)), tensor('fcb', [3], [0.1, 0, -0.1])],

@@ -255,6 +255,14 @@ describe('layers in the forms other exporters and opsets use', () => {
     expect(pool('AveragePool', { pads: { ints: [1, 1, 1, 1] }, count_include_pad: { i: 1 } }, 5, 9)).toEqual([[1, 1, 1, 1], false, [1, 3, 3]]);
   });
 
+  it('Squeeze and Unsqueeze of computed tensors are reshapes that keep the batch axis', () => {
+    const r = imp(classifier([node('Unsqueeze', ['x'], ['u'], { axes: { ints: [-1] } }), node('Squeeze', ['u'], ['h'], { axes: { ints: [4] } })], [], 16, 11));
+    expect(r.graph.nodes.map((n) => [n.op.kind, n.shape])).toEqual([['input', [1, 4, 4]], ['reshape', [1, 4, 4, 1]], ['reshape', [1, 4, 4]], ['flatten', [16]], ['dense', [3]]]);
+    expect(reason(classifier([node('Squeeze', ['x'], ['h'], {}, 'sq')], [], 16, 11))).toContain("node 'sq' (Squeeze): Squeeze without axes would also drop a batch of one");
+    expect(reason(classifier([node('Squeeze', ['x', 'ax'], ['h'], {}, 'sq')], [ints('ax', [0])], 16))).toContain('Squeeze of the batch axis');
+    expect(reason(classifier([node('Squeeze', ['x', 'ax'], ['h'], {}, 'sq')], [ints('ax', [2])], 16))).toContain('Squeeze of axis 2, which has size 4');
+  });
+
   it('softmax only as the head; a softmax inside the network is refused', () => {
     expect(imp({ ...classifier([node('Relu', ['x'], ['h'])], [], 16), nodes: [node('Relu', ['x'], ['h']), node('Flatten', ['h'], ['f']), node('Gemm', ['f', 'fc'], ['z'], { transB: { i: 1 } }), node('Softmax', ['z'], ['y'], { axis: { i: 1 } })] }).graph.nodes.at(-1)?.op.kind).toBe('softmax');
     const inside = classifier([node('Flatten', ['x'], ['f0']), node('Softmax', ['f0'], ['s'], {}, 'sm'), node('Reshape', ['s', 'shape'], ['h'])], [ints('shape', [0, 1, 4, 4])], 16);
