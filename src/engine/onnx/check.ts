@@ -1,7 +1,7 @@
 // What the burst-spike conversion (design/conversion.md §1–2) needs of a graph, checked at import so
 // that a model the converter would refuse is never stored.
 import { consumers, isLinear, nodeById, type Graph, type GraphNode } from '../ir/graph.js';
-import { OnnxUnsupportedError } from './errors.js';
+import { OnnxFormatError, OnnxUnsupportedError } from './errors.js';
 
 function refuse(n: GraphNode, reason: string): never {
   throw new OnnxUnsupportedError(n.layer, n.className, reason);
@@ -25,6 +25,23 @@ export function checkConvertible(graph: Graph): void {
       const prev = byId.get(n.inputs[0] ?? '') as GraphNode;
       if (!isLinear(prev.op)) refuse(n, `it follows ${prev.className} '${prev.layer}', not a Conv, ConvTranspose or linear layer: the conversion folds every batch-norm into the layer right before it`);
       if ((users.get(prev.id) ?? []).length !== 1) refuse(n, `the output of '${prev.layer}' before it is also read elsewhere, so the batch-norm cannot be folded into it`);
+    }
+  }
+}
+
+/** Every weight, bias and batch-norm parameter is a finite number (a NaN would poison every output). */
+export function checkFinite(graph: Graph): void {
+  for (const n of graph.nodes) {
+    const op = n.op;
+    const arrays: [string, Float32Array | null][] =
+      op.kind === 'conv' || op.kind === 'convTranspose' || op.kind === 'dense' ? [['weight', op.weight.data], ['bias', op.bias]]
+        : op.kind === 'batchNorm' ? [['scale', op.scale], ['bias', op.bias], ['mean', op.mean], ['variance', op.variance]]
+          : [];
+    for (const [what, a] of arrays) {
+      if (a !== null && !a.every(Number.isFinite)) throw new OnnxFormatError(`node '${n.layer}' (${n.className}): its ${what} holds NaN or infinite values`);
+    }
+    if (op.kind === 'batchNorm' && !(Number.isFinite(op.epsilon) && op.variance.every((v) => v + op.epsilon > 0))) {
+      throw new OnnxFormatError(`node '${n.layer}' (${n.className}): variance + epsilon is not positive`);
     }
   }
 }

@@ -6,7 +6,7 @@ import type { Graph } from '../ir/graph.js';
 import { sites } from '../ir/graph.js';
 import { Attrs } from './attrs.js';
 import { GraphBuilder } from './builder.js';
-import { checkConvertible } from './check.js';
+import { checkConvertible, checkFinite } from './check.js';
 import type { MapContext, TensorValue, Value } from './context.js';
 import { decodeOnnx, DEFAULT_ONNX_LIMITS, type OnnxLimits, type OnnxModel, type OnnxNode } from './decode.js';
 import { annMacs } from '../conversion/sops.js';
@@ -190,6 +190,7 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
   if (out === undefined || out.kind !== 'tensor') throw new OnnxFormatError("the model's output does not depend on its input");
   const graph: Graph = { nodes: im.builder.nodes, input: x.id, output: out.id };
   checkConvertible(graph);
+  checkFinite(graph);
   const { task, numClasses } = deriveTask(graph, options.numClasses);
   return {
     graph,

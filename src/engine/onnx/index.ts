@@ -3,5 +3,5 @@ export { importOnnx, type OnnxImport, type OnnxImportOptions } from './import.js
 export { decodeOnnx, DEFAULT_ONNX_LIMITS, OPSET_RANGE, type OnnxLimits, type OnnxModel, type OnnxNode, type ValueInfo } from './decode.js';
 export { OnnxFormatError, OnnxImportError, OnnxShapeError, OnnxUnsupportedError } from './errors.js';
 export { deriveFamily, deriveTask, type DerivedTask } from './derive.js';
-export { checkConvertible } from './check.js';
+export { checkConvertible, checkFinite } from './check.js';
 export { FOLDED_OPS, LAYER_OPS, SUPPORTED_OPS } from './supported.js';

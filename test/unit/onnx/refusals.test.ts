@@ -137,6 +137,19 @@ describe('files that are not a usable ONNX model get an OnnxFormatError', () => 
     expect(e.message).toContain(text);
   });
 
+  it('weights holding NaN or infinities, a batch-norm variance that is not positive', () => {
+    const nan = values(18, 1);
+    nan[5] = NaN;
+    expect(refusal(model({ ...conv(), initializers: [tensor('w', [2, 1, 3, 3], nan), tensor('fc', [3, 32], values(96, 2))] })).message)
+      .toBe("invalid ONNX model: node 'c' (Conv): its weight holds NaN or infinite values");
+    const bn = (v: number): Uint8Array => model({
+      initializers: [tensor('w', [1, 1, 1, 1], [2]), tensor('s', [1], [1]), tensor('b', [1], [0]), tensor('m', [1], [0]), tensor('v', [1], [v]), tensor('fc', [3, 16], values(48, 3))],
+      nodes: [node('Conv', ['x', 'w'], ['c']), node('BatchNormalization', ['c', 's', 'b', 'm', 'v'], ['n'], { epsilon: { f: 1e-5 } }, 'bn'), node('Flatten', ['n'], ['f']), node('Gemm', ['f', 'fc'], ['y'], { transB: { i: 1 } })],
+    });
+    expect(refusal(bn(-1)).message).toBe("invalid ONNX model: node 'bn' (BatchNormalization): variance + epsilon is not positive");
+    expect(importOnnx(bn(0)).graph.nodes.some((n) => n.op.kind === 'batchNorm')).toBe(true);
+  });
+
   it('a hand-built model of the same kind imports (the refusals above are about the one thing changed)', () => {
     expect(importOnnx(model(conv())).numClasses).toBe(3);
   });
