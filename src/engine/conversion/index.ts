@@ -20,3 +20,4 @@ export { annMacs, fanout } from './sops.js';
 export { layerStats, summarise } from './report.js';
 export { nchwBatch, batchRanges, labelSlice, seededPermutation } from './batches.js';
 export { convertAndSimulate, type ConversionData, type ConvertOptions, type BatchReport } from './simulate.js';
+export { exportAnn, exportSnn, type AnnContract, type ExportedModel, type SnnContract } from './export.js';
