@@ -6,8 +6,10 @@ import { readIdxPair } from '../../../src/data/idx.js';
 import { normalizeBytes } from '../../../src/data/normalize.js';
 import { syntheticSegmentation } from '../../../src/data/synthetic.js';
 import type { Split } from '../../../src/data/types.js';
-import { convertAndSimulate } from '../../../src/engine/conversion/index.js';
+import * as ort from 'onnxruntime-node';
+import { convertAndSimulate, exportAnn, exportSnn } from '../../../src/engine/conversion/index.js';
 import { importOnnx } from '../../../src/engine/onnx/index.js';
+import { maxAbsDiff } from '../engine/helpers.js';
 import { fixture } from './fixtures.js';
 
 const FMNIST = '/usr/share/datasets/fashion-mnist';
@@ -40,5 +42,24 @@ describe('the imported UNet converts on segmentation data', () => {
     expect(dice).toHaveLength(8);
     expect(dice.every((v) => Number.isFinite(v) && v >= 0 && v <= 1)).toBe(true);
     expect(res.layerStats.filter((s) => s.kind === 'if')).toHaveLength(r.reluSites);
+    // the run's SNN leaves as a standalone ONNX file with its states as inputs
+    const exported = exportSnn(r.graph, res.lambdas ?? {}, res.config);
+    const session = await ort.InferenceSession.create(exported.bytes);
+    expect(session.inputNames.filter((n) => n.startsWith('state:')).length).toBeGreaterThan(0);
+    await session.release();
+  });
+});
+
+describe('an imported model exports its ANN as ONNX again', () => {
+  it('vgg_o17_bn (BatchNormalization kept): the exported file on ONNX Runtime gives PyTorch’s outputs', async () => {
+    const f = fixture('vgg_o17_bn');
+    const exported = exportAnn(importOnnx(f.bytes).graph);
+    const session = await ort.InferenceSession.create(exported.bytes);
+    try {
+      const out = await session.run({ input: new ort.Tensor('float32', f.input.data, f.input.shape) });
+      expect(maxAbsDiff((out.output as ort.Tensor).data as Float32Array, f.output.data)).toBeLessThanOrEqual(1e-4);
+    } finally {
+      await session.release();
+    }
   });
 });
