@@ -42,6 +42,8 @@ export interface MapContext {
   constant(i: number, what: string): Const | null;
   /** How many live nodes (and the graph output) read ONNX value `name`. */
   uses(name: string): number;
+  /** How many reads reach IR node `id` so far, over every ONNX value name that stands for it (aliases included). */
+  readers(id: string): number;
   /** The IR node with this id (for a bias merged into the layer before). */
   irNode(id: string): GraphNode;
   /** Replaces an IR node's op in place (same id, inputs and shape). */

@@ -154,6 +154,11 @@ class Importer {
         return v.c;
       },
       uses: (name) => this.uses.get(name) ?? 0,
+      readers: (id) => {
+        let n = 0;
+        for (const [name, v] of this.values) if (v.kind === 'tensor' && v.id === id) n += this.uses.get(name) ?? 0;
+        return n;
+      },
       irNode: (id) => b.node(id),
       replaceOp: (id, op, params) => b.replaceOp(id, op, params),
       emit: (op, ins, shape, params = [], suffix) => {

@@ -52,12 +52,12 @@ export function mapMatMul(ctx: MapContext): TensorValue {
 }
 
 /** Adds a constant bias to the layer that produced `x`, when that layer's output feeds only this Add. */
-function mergeBias(ctx: MapContext, x: TensorValue, xName: string, c: Const, cName: string): TensorValue {
+function mergeBias(ctx: MapContext, x: TensorValue, c: Const, cName: string): TensorValue {
   const refuse = (why: string): never => ctx.fail(`a constant added to a computed tensor is only supported as the bias of the MatMul, Gemm or Conv right before it (${why})`);
   const layer = ctx.irNode(x.id);
   const op = layer.op;
   if (op.kind !== 'dense' && op.kind !== 'conv' && op.kind !== 'convTranspose') return refuse(`it follows a ${layer.className}`);
-  if (ctx.uses(xName) !== 1) return refuse('the layer output is also used elsewhere');
+  if (ctx.readers(x.id) !== 1) return refuse('the layer output is also used elsewhere');
   const channels = layer.shape[0] as number;
   const perChannel = numel(c.shape) === channels && c.shape.length >= layer.shape.length && c.shape.slice(-layer.shape.length).every((d, i) => i === 0 ? d === channels : d === 1);
   const scalar = numel(c.shape) === 1;
@@ -71,8 +71,8 @@ function mergeBias(ctx: MapContext, x: TensorValue, xName: string, c: Const, cNa
 /** Add: residual sum of two computed tensors of one shape, or a constant bias merged into the layer before. */
 export function mapAdd(ctx: MapContext): TensorValue {
   const [a, b] = [ctx.input(0), ctx.input(1)];
-  if (a?.kind === 'tensor' && b?.kind === 'const') return mergeBias(ctx, a, ctx.node.inputs[0] ?? '', b.c, ctx.node.inputs[1] ?? '');
-  if (a?.kind === 'const' && b?.kind === 'tensor') return mergeBias(ctx, b, ctx.node.inputs[1] ?? '', a.c, ctx.node.inputs[0] ?? '');
+  if (a?.kind === 'tensor' && b?.kind === 'const') return mergeBias(ctx, a, b.c, ctx.node.inputs[1] ?? '');
+  if (a?.kind === 'const' && b?.kind === 'tensor') return mergeBias(ctx, b, a.c, ctx.node.inputs[0] ?? '');
   return mapSum(ctx);
 }
 

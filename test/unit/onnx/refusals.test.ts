@@ -89,6 +89,12 @@ describe('unsupported operations name the node, its op_type and what is supporte
     const e = refusal(bytes) as OnnxUnsupportedError;
     expect(e.node).toBe('bias');
     expect(e.message).toContain('the layer output is also used elsewhere');
+    // the same through an Identity: the layer's output has two readers under two names
+    const aliased = model({
+      initializers: [tensor('w', [16, 5], values(80, 4)), tensor('b', [5], values(5, 5))],
+      nodes: [node('Flatten', ['x'], ['f']), node('MatMul', ['f', 'w'], ['m']), node('Identity', ['m'], ['m2']), node('Add', ['m2', 'b'], ['a'], {}, 'bias'), node('Relu', ['m'], ['r']), node('Add', ['a', 'r'], ['y'])],
+    });
+    expect((refusal(aliased) as OnnxUnsupportedError).node).toBe('bias');
   });
 
   it('outputs that are neither [classes] nor a [1, H, W] sigmoid map are refused', () => {
