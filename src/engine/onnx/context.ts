@@ -3,7 +3,6 @@
 import type { GraphNode, GraphOp, Weight } from '../ir/graph.js';
 import type { Attrs } from './attrs.js';
 import type { OnnxNode } from './decode.js';
-import { OnnxUnsupportedError } from './errors.js';
 import { concreteValues, type Const } from './tensor.js';
 
 /** A computed tensor: the IR node that produces it and its per-sample shape (no batch axis). */
@@ -51,10 +50,6 @@ export interface MapContext {
   /** Appends an IR node fed by `inputs`; `suffix` distinguishes extra nodes of one ONNX node. */
   emit(op: GraphOp, inputs: readonly string[], shape: readonly number[], params?: readonly ParamSource[], suffix?: string): TensorValue;
   fail(reason: string): never;
-}
-
-export function unsupported(node: OnnxNode, reason: string): OnnxUnsupportedError {
-  return new OnnxUnsupportedError(node.name, node.opType, reason);
 }
 
 /** A constant's values as float32 weights in its own shape. */

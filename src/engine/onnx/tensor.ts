@@ -70,10 +70,6 @@ export function concreteValues(c: Const): number[] {
   return Array.from(c.data);
 }
 
-export function dependsOnBatch(c: Const): boolean {
-  return c.batch !== null;
-}
-
 function toNumber(v: number | { toNumber(): number }): number {
   return typeof v === 'number' ? v : v.toNumber();
 }
