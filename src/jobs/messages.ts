@@ -1,6 +1,6 @@
 // Messages between the job runner (main thread) and its worker threads. Plain data only
 // (structured clone); weights travel as transferable Uint8Arrays.
-import type { BackendName, CheckpointManifest, ConversionConfig, ConversionResult, DatasetSpec, EpochRecord, ModelSpec, Progress, TrainingConfig, TrainingOutcome } from '../formats/index.js';
+import type { BackendName, CheckpointManifest, ConversionBackendName, ConversionConfig, ConversionResult, DatasetSpec, EpochRecord, ModelSpec, Progress, TrainingConfig, TrainingOutcome } from '../formats/index.js';
 
 export interface CheckpointPayload {
   manifest: CheckpointManifest;
@@ -21,6 +21,8 @@ export interface ConversionTask {
   dataset: DatasetSpec;
   config: ConversionConfig;
   maxSamples: number | null;
+  /** ONNX Runtime execution provider of the simulation. */
+  backend: ConversionBackendName;
 }
 
 /** Checks weights against the model `spec` builds (importCheckpoint); answers with the manifest. */

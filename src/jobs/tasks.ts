@@ -40,6 +40,7 @@ export async function runConversion(jobId: number, t: ConversionTask, post: Post
   try {
     const result = await convertAndSimulate(model, { calibration: data.train, test: data.test, task: data.task, numClasses: data.numClasses }, t.config, {
       signal,
+      backend: t.backend,
       onProgress: (progress) => {
         check();
         post({ type: 'progress', jobId, progress });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/engine/backend/index.js';
-import { annMacs, extractGraph, foldBatchNorm } from '../../../src/engine/conversion/index.js';
+import { annMacs, foldBatchNorm } from '../../../src/engine/conversion/index.js';
+import { extractGraph } from '../../../src/engine/ir/index.js';
 import { buildModel, describeModel, ZooSpecError } from '../../../src/engine/zoo/index.js';
 import { ARCHITECTURES, familyOfArchitecture, type ModelSpec } from '../../../src/formats/model.js';
 
