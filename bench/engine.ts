@@ -15,10 +15,10 @@ import { annMacs, calibrate, DEFAULT_STEPS_PER_CALL, foldBatchNorm, nchwBatch, p
 import { extractGraph } from '../src/engine/ir/index.js';
 import { AnnRunner, defaultThreads } from '../src/engine/ort/index.js';
 import { buildModel } from '../src/engine/zoo/index.js';
-import type { Architecture } from '../src/formats/model.js';
+import type { ZooArchitecture } from '../src/formats/model.js';
 import { writeSnnSpec } from './snn-spec.js';
 
-const MODELS = (process.env['BENCH_MODELS'] ?? 'vgg11,resnet18').split(',') as Architecture[];
+const MODELS = (process.env['BENCH_MODELS'] ?? 'vgg11,resnet18').split(',') as ZooArchitecture[];
 const WIDTH = Number(process.env['BENCH_WIDTH'] ?? 0.5);
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 64);
 const T = Number(process.env['BENCH_T'] ?? 32);
@@ -83,7 +83,7 @@ interface ModelResult {
   agreement: string;
 }
 
-async function benchModel(arch: Architecture, torch: Torch | null, dir: string): Promise<ModelResult> {
+async function benchModel(arch: ZooArchitecture, torch: Torch | null, dir: string): Promise<ModelResult> {
   const spec = { architecture: arch, inputShape: [SIZE, SIZE, 3] as [number, number, number], numClasses: 10, widthMultiplier: WIDTH, ...(arch.startsWith('resnet') ? { stem: 'cifar' as const } : {}) };
   const model = buildModel(spec, { seed: 1 });
   const graph = foldBatchNorm(extractGraph(model));

@@ -13,7 +13,7 @@ import {
   nameSchema,
   storedModelSpecSchema,
   type ModelDescription,
-  type ModelSpec,
+  type ZooModelSpec,
 } from '../formats/index.js';
 import type { Prisma, PrismaClient } from './db.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
@@ -63,7 +63,7 @@ const filterSchema = z.object({
 });
 
 /** The zoo's exact counts for `spec`, refused (before anything is stored) past MODEL_SIZE_LIMITS. */
-function describeOrRefuse(spec: ModelSpec): ModelDescription {
+function describeOrRefuse(spec: ZooModelSpec): ModelDescription {
   let d: ModelDescription;
   try {
     d = describeModel(spec);
@@ -85,6 +85,7 @@ export class ModelService {
   constructor(private readonly prisma: PrismaClient) {}
 
   async create(params: CreateModelParams): Promise<Model> {
+    if (params.architecture === 'onnx') throw new InvalidInputError('architecture', 'an onnx model is registered together with its ONNX file by importOnnxModel (spikelab model import)');
     const p = parseInput(createModelSchema, params);
     const family = familyOfArchitecture(p.architecture);
     if (p.family != null && p.family !== family) throw new InvalidInputError('family', `${p.architecture} is ${family}, not ${p.family}`);

@@ -2,6 +2,7 @@
 // Everything the file can get wrong at this level becomes an OnnxFormatError: nothing here trusts
 // a length, a count or a name from the file.
 import onnxProto, { type onnx } from 'onnx-proto';
+import { ONNX_FILE_MAX_BYTES } from '../../formats/model.js';
 import { OnnxFormatError, OnnxUnsupportedError, safeName } from './errors.js';
 import { decodeTensor, type Const } from './tensor.js';
 
@@ -17,7 +18,7 @@ export interface OnnxLimits {
   readonly maxElements: number;
 }
 
-export const DEFAULT_ONNX_LIMITS: OnnxLimits = { maxBytes: 512 * 1024 * 1024, maxNodes: 100_000, maxElements: 1 << 26 };
+export const DEFAULT_ONNX_LIMITS: OnnxLimits = { maxBytes: ONNX_FILE_MAX_BYTES, maxNodes: 100_000, maxElements: 1 << 26 };
 
 /** Default-domain opsets the importer maps (PyTorch 1.13 / 2.x and tf2onnx emit 9–21). */
 export const OPSET_RANGE = { min: 7, max: 21 } as const;
