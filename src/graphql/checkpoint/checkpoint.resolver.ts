@@ -1,4 +1,4 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { NotFoundError } from '../../registry/errors.js';
 import { parseId } from '../../registry/pagination.js';
 import { toConnection } from '../connection.js';
@@ -22,6 +22,11 @@ export class CheckpointResolver {
       args,
     );
     return toConnection(page, toCheckpointType);
+  }
+
+  @Query(() => CheckpointType, { description: 'A live checkpoint by id (NOT_FOUND otherwise).' })
+  async checkpoint(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<CheckpointType> {
+    return toCheckpointType(await ctx.registry.checkpoints.get(parseId(id)));
   }
 
   @FieldResolver(() => ModelType)
