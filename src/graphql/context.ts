@@ -13,8 +13,11 @@ import type { Checkpoint, Dataset, Job, LayerStat, Model, TrainingMetric } from 
 import type { Registry } from '../registry/registry.js';
 import type { TokenRole } from '../registry/vocab.js';
 
-/** Anonymous until the auth plugin resolves the request's token. */
-export type Caller = { kind: 'anonymous' } | { kind: 'token'; tokenId: number; name: string; role: TokenRole };
+/**
+ * Who calls (src/graphql/token/auth.ts decides): `local` while no API token exists (the server then
+ * listens on loopback only and lets every local caller in), else a token, else anonymous (refused).
+ */
+export type Caller = { kind: 'anonymous' } | { kind: 'local' } | { kind: 'token'; tokenId: number; name: string; role: TokenRole };
 
 /** What the composition root hands every request. */
 export interface Services {

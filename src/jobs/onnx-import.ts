@@ -2,12 +2,14 @@
 // /uploads, is read by the engine in a worker thread (importOnnx: any architecture built from the
 // supported operations), then registered as a model with the file as its first checkpoint. Every
 // refusal (options, name, unreadable or unsupported file, size) comes before anything is stored.
+// A file on the server's disk is read only under the data roots, within the ONNX size bound.
+import { FileAccessError } from '../data/errors.js';
+import { READ_BOUNDS, readBoundedFile, resolveUnderRoots } from '../data/files.js';
 import { ONNX_FILE_MAX_BYTES } from '../formats/index.js';
 import { InvalidInputError } from '../registry/errors.js';
 import type { ImportedGraph, ImportedModel, ImportOnnxOptions, ImportOnnxOptionsParams } from '../registry/onnx-models.js';
 import type { JobEnv } from './execution.js';
 import { type OneShotTasks, WorkerTaskError } from './one-shot.js';
-import { readServerFile } from './server-files.js';
 
 export interface ImportOnnxModelParams extends ImportOnnxOptionsParams {
   /** An .onnx file on the server (under the data roots). */
@@ -40,7 +42,13 @@ async function fileOf(env: JobEnv, p: ImportOnnxModelParams): Promise<{ bytes: U
     bytes = Buffer.from(text, 'base64');
   } else {
     field = 'path';
-    bytes = await readServerFile(env, p.path!, ONNX_FILE_MAX_BYTES);
+    try {
+      const path = await resolveUnderRoots(p.path!, env.registry.dataRoots, 'file');
+      bytes = await readBoundedFile(path, { maxBytes: ONNX_FILE_MAX_BYTES, timeoutMs: READ_BOUNDS.weights.timeoutMs });
+    } catch (err) {
+      if (err instanceof FileAccessError) throw new InvalidInputError(field, err.message);
+      throw err;
+    }
   }
   if (bytes.length === 0) throw new InvalidInputError(field, 'the file is empty');
   if (bytes.length > ONNX_FILE_MAX_BYTES) throw new InvalidInputError(field, `the file has ${bytes.length} bytes; an ONNX import reads at most ${ONNX_FILE_MAX_BYTES}`);

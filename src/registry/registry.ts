@@ -1,6 +1,7 @@
 // The registry: one PrismaClient + the model store, and every service built on them (the only
 // code that talks to the database). The composition root (src/app.ts) opens one per process;
 // tests open one per temporary database.
+import { defaultDataRoots } from '../data/files.js';
 import { CheckpointService } from './checkpoints.js';
 import { CompareService } from './compare.js';
 import { ConversionRunService } from './conversion-runs.js';
@@ -19,6 +20,8 @@ import { TrainingRunService } from './training-runs.js';
 export interface RegistryOptions {
   databaseUrl: string;
   storeDir: string;
+  /** Directories data sets and imported checkpoints may be read from (default: defaultDataRoots(storeDir)). */
+  dataRoots?: readonly string[];
   /** Apply pending migrations first (default true). Fails, file untouched, on a foreign/newer DB. */
   migrate?: boolean;
 }
@@ -39,6 +42,8 @@ export interface Registry {
   readonly compare: CompareService;
   readonly tokens: TokenService;
   readonly deletion: DeletionService;
+  /** Where server-side paths may point (SPIKELAB_DATA_ROOTS). */
+  readonly dataRoots: readonly string[];
   /** Migrations applied while opening (empty when the database was up to date). */
   readonly appliedMigrations: string[];
   isDatabaseReachable(): Promise<boolean>;
@@ -50,6 +55,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
   const prisma = createPrismaClient(opts.databaseUrl);
   const store = new ModelStore(opts.storeDir);
   await store.init();
+  const dataRoots = opts.dataRoots ?? defaultDataRoots(opts.storeDir);
   const dataVersion = openDataVersion(opts.databaseUrl);
   const jobs = new JobService(prisma);
   const models = new ModelService(prisma);
@@ -58,7 +64,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
     databaseUrl: opts.databaseUrl,
     prisma,
     store,
-    datasets: new DatasetService(prisma),
+    datasets: new DatasetService(prisma, dataRoots),
     models,
     checkpoints,
     onnxModels: new OnnxModelService(prisma, store),
@@ -69,6 +75,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
     compare: new CompareService(prisma, dataVersion.read),
     tokens: new TokenService(prisma),
     deletion: new DeletionService(prisma, models, checkpoints),
+    dataRoots,
     appliedMigrations,
     isDatabaseReachable: () => isDatabaseReachable(prisma, opts.databaseUrl),
     close: async () => {

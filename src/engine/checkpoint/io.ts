@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { isZooSpec, type CheckpointManifest, type WeightFormat, type ZooModelSpec } from '../../formats/model.js';
 import { buildModel } from '../zoo/index.js';
-import { CheckpointFormatError, CheckpointMismatchError } from './errors.js';
+import { CheckpointFormatError, CheckpointMismatchError, assertFinite } from './errors.js';
 import { exportSafetensors, importSafetensors } from './torch.js';
 
 export interface CheckpointBytes {
@@ -66,8 +66,8 @@ export async function saveCheckpoint(model: tfl.LayersModel, spec: ZooModelSpec,
 
 /**
  * Writes checkpoint weights into an existing model, refusing (CheckpointMismatchError: first
- * mismatching name and both shapes) anything that does not match the architecture tensor for tensor.
- * The bytes' sha256 must equal the manifest's.
+ * mismatching name and both shapes) anything that does not match the architecture tensor for tensor,
+ * and (CheckpointValueError) any NaN or ±Infinity weight. The bytes' sha256 must equal the manifest's.
  */
 export async function loadWeightsInto(model: tfl.LayersModel, ckpt: CheckpointBytes): Promise<void> {
   const { manifest, weights } = ckpt;
@@ -91,6 +91,7 @@ export async function loadWeightsInto(model: tfl.LayersModel, ckpt: CheckpointBy
   for (const s of manifest.weightSpecs) if (!used.has(s.name)) throw new CheckpointMismatchError(s.name, null, s.shape);
   const tensors = tf.io.decodeWeights(art.weightData!, art.weightSpecs!);
   try {
+    for (const w of model.weights) assertFinite(w.originalName, tensors[w.originalName]!.dataSync());
     for (const w of model.weights) w.write(tensors[w.originalName]!);
   } finally {
     tf.dispose(Object.values(tensors));
