@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { describeModel } from '../engine/zoo/describe.js';
 import { ZooSpecError } from '../engine/zoo/errors.js';
 import {
+  ARCHITECTURES,
   MODEL_FAMILIES,
   MODEL_SIZE_LIMITS,
   PRETRAINING_KINDS,
@@ -56,7 +57,7 @@ export interface ModelFilter {
 }
 
 const filterSchema = z.object({
-  architecture: specFields.architecture.nullish(),
+  architecture: z.enum(ARCHITECTURES, { error: `must be one of ${ARCHITECTURES.join(', ')}` }).nullish(),
   family: z.enum(MODEL_FAMILIES).nullish(),
   pretraining: z.enum(PRETRAINING_KINDS).nullish(),
   nameContains: z.string().max(100).nullish(),
