@@ -55,6 +55,19 @@ async function fileOf(env: JobEnv, p: ImportOnnxModelParams): Promise<{ bytes: U
   return { bytes, field };
 }
 
+/**
+ * The importer speaks of the engine's [C, H, W]; the API's inputShape is [height, width, channels]
+ * like every model's (createModel, datasets): its messages are put in the API's terms.
+ */
+export function inApiTerms(message: string, inputShape: readonly [number, number, number] | null | undefined): string {
+  let out = message.replaceAll('give the input shape [C, H, W]', 'give inputShape [height, width, channels]');
+  if (inputShape) {
+    const [h, w, c] = inputShape;
+    out = out.replaceAll(`inputShape [${[c, h, w].join(', ')}]`, `inputShape [${[h, w, c].join(', ')}]`);
+  }
+  return out;
+}
+
 /** importOnnx in a worker: what the registry stores, or the importer's refusal as InvalidInputError(field). */
 async function describe(tasks: OneShotTasks, bytes: Uint8Array, o: ImportOnnxOptions, field: FileField): Promise<ImportedGraph> {
   const copy = new Uint8Array(bytes); // a copy to transfer (a Buffer's slice() would share, then detach, its memory)
@@ -62,7 +75,7 @@ async function describe(tasks: OneShotTasks, bytes: Uint8Array, o: ImportOnnxOpt
   try {
     d = (await tasks.run({ kind: 'onnx-inspect', bytes: copy, inputShape: o.inputShape ?? null, numClasses: o.numClasses ?? null }, [copy.buffer])).onnx;
   } catch (err) {
-    if (err instanceof WorkerTaskError && REFUSALS.has(err.errorName)) throw new InvalidInputError(field, err.message);
+    if (err instanceof WorkerTaskError && REFUSALS.has(err.errorName)) throw new InvalidInputError(field, inApiTerms(err.message, o.inputShape));
     throw err;
   }
   if (!d) throw new Error('the ONNX reader answered without a description');

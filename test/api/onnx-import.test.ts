@@ -95,13 +95,14 @@ describe('importOnnxModel', () => {
     const dyn = b64(fixture('unet_o13_dynhw').bytes);
     const symbolic = errorOf(await importOnnx({ name: 'unet-dyn', base64: dyn }));
     expect(symbolic.code).toBe('BAD_USER_INPUT');
-    expect(symbolic.message).toMatch(/leaves H symbolic.*give the input shape/);
+    expect(symbolic.message).toMatch(/leaves H symbolic.*give inputShape \[height, width, channels\]/);
     const ok = dataOf(await importOnnx({ name: 'unet-dyn', base64: dyn, inputShape: [24, 32, 1] })).importOnnxModel;
     expect(ok.model).toMatchObject({ inputShape: [24, 32, 1], numClasses: 1, family: 'encoder-decoder', spec: { task: 'segmentation' } });
     expect(ok.model.macs).toBeGreaterThan(fixture('unet_o13_dynhw').macs); // 24×32 instead of 16×16
 
     const vgg = b64(fixture('vgg_o13').bytes); // fixed [3, 11, 11], 5 classes
-    expect(errorOf(await importOnnx({ name: 'v1', base64: vgg, inputShape: [12, 11, 3] })).message).toMatch(/fixed at 11/);
+    // said in the API's [height, width, channels], as given
+    expect(errorOf(await importOnnx({ name: 'v1', base64: vgg, inputShape: [12, 11, 3] })).message).toMatch(/inputShape \[12, 11, 3\] disagrees with the model input '.*', whose H is fixed at 11/);
     expect(errorOf(await importOnnx({ name: 'v2', base64: vgg, numClasses: 7 })).message).toMatch(/numClasses 7 disagrees with the graph, whose output gives 5/);
     expect(errorOf(await importOnnx({ name: 'v3', base64: vgg, inputShape: [11, 11] })).code).toBe('BAD_USER_INPUT');
     expect(dataOf(await importOnnx({ name: 'v4', base64: vgg, inputShape: [11, 11, 3], numClasses: 5 })).importOnnxModel.model).toMatchObject({ inputShape: [11, 11, 3], numClasses: 5 });
