@@ -7,6 +7,7 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import WebSocket from 'ws';
 import { fromGraphQLErrors, SpikelabError } from './errors.js';
 
@@ -118,7 +119,7 @@ export class Transport {
     const tmp = join(dirname(outFile), `.${basename(outFile)}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
     let bytes = 0;
     try {
-      const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+      const body = Readable.fromWeb(res.body as NodeReadableStream<Uint8Array>);
       body.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
       });

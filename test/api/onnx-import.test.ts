@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- GraphQL results are untyped JSON; the assertions pin their shape */
 // importOnnxModel over HTTP: an ONNX file exported by PyTorch becomes a model (architecture onnx;
 // family, parameters and MACs as the fixture script computed them from the file) and its first
 // checkpoint, from a path on the server, base64 or PUT /uploads. Refused files (unsupported op,

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- GraphQL results are untyped JSON; the assertions pin their shape */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- GraphQL results are untyped JSON; the assertions pin their shape */
 // Imported models go where zoo models go, over HTTP: an ONNX classifier exported by PyTorch is
 // converted by a job on ONNX Runtime and compared beside a zoo model. A trained zoo checkpoint's ANN
 // downloads as ONNX and imports again; that run's SNN, downloaded from its snnOnnxUrl and run
