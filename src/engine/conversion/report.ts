@@ -1,6 +1,6 @@
 import { ENERGY_PJ, type ConversionSummary, type LayerStatRecord, type Task } from '../../formats/conversion.js';
 import { firstStepWithin } from '../../formats/summary.js';
-import { size, type Graph } from './graph.js';
+import { size, type Graph } from '../ir/graph.js';
 import type { SpikingNetwork } from './snn.js';
 import { annMacs, fanout } from './sops.js';
 
@@ -11,13 +11,13 @@ import { annMacs, fanout } from './sops.js';
  */
 export function layerStats(snn: SpikingNetwork, lambdas: ReadonlyMap<string, Float32Array>, steps: number, samples: number): LayerStatRecord[] {
   return snn.populations.map((p) => {
-    const lam = p.kind === 'if' ? (lambdas.get(p.node.id) as Float32Array) : (snn.plan.scale.get(p.node.inputs[0] ?? '') as Float32Array);
+    const lam = p.kind === 'if' ? (lambdas.get(p.node.id) as Float32Array) : (snn.plan.scales.scale.get(p.node.inputs[0] ?? '') as Float32Array);
     const neurons = size(p.node.shape);
-    const totals = p.spikeTotals();
+    const totals = snn.spikeTotals(p);
     let spikes = 0;
     let sops = 0;
     if (totals !== null) {
-      const f = fanout(snn.graph, p.node.id);
+      const f = fanout(snn.plan.graph, p.node.id);
       for (let i = 0; i < totals.length; i++) {
         spikes += totals[i] as number;
         sops += (totals[i] as number) * (f[i] as number);

@@ -1,0 +1,16 @@
+// IR v2 → ONNX emission and ONNX Runtime sessions (the conversion engine's compute).
+export { OnnxGraph, OPSET, type AttrValue, type Dim } from './proto.js';
+export { emitLinear, emitStateless, type LinearParams } from './emit-ops.js';
+export { emitAnn, ANN_INPUT, ANN_OUTPUT, type AnnEmitOptions, type EmittedAnn } from './emit-ann.js';
+export { AnnRunner, runAnn, type AnnResult } from './ann-runner.js';
+export {
+  createSession,
+  cudaProvider,
+  defaultThreads,
+  ortBinaryFolder,
+  resolveBackend,
+  tensor,
+  type OrtBackend,
+  type OrtOptions,
+  type ResolvedBackend,
+} from './session.js';
