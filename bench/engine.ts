@@ -80,6 +80,9 @@ interface ModelResult {
   stepMs: number;
   ortRates: number[];
   torchRates: number[];
+  /** Image-steps per CPU-second (all threads), a load-robust companion to the wall-clock rates. */
+  ortCpuRates: number[];
+  torchCpuRates: number[];
   agreement: string;
 }
 
@@ -106,20 +109,33 @@ async function benchModel(arch: Architecture, torch: Torch | null, dir: string):
     await torch.ask({ cmd: 'load', name: arch, dir: mdir });
   }
 
-  const ortRun = async (): Promise<{ seconds: number; stepSeconds: number; acc: Float32Array }> => {
+  let counted = 0;
+  const cpuNow = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  const ortRun = async (): Promise<{ seconds: number; cpuSeconds: number; stepSeconds: number; acc: Float32Array; spikes: number }> => {
+    const c0 = cpuNow();
     const t0 = performance.now();
     await snn.reset(x, BATCH);
     const t1 = performance.now();
     let acc: Float32Array = new Float32Array(0);
     while (snn.t < T) acc = (await snn.run(Math.min(K, T - snn.t))).at(-1) as Float32Array;
     const t2 = performance.now();
-    return { seconds: (t2 - t0) / 1000, stepSeconds: (t2 - t1) / 1000, acc };
+    // Spike totals of every population (counters and derived totals) belong to the work.
+    let all = 0;
+    for (const p of snn.populations) for (const v of (await snn.spikeTotals(p)) ?? []) all += v;
+    const t3 = performance.now();
+    const spikes = all - counted;
+    counted = all;
+    return { seconds: (t3 - t0) / 1000, cpuSeconds: cpuNow() - c0, stepSeconds: (t2 - t1) / 1000, acc, spikes };
   };
-  const torchRun = async (): Promise<{ seconds: number; acc: Float32Array }> => {
+  const torchRun = async (): Promise<{ seconds: number; cpuSeconds: number; acc: Float32Array; spikes: number }> => {
     const out = path.join(dir, `${arch}.acc.bin`);
     const r = await (torch as Torch).ask({ cmd: 'run', name: arch, x: xFile, batch: BATCH, steps: T, out });
     const buf = readFileSync(out);
-    return { seconds: r['seconds'] as number, acc: new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4) };
+    const spikes = Object.values(r['spikes'] as Record<string, number>).reduce((a, b) => a + b, 0);
+    return { seconds: r['seconds'] as number, cpuSeconds: r['cpuSeconds'] as number, acc: new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4), spikes };
   };
   const annRun = async (): Promise<number> => {
     const t0 = performance.now();
@@ -137,22 +153,26 @@ async function benchModel(arch: Architecture, torch: Torch | null, dir: string):
   const stepMs: number[] = [];
   const ortRates: number[] = [];
   const torchRates: number[] = [];
+  const ortCpuRates: number[] = [];
+  const torchCpuRates: number[] = [];
   let agreement = 'PyTorch not run';
   for (let r = 0; r < REPS; r++) {
     annMs.push(await annRun());
     const o = await ortRun();
     annMs.push(await annRun());
     ortRates.push((BATCH * T) / o.seconds);
+    ortCpuRates.push((BATCH * T) / o.cpuSeconds);
     stepMs.push((o.stepSeconds * 1000) / T);
     if (torch !== null) {
       const p = await torchRun();
       torchRates.push((BATCH * T) / p.seconds);
-      agreement = compare(o.acc, p.acc);
+      torchCpuRates.push((BATCH * T) / p.cpuSeconds);
+      agreement = `${compare(o.acc, p.acc)}, spikes ${o.spikes} vs ${p.spikes}`;
     }
   }
   await snn.release();
   await ann.release();
-  return { name: `${arch} ×${WIDTH}`, macs: annMacs(graph), populations: plan.populations.length, annMs: median(annMs), stepMs: median(stepMs), ortRates, torchRates, agreement };
+  return { name: `${arch} ×${WIDTH}`, macs: annMacs(graph), populations: plan.populations.length, annMs: median(annMs), stepMs: median(stepMs), ortRates, torchRates, ortCpuRates, torchCpuRates, agreement };
 }
 
 /** How close the two SNNs' accumulated outputs at step T are: same argmax count and max |Δ|. */
@@ -193,12 +213,12 @@ async function main(): Promise<void> {
       rows.push([`${r.name}`, `${(r.macs / 1e6).toFixed(1)} M MACs/image, ${r.populations} populations`]);
       rows.push([`  ANN forward (ORT)`, `${r.annMs.toFixed(1)} ms / batch`]);
       rows.push([`  SNN step (ORT)`, `${r.stepMs.toFixed(1)} ms / batch  → step/forward ${stepRatios[key]}`]);
-      rows.push([`  SNN image-steps/s (ORT)`, r.ortRates.map((v) => v.toFixed(0)).join(', ')]);
+      rows.push([`  SNN image-steps/s (ORT)`, `${r.ortRates.map((v) => v.toFixed(0)).join(', ')}  (per CPU-second: ${r.ortCpuRates.map((v) => v.toFixed(0)).join(', ')})`]);
       if (r.torchRates.length > 0) {
         torchImageStepsPerS[key] = round(median(r.torchRates));
         const ratio = median(r.ortRates.map((v, i) => v / (r.torchRates[i] as number)));
         ratios.push(ratio);
-        rows.push([`  SNN image-steps/s (PyTorch)`, r.torchRates.map((v) => v.toFixed(0)).join(', ')]);
+        rows.push([`  SNN image-steps/s (PyTorch)`, `${r.torchRates.map((v) => v.toFixed(0)).join(', ')}  (per CPU-second: ${r.torchCpuRates.map((v) => v.toFixed(0)).join(', ')})`]);
         rows.push([`  ORT / PyTorch (median of pairs)`, `${ratio.toFixed(3)}  (${r.agreement})`]);
       }
     }

@@ -171,7 +171,7 @@ export async function convertAndSimulate(
         opts.onStep(t, Object.fromEntries(Object.entries(stepMetrics).map(([k, v]) => [k, v[t - 1] as number])));
       }
     }
-    const stats = layerStats(snn, cal.lambdas, cfg.timeSteps, data.test.count);
+    const stats = await layerStats(snn, cal.lambdas, cfg.timeSteps, data.test.count);
     const result: ConversionResult = {
       task: data.task,
       config: cfg,

@@ -64,10 +64,10 @@ function readMetadata(file: string): Uint8Array {
 function vggLike(): tfl.LayersModel {
   return tfl.sequential({
     layers: [
-      tfl.layers.conv2d({ inputShape: [10, 10, 2], filters: 8, kernelSize: 3, padding: 'same' }),
+      tfl.layers.conv2d({ inputShape: [10, 10, 2], filters: 16, kernelSize: 3, padding: 'same' }),
       tfl.layers.batchNormalization(),
       tfl.layers.reLU(),
-      tfl.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+      tfl.layers.conv2d({ filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
       tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
       tfl.layers.flatten(),
       tfl.layers.dense({ units: 5 }),
@@ -78,9 +78,9 @@ function vggLike(): tfl.LayersModel {
 function residual(): tfl.LayersModel {
   const x = tfl.input({ shape: [10, 10, 2] });
   const relu = tfl.layers.reLU({ name: 'shared' });
-  const stem = tfl.layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(x) as tfl.SymbolicTensor;
-  let h = relu.apply(tfl.layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same' }).apply(stem)) as tfl.SymbolicTensor;
-  h = relu.apply(tfl.layers.add().apply([tfl.layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same' }).apply(h) as tfl.SymbolicTensor, stem])) as tfl.SymbolicTensor;
+  const stem = tfl.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(x) as tfl.SymbolicTensor;
+  let h = relu.apply(tfl.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same' }).apply(stem)) as tfl.SymbolicTensor;
+  h = relu.apply(tfl.layers.add().apply([tfl.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same' }).apply(h) as tfl.SymbolicTensor, stem])) as tfl.SymbolicTensor;
   const y = tfl.layers.dense({ units: 5, useBias: false }).apply(tfl.layers.globalAveragePooling2d({}).apply(h)) as tfl.SymbolicTensor;
   return tfl.model({ inputs: x, outputs: y });
 }
