@@ -46,10 +46,14 @@ export function depthwiseScale(g: OnnxGraph, x: string, key: string, w: Float32A
   return g.op('Conv', [x, weight], { kernel_shape: [1, 1], group: w.length, pads: [0, 0, 0, 0], strides: [1, 1], dilations: [1, 1] });
 }
 
-export function emitIfStep(g: OnnxGraph, v: string, z: string, p: IfParams, count: string | null): { v: string; s: string; n: string | null } {
+export function emitIfStep(g: OnnxGraph, v: string, z: string | readonly string[], p: IfParams, count: string | null): { v: string; s: string; n: string | null } {
   const c = p.shape[0] ?? 1;
   const dw = blockable(p.shape) && p.reset === 'subtract';
-  const u = g.op('Add', [z, v]);
+  // z may be the terms of a residual sum: V joins the last terms first, the first term (a
+  // convolution's output) last, so that ONNX Runtime can fuse each addition into a convolution.
+  const terms = typeof z === 'string' ? [z] : z;
+  let u = v;
+  for (let i = terms.length - 1; i >= 0; i--) u = g.op('Add', [terms[i] as string, u]);
   const theta = p.theta === null ? null : channelConstant(g, `${p.key}.theta`, p.theta, p.shape);
   const inv = p.theta === null ? null : channelConstant(g, `${p.key}.invTheta`, p.theta.map((t) => 1 / t), p.shape);
   const q = inv === null ? u : g.op('Mul', [u, inv]);

@@ -1,4 +1,4 @@
-import { isLinear, nodeById, type GraphNode } from '../ir/graph.js';
+import { consumers, isLinear, nodeById, type GraphNode } from '../ir/graph.js';
 import { emitLinear, emitStateless } from '../ort/emit-ops.js';
 import { OnnxGraph } from '../ort/proto.js';
 import { blockable, channelConstant, depthwiseScale, emitGateStep, emitIfStep, emitLipoolStep } from './emit-neurons.js';
@@ -71,15 +71,33 @@ function emitSteps(g: OnnxGraph, plan: SnnPlan, statics: ReadonlyMap<string, str
       if (has(name)) states.set(name, depthwiseScale(g, get(name), `${n.id}.identity`, new Float32Array(n.shape[0] ?? 1).fill(1)));
     }
   }
+  // A residual add read only by one site: its terms go to the site's membrane sum (emitIfStep).
+  const users = consumers(plan.graph);
+  const byId = nodeById(plan.graph);
+  const deferred = new Set(
+    plan.graph.nodes
+      .filter((n) => n.op.kind === 'add' && !plan.isStatic.has(n.id) && n.id !== plan.graph.output)
+      .filter((n) => (users.get(n.id) ?? []).length === 1 && byId.get((users.get(n.id) ?? [])[0] ?? '')?.op.kind === 'relu')
+      .map((n) => n.id),
+  );
+  const terms = new Map<string, string[]>();
   for (let k = 1; k <= steps; k++) {
     const values = new Map(statics);
     for (const n of plan.graph.nodes) {
       if (plan.isStatic.has(n.id)) continue;
       const xs = inputsOf(g, plan, n, values);
       let y: string;
+      if (deferred.has(n.id)) {
+        // Linear-layer outputs first: the last addition is then fused into a convolution.
+        const linearFirst = n.inputs.map((id, i) => ({ v: xs[i] as string, lin: isLinear((byId.get(id) as GraphNode).op) })).sort((a, b) => Number(b.lin) - Number(a.lin));
+        terms.set(n.id, linearFirst.map((t) => t.v));
+        values.set(n.id, '');
+        continue;
+      }
       if (n.op.kind === 'relu') {
         const count = has(`${n.id}:n`) ? get(`${n.id}:n`) : null;
-        const r = emitIfStep(g, get(`${n.id}:v`), xs[0] as string, { gamma, reset, theta: plan.scales.theta.get(n.id) ?? null, shape: n.shape, key: n.id }, count);
+        const z = terms.get(n.inputs[0] ?? '') ?? (xs[0] as string);
+        const r = emitIfStep(g, get(`${n.id}:v`), z, { gamma, reset, theta: plan.scales.theta.get(n.id) ?? null, shape: n.shape, key: n.id }, count);
         states.set(`${n.id}:v`, r.v);
         if (r.n !== null) states.set(`${n.id}:n`, r.n);
         y = r.s;
