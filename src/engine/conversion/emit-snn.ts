@@ -179,12 +179,13 @@ export function emitSnnModel(plan: SnnPlan, steps: number, metadata: Readonly<Re
 }
 
 /**
- * Spike totals of the sites counted by `derived` (reset by subtraction, no per-step counter), from
- * the states at the end of a batch: V_t = V₀ + Σ_{τ≤t} z_τ − θ·N_t, so N_t = (V₀ + Σz − V_t)/θ,
+ * Spikes per neuron of every counted population since the reset, summed over the batch: counters
+ * as they are, and for the sites counted by `derived` (reset by subtraction, no per-step counter)
+ * from the states at the end of a batch: V_t = V₀ + Σ_{τ≤t} z_τ − θ·N_t, so N_t = (V₀ + Σz − V_t)/θ,
  * rounded (N is an integer; the float error of V and Σz is far below ½). Σz is the site's input
  * layer applied to the totals of its inputs (every non-spiking op is linear; a bias counts t
  * times; an input-only value t times); totals of other populations are their counters (N, the
- * LIPool's M, the gate's Y). Inputs: `static:<id>`, `state:<name>`, `steps`; outputs `total:<site>`.
+ * LIPool's M, the gate's Y). Inputs: `static:<id>`, `state:<name>`, `steps`; outputs `total:<id>`.
  */
 export function emitTotalsGraph(plan: SnnPlan): Uint8Array {
   const g = new OnnxGraph('spikelab_snn_totals');
@@ -216,7 +217,6 @@ export function emitTotalsGraph(plan: SnnPlan): Uint8Array {
       const theta = plan.scales.theta.get(n.id) ?? null;
       if (theta !== null) q = g.op('Mul', [q, channelConstant(g, `${n.id}.invTheta`, theta.map((t) => 1 / t), shape)]);
       y = g.op('Round', [q]);
-      g.output(y, SNN_NAMES.total(n.id), [BATCH, ...shape]);
     } else if (isLinear(n.op)) {
       const params = plan.linear.get(n.id);
       const bias = params?.bias ?? null;
@@ -227,5 +227,11 @@ export function emitTotalsGraph(plan: SnnPlan): Uint8Array {
     }
     totals.set(n.id, y);
   }
-  return g.encode({ docString: 'Spikelab SNN: spike totals of the sites without a counter, from the final states' });
+  // Per neuron, summed over the batch: the engine only keeps per-neuron totals.
+  const axis0 = g.int64s([0], 'axis0');
+  for (const p of plan.populations) {
+    const t = totals.get(p.node.id);
+    if (p.counted !== 'none' && t !== undefined) g.output(g.op('ReduceSum', [t, axis0], { keepdims: 0 }), SNN_NAMES.total(p.node.id), p.node.shape);
+  }
+  return g.encode({ docString: 'Spikelab SNN: spikes per neuron since the reset, summed over the batch (counters, or derived from the final states)' });
 }

@@ -41,8 +41,8 @@ export class SpikingNetwork {
     const k = opts.stepsPerCall ?? DEFAULT_STEPS_PER_CALL;
     if (!Number.isInteger(k) || k < 1) throw new RangeError(`stepsPerCall must be an integer ≥ 1, got ${k}`);
     const backend = resolveBackend(opts);
-    const derived = plan.populations.some((p) => p.counted === 'derived');
-    const totals = derived ? await createSession(emitTotalsGraph(plan), backend) : null;
+    const counted = plan.populations.some((p) => p.counted !== 'none');
+    const totals = counted ? await createSession(emitTotalsGraph(plan), backend) : null;
     const net = new SpikingNetwork(plan, backend, k, await createSession(emitStaticGraph(plan), backend), totals);
     net.stepSessions.set(k, await createBlockedSession(emitStepGraph(plan, k), backend));
     return net;
@@ -109,26 +109,19 @@ export class SpikingNetwork {
   private async foldCounts(): Promise<void> {
     if (this.folded) return;
     this.folded = true;
-    let derived: Record<string, ort.Tensor> = {};
-    if (this.totalsSession !== null) {
-      const feeds: Record<string, ort.Tensor> = { ...this.statics, [SNN_NAMES.steps]: tensor(Float32Array.of(this.tStep), [1]) };
-      for (const [name, t] of this.states) feeds[SNN_NAMES.state(name)] = t;
-      derived = await this.totalsSession.run(feeds);
-    }
+    if (this.totalsSession === null) return;
+    const feeds: Record<string, ort.Tensor> = { ...this.statics, [SNN_NAMES.steps]: tensor(Float32Array.of(this.tStep), [1]) };
+    for (const [name, t] of this.states) feeds[SNN_NAMES.state(name)] = t;
+    const out = await this.totalsSession.run(feeds);
     for (const p of this.plan.populations) {
       if (p.counted === 'none') continue;
-      const source = p.counted === 'derived' ? derived[SNN_NAMES.total(p.node.id)] : this.states.get(p.countState ?? '');
-      const data = (source as ort.Tensor).data as Float32Array;
-      const per = size(p.node.shape);
+      const data = (out[SNN_NAMES.total(p.node.id)] as ort.Tensor).data as Float32Array;
       let acc = this.totals.get(p.node.id);
       if (acc === undefined) {
-        acc = new Float64Array(per);
+        acc = new Float64Array(data.length);
         this.totals.set(p.node.id, acc);
       }
-      for (let b = 0; b < this.batchSize; b++) {
-        const o = b * per;
-        for (let i = 0; i < per; i++) acc[i] = (acc[i] as number) + (data[o + i] as number);
-      }
+      for (let i = 0; i < data.length; i++) acc[i] = (acc[i] as number) + (data[i] as number);
     }
   }
 
