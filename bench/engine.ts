@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { syntheticClassification } from '../src/data/synthetic.js';
 import { initBackend } from '../src/engine/backend/index.js';
-import { annMacs, calibrate, DEFAULT_STEPS_PER_CALL, foldBatchNorm, nchwBatch, planSnn, SpikingNetwork } from '../src/engine/conversion/index.js';
+import { annMacs, calibrate, chooseStepsPerCall, foldBatchNorm, nchwBatch, planSnn, SpikingNetwork } from '../src/engine/conversion/index.js';
 import { extractGraph } from '../src/engine/ir/index.js';
 import { AnnRunner, defaultThreads } from '../src/engine/ort/index.js';
 import { buildModel } from '../src/engine/zoo/index.js';
@@ -22,12 +22,13 @@ const MODELS = (process.env['BENCH_MODELS'] ?? 'vgg11,resnet18').split(',') as A
 const WIDTH = Number(process.env['BENCH_WIDTH'] ?? 0.5);
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 64);
 const T = Number(process.env['BENCH_T'] ?? 32);
-const K = Number(process.env['BENCH_K'] ?? DEFAULT_STEPS_PER_CALL);
+const K_ENV = process.env['BENCH_K'];
 const REPS = Number(process.env['BENCH_REPS'] ?? 3);
 const PYTHON = process.env['BENCH_PYTHON'] ?? '/usr/bin/python3';
 const THREADS = defaultThreads();
 const SIZE = 32;
 
+const ks: Record<string, number> = {};
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -78,6 +79,8 @@ interface ModelResult {
   populations: number;
   annMs: number;
   stepMs: number;
+  /** Median over the runs of (SNN step time / ANN forward time), each pair measured back to back. */
+  stepRatio: number;
   ortRates: number[];
   torchRates: number[];
   /** Image-steps per CPU-second (all threads), a load-robust companion to the wall-clock rates. */
@@ -98,6 +101,9 @@ async function benchModel(arch: Architecture, torch: Torch | null, dir: string):
   const { lambdas } = await calibrate(graph, [{ x: nchwBatch(data.train, [SIZE, SIZE, 3], idx), batch: BATCH }], { percentile: 0.99, channelWise: false }, ortOpts);
   const plan = planSnn(graph, lambdas, { gamma: 5, reset: 'subtract', vInit: 0, maxPool: 'lipool', collectStats: true });
   const ann = await AnnRunner.create(graph, ortOpts);
+  // The engine's own choice of steps per call unless BENCH_K says otherwise.
+  const K = K_ENV !== undefined ? Number(K_ENV) : chooseStepsPerCall(T, annMacs(graph) * BATCH);
+  ks[arch] = K;
   const snn = await SpikingNetwork.create(plan, { ...ortOpts, stepsPerCall: K });
   const mdir = path.join(dir, arch);
   const xFile = path.join(dir, `${arch}.x.bin`);
@@ -137,20 +143,21 @@ async function benchModel(arch: Architecture, torch: Torch | null, dir: string):
     const spikes = Object.values(r['spikes'] as Record<string, number>).reduce((a, b) => a + b, 0);
     return { seconds: r['seconds'] as number, cpuSeconds: r['cpuSeconds'] as number, acc: new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4), spikes };
   };
-  const annRun = async (): Promise<number> => {
+  /** T ANN forwards back to back (as long as the SNN's T steps, so both meet the same machine load): ms per forward. */
+  const annRun = async (times = T): Promise<number> => {
     const t0 = performance.now();
-    await ann.run(x, BATCH);
-    return performance.now() - t0;
+    for (let i = 0; i < times; i++) await ann.run(x, BATCH);
+    return (performance.now() - t0) / times;
   };
 
   // Warm-up: session set-up, memory growth, PyTorch's first-call costs.
-  await annRun();
-  await annRun();
+  await annRun(2);
   await ortRun();
   if (torch !== null) await (torch).ask({ cmd: 'run', name: arch, x: xFile, batch: BATCH, steps: 2, out: path.join(dir, 'warm.bin') });
 
   const annMs: number[] = [];
   const stepMs: number[] = [];
+  const stepRatios: number[] = [];
   const ortRates: number[] = [];
   const torchRates: number[] = [];
   const ortCpuRates: number[] = [];
@@ -172,7 +179,7 @@ async function benchModel(arch: Architecture, torch: Torch | null, dir: string):
   }
   await snn.release();
   await ann.release();
-  return { name: `${arch} ×${WIDTH}`, macs: annMacs(graph), populations: plan.populations.length, annMs: median(annMs), stepMs: median(stepMs), ortRates, torchRates, ortCpuRates, torchCpuRates, agreement };
+  return { name: `${arch} ×${WIDTH}`, macs: annMacs(graph), populations: plan.populations.length, annMs: median(annMs), stepMs: median(stepMs), stepRatio: median(stepRatios), ortRates, torchRates, ortCpuRates, torchCpuRates, agreement };
 }
 
 /** How close the two SNNs' accumulated outputs at step T are: same argmax count and max |Δ|. */
@@ -198,7 +205,7 @@ async function main(): Promise<void> {
     const results: ModelResult[] = [];
     for (const m of MODELS) results.push(await benchModel(m, torch, dir));
     const rows: [string, string][] = [
-      ['engine', `onnxruntime-node, cpu provider, ${THREADS} intra-op threads, ${K} steps per call`],
+      ['engine', `onnxruntime-node, cpu provider, ${THREADS} intra-op threads, steps per call ${Object.entries(ks).map(([k, v]) => `${k} ${v}`).join(', ')}`],
       ['reference', info],
       ['work', `batch ${BATCH}, T = ${T}, Γ = 5, reset by subtraction, LIPool, spike counters on; ${REPS} alternating runs, wall clock`],
     ];
@@ -209,9 +216,9 @@ async function main(): Promise<void> {
     for (const r of results) {
       const key = r.name.split(' ')[0] as string;
       imageStepsPerS[key] = round(median(r.ortRates));
-      stepRatios[key] = round(r.stepMs / r.annMs, 3);
+      stepRatios[key] = round(r.stepRatio, 3);
       rows.push([`${r.name}`, `${(r.macs / 1e6).toFixed(1)} M MACs/image, ${r.populations} populations`]);
-      rows.push([`  ANN forward (ORT)`, `${r.annMs.toFixed(1)} ms / batch`]);
+      rows.push([`  ANN forward (ORT)`, `${r.annMs.toFixed(1)} ms / batch (T forwards back to back before each SNN run)`]);
       rows.push([`  SNN step (ORT)`, `${r.stepMs.toFixed(1)} ms / batch  → step/forward ${stepRatios[key]}`]);
       rows.push([`  SNN image-steps/s (ORT)`, `${r.ortRates.map((v) => v.toFixed(0)).join(', ')}  (per CPU-second: ${r.ortCpuRates.map((v) => v.toFixed(0)).join(', ')})`]);
       if (r.torchRates.length > 0) {
@@ -233,7 +240,7 @@ async function main(): Promise<void> {
         stepToForwardRatios: stepRatios,
         batch: BATCH,
         timeSteps: T,
-        stepsPerCall: K,
+        stepsPerCall: ks,
         threads: THREADS,
         torch: info,
       }),

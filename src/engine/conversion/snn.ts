@@ -3,11 +3,24 @@ import { createBlockedSession, createSession, resolveBackend, tensor, type ort, 
 import { emitStaticGraph, emitStepGraph, emitTotalsGraph, SNN_NAMES } from './emit-snn.js';
 import type { PopulationSpec, SnnPlan, StateSpec } from './snn-plan.js';
 
-/** Steps unrolled in one ONNX Runtime call unless told otherwise (design/onnx-engine.md: 8 was best). */
-export const DEFAULT_STEPS_PER_CALL = 8;
+/** The most steps unrolled in one ONNX Runtime call. */
+export const MAX_STEPS_PER_CALL = 32;
+/** Work per call (multiply-accumulates) above which fewer steps are unrolled: a call takes seconds, not minutes, so cancellation stays prompt. */
+export const MACS_PER_CALL = 3e11;
+
+/**
+ * K, the steps per call: as many as MAX_STEPS_PER_CALL and the MACS_PER_CALL budget allow (each
+ * call pays for bringing the states in and out, so more steps per call run faster), then evened
+ * out over the ⌈T/K⌉ calls so that no short last call needs a graph of its own. Per-step results
+ * do not depend on K.
+ */
+export function chooseStepsPerCall(timeSteps: number, macsPerStep: number): number {
+  const kMax = Math.max(1, Math.min(MAX_STEPS_PER_CALL, Math.floor(MACS_PER_CALL / Math.max(macsPerStep, 1))));
+  return Math.ceil(timeSteps / Math.ceil(timeSteps / kMax));
+}
 
 export interface SnnRuntimeOptions extends OrtOptions {
-  /** K: time steps per ONNX Runtime call (≥ 1). */
+  /** K: time steps per ONNX Runtime call (≥ 1); default MAX_STEPS_PER_CALL. */
   stepsPerCall?: number;
 }
 
@@ -38,7 +51,7 @@ export class SpikingNetwork {
   ) {}
 
   static async create(plan: SnnPlan, opts: SnnRuntimeOptions = {}): Promise<SpikingNetwork> {
-    const k = opts.stepsPerCall ?? DEFAULT_STEPS_PER_CALL;
+    const k = opts.stepsPerCall ?? MAX_STEPS_PER_CALL;
     if (!Number.isInteger(k) || k < 1) throw new RangeError(`stepsPerCall must be an integer ≥ 1, got ${k}`);
     const backend = resolveBackend(opts);
     const counted = plan.populations.some((p) => p.counted !== 'none');

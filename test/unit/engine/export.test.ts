@@ -86,7 +86,7 @@ function residual(): tfl.LayersModel {
 }
 
 describe('SNN export', () => {
-  for (const [name, make] of [['a VGG-style net', vggLike], ['a residual net with a shared ReLU', residual]] as const) {
+  for (const [name, make, k] of [['a VGG-style net', vggLike, undefined], ['a residual net with a shared ReLU (exported with 8 steps per call)', residual, 8]] as const) {
     it(`${name}: the exported file, run by plain onnxruntime-node, reproduces the run's per-step accuracy exactly`, async () => {
       const model = make();
       seedWeights(model, 12);
@@ -102,13 +102,13 @@ describe('SNN export', () => {
       const split = { images, labels, count };
       const T = 20;
       const run: ConversionResult = await convertAndSimulate(model, { calibration: split, test: split, task: 'classification', numClasses: 5 }, { timeSteps: T, batchSize: 16, percentile: 0.99 }, { backend: 'cpu' });
-      const exported = exportSnn(model, run.lambdas!, run.config);
+      const exported = exportSnn(model, run.lambdas!, run.config, k === undefined ? {} : { stepsPerCall: k });
       const file = path.join(dir, `${name.split(' ')[1]}.onnx`);
       writeFileSync(file, exported.bytes);
       const acc = await runExported(file, images, labels, count, [10, 10, 2], 16);
       expect(acc).toEqual(run.stepMetrics['accuracy']);
       expect(new Set(acc).size).toBeGreaterThan(1);
-      expect(exported.contract).toMatchObject({ kind: 'snn', stepsPerCall: 8, timeSteps: T, input: { shape: [2, 10, 10] } });
+      expect(exported.contract).toMatchObject({ kind: 'snn', stepsPerCall: k ?? T, timeSteps: T, input: { shape: [2, 10, 10] } });
       model.dispose();
     });
   }

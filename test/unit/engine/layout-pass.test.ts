@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
-import { calibrate, emitStaticGraph, emitStepGraph, foldBatchNorm, initialState, planSnn, SNN_NAMES } from '../../../src/engine/conversion/index.js';
+import { calibrate, chooseStepsPerCall, emitStaticGraph, emitStepGraph, foldBatchNorm, initialState, planSnn, SNN_NAMES, SpikingNetwork } from '../../../src/engine/conversion/index.js';
 import { extractGraph, nhwcToNchw } from '../../../src/engine/ir/index.js';
 import { createBlockedSession, createSession, moveElementwiseIntoBlockedLayout, OnnxGraph, type ResolvedBackend } from '../../../src/engine/ort/index.js';
 import { randomArray, rng, seedWeights, useWasm } from './helpers.js';
@@ -62,6 +62,30 @@ describe('moving element-wise ops into ONNX Runtime\'s blocked layout', () => {
     const count = (b: Uint8Array, op: string): number => onnxProto.onnx.ModelProto.decode(b).graph?.node?.filter((q) => q.opType === op).length ?? 0;
     expect(report.moved).toBeGreaterThan(0);
     expect(count(rewritten, 'ReorderOutput') + count(rewritten, 'ReorderInput')).toBeLessThan((count(optimized, 'ReorderOutput') + count(optimized, 'ReorderInput')) / 2);
+    model.dispose();
+  });
+
+  it('per-step outputs do not depend on the steps per call (so an export with another K reproduces a run)', async () => {
+    const model = net();
+    seedWeights(model, 4);
+    const g = foldBatchNorm(extractGraph(model));
+    const n = 3;
+    const x = nhwcToNchw(randomArray(n * 8 * 8 * 3, rng(7)), n, 8, 8, 3);
+    const { lambdas } = await calibrate(g, [{ x, batch: n }], { percentile: 0.99, channelWise: true }, cpu);
+    const plan = planSnn(g, lambdas, { gamma: 4, reset: 'subtract', vInit: 0, maxPool: 'lipool' });
+    const steps = async (k: number): Promise<Float32Array[]> => {
+      const snn = await SpikingNetwork.create(plan, { backend: 'cpu', threads: 1, stepsPerCall: k });
+      await snn.reset(x, n);
+      const out: Float32Array[] = [];
+      while (snn.t < 12) out.push(...(await snn.run(Math.min(k, 12 - snn.t))));
+      await snn.release();
+      return out;
+    };
+    const a = await steps(12);
+    const b = await steps(5);
+    expect(b).toEqual(a);
+    // K: as many steps as allowed, evened out over the calls.
+    expect([chooseStepsPerCall(64, 1e6), chooseStepsPerCall(50, 1e6), chooseStepsPerCall(33, 1e6), chooseStepsPerCall(10, 1e6), chooseStepsPerCall(64, 1e11)]).toEqual([32, 25, 17, 10, 3]);
     model.dispose();
   });
 
