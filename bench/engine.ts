@@ -153,7 +153,7 @@ async function benchModel(arch: Architecture, torch: Torch | null, dir: string):
   // Warm-up: session set-up, memory growth, PyTorch's first-call costs.
   await annRun(2);
   await ortRun();
-  if (torch !== null) await (torch).ask({ cmd: 'run', name: arch, x: xFile, batch: BATCH, steps: 2, out: path.join(dir, 'warm.bin') });
+  if (torch !== null) await torch.ask({ cmd: 'run', name: arch, x: xFile, batch: BATCH, steps: 2, out: path.join(dir, 'warm.bin') });
 
   const annMs: number[] = [];
   const stepMs: number[] = [];
@@ -164,12 +164,13 @@ async function benchModel(arch: Architecture, torch: Torch | null, dir: string):
   const torchCpuRates: number[] = [];
   let agreement = 'PyTorch not run';
   for (let r = 0; r < REPS; r++) {
-    annMs.push(await annRun());
+    const a = await annRun();
     const o = await ortRun();
-    annMs.push(await annRun());
+    annMs.push(a);
     ortRates.push((BATCH * T) / o.seconds);
     ortCpuRates.push((BATCH * T) / o.cpuSeconds);
     stepMs.push((o.stepSeconds * 1000) / T);
+    stepRatios.push((o.stepSeconds * 1000) / T / a);
     if (torch !== null) {
       const p = await torchRun();
       torchRates.push((BATCH * T) / p.seconds);
