@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { syntheticClassification } from '../src/data/synthetic.js';
 import { initBackend } from '../src/engine/backend/index.js';
-import { annMacs, calibrate, DEFAULT_STEPS_PER_CALL, foldBatchNorm, nchwBatch, planSnn, SpikingNetwork } from '../src/engine/conversion/index.js';
+import { annMacs, calibrate, chooseStepsPerCall, foldBatchNorm, nchwBatch, planSnn, SpikingNetwork } from '../src/engine/conversion/index.js';
 import { extractGraph } from '../src/engine/ir/index.js';
 import { AnnRunner, defaultThreads } from '../src/engine/ort/index.js';
 import { buildModel } from '../src/engine/zoo/index.js';
@@ -22,12 +22,19 @@ const MODELS = (process.env['BENCH_MODELS'] ?? 'vgg11,resnet18').split(',') as Z
 const WIDTH = Number(process.env['BENCH_WIDTH'] ?? 0.5);
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 64);
 const T = Number(process.env['BENCH_T'] ?? 32);
-const K = Number(process.env['BENCH_K'] ?? DEFAULT_STEPS_PER_CALL);
+const K_ENV = process.env['BENCH_K'];
 const REPS = Number(process.env['BENCH_REPS'] ?? 3);
 const PYTHON = process.env['BENCH_PYTHON'] ?? '/usr/bin/python3';
 const THREADS = defaultThreads();
+/**
+ * The clock. With one thread per process, CPU time is the compute time and stays meaningful when
+ * other processes share the cores (PyTorch reports its own process CPU time); with more threads
+ * only wall time is (idle threads may spin). BENCH_CLOCK=wall|cpu overrides.
+ */
+const CLOCK = (process.env['BENCH_CLOCK'] ?? (THREADS === 1 ? 'cpu' : 'wall')) as 'wall' | 'cpu';
 const SIZE = 32;
 
+const ks: Record<string, number> = {};
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -78,8 +85,13 @@ interface ModelResult {
   populations: number;
   annMs: number;
   stepMs: number;
+  /** Median over the runs of (SNN step time / ANN forward time), each pair measured back to back. */
+  stepRatio: number;
   ortRates: number[];
   torchRates: number[];
+  /** Image-steps per CPU-second (all threads), a load-robust companion to the wall-clock rates. */
+  ortCpuRates: number[];
+  torchCpuRates: number[];
   agreement: string;
 }
 
@@ -95,6 +107,9 @@ async function benchModel(arch: ZooArchitecture, torch: Torch | null, dir: strin
   const { lambdas } = await calibrate(graph, [{ x: nchwBatch(data.train, [SIZE, SIZE, 3], idx), batch: BATCH }], { percentile: 0.99, channelWise: false }, ortOpts);
   const plan = planSnn(graph, lambdas, { gamma: 5, reset: 'subtract', vInit: 0, maxPool: 'lipool', collectStats: true });
   const ann = await AnnRunner.create(graph, ortOpts);
+  // The engine's own choice of steps per call unless BENCH_K says otherwise.
+  const K = K_ENV !== undefined ? Number(K_ENV) : chooseStepsPerCall(T, annMacs(graph) * BATCH);
+  ks[arch] = K;
   const snn = await SpikingNetwork.create(plan, { ...ortOpts, stepsPerCall: K });
   const mdir = path.join(dir, arch);
   const xFile = path.join(dir, `${arch}.x.bin`);
@@ -106,53 +121,73 @@ async function benchModel(arch: ZooArchitecture, torch: Torch | null, dir: strin
     await torch.ask({ cmd: 'load', name: arch, dir: mdir });
   }
 
-  const ortRun = async (): Promise<{ seconds: number; stepSeconds: number; acc: Float32Array }> => {
-    const t0 = performance.now();
+  let counted = 0;
+  const cpuNow = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  const clock = (): number => (CLOCK === 'cpu' ? cpuNow() * 1000 : performance.now());
+  const ortRun = async (): Promise<{ seconds: number; cpuSeconds: number; stepSeconds: number; acc: Float32Array; spikes: number }> => {
+    const c0 = cpuNow();
+    const t0 = clock();
     await snn.reset(x, BATCH);
-    const t1 = performance.now();
+    const t1 = clock();
     let acc: Float32Array = new Float32Array(0);
     while (snn.t < T) acc = (await snn.run(Math.min(K, T - snn.t))).at(-1) as Float32Array;
-    const t2 = performance.now();
-    return { seconds: (t2 - t0) / 1000, stepSeconds: (t2 - t1) / 1000, acc };
+    const t2 = clock();
+    // Spike totals of every population (counters and derived totals) belong to the work.
+    let all = 0;
+    for (const p of snn.populations) for (const v of (await snn.spikeTotals(p)) ?? []) all += v;
+    const t3 = clock();
+    const spikes = all - counted;
+    counted = all;
+    return { seconds: (t3 - t0) / 1000, cpuSeconds: cpuNow() - c0, stepSeconds: (t2 - t1) / 1000, acc, spikes };
   };
-  const torchRun = async (): Promise<{ seconds: number; acc: Float32Array }> => {
+  const torchRun = async (): Promise<{ seconds: number; cpuSeconds: number; acc: Float32Array; spikes: number }> => {
     const out = path.join(dir, `${arch}.acc.bin`);
     const r = await (torch as Torch).ask({ cmd: 'run', name: arch, x: xFile, batch: BATCH, steps: T, out });
     const buf = readFileSync(out);
-    return { seconds: r['seconds'] as number, acc: new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4) };
+    const spikes = Object.values(r['spikes'] as Record<string, number>).reduce((a, b) => a + b, 0);
+    return { seconds: (CLOCK === 'cpu' ? r['cpuSeconds'] : r['seconds']) as number, cpuSeconds: r['cpuSeconds'] as number, acc: new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4), spikes };
   };
-  const annRun = async (): Promise<number> => {
-    const t0 = performance.now();
-    await ann.run(x, BATCH);
-    return performance.now() - t0;
+  /** T ANN forwards back to back (as long as the SNN's T steps, so both meet the same machine load): ms per forward. */
+  const annRun = async (times = T): Promise<number> => {
+    const t0 = CLOCK === 'cpu' ? cpuNow() * 1000 : performance.now();
+    for (let i = 0; i < times; i++) await ann.run(x, BATCH);
+    return ((CLOCK === 'cpu' ? cpuNow() * 1000 : performance.now()) - t0) / times;
   };
 
   // Warm-up: session set-up, memory growth, PyTorch's first-call costs.
-  await annRun();
-  await annRun();
+  await annRun(2);
   await ortRun();
-  if (torch !== null) await (torch).ask({ cmd: 'run', name: arch, x: xFile, batch: BATCH, steps: 2, out: path.join(dir, 'warm.bin') });
+  if (torch !== null) await torch.ask({ cmd: 'run', name: arch, x: xFile, batch: BATCH, steps: 2, out: path.join(dir, 'warm.bin') });
 
   const annMs: number[] = [];
   const stepMs: number[] = [];
+  const stepRatios: number[] = [];
   const ortRates: number[] = [];
   const torchRates: number[] = [];
+  const ortCpuRates: number[] = [];
+  const torchCpuRates: number[] = [];
   let agreement = 'PyTorch not run';
   for (let r = 0; r < REPS; r++) {
-    annMs.push(await annRun());
+    const a = await annRun();
     const o = await ortRun();
-    annMs.push(await annRun());
+    annMs.push(a);
     ortRates.push((BATCH * T) / o.seconds);
+    ortCpuRates.push((BATCH * T) / o.cpuSeconds);
     stepMs.push((o.stepSeconds * 1000) / T);
+    stepRatios.push((o.stepSeconds * 1000) / T / a);
     if (torch !== null) {
       const p = await torchRun();
       torchRates.push((BATCH * T) / p.seconds);
-      agreement = compare(o.acc, p.acc);
+      torchCpuRates.push((BATCH * T) / p.cpuSeconds);
+      agreement = `${compare(o.acc, p.acc)}, spikes ${o.spikes} vs ${p.spikes}`;
     }
   }
   await snn.release();
   await ann.release();
-  return { name: `${arch} ×${WIDTH}`, macs: annMacs(graph), populations: plan.populations.length, annMs: median(annMs), stepMs: median(stepMs), ortRates, torchRates, agreement };
+  return { name: `${arch} ×${WIDTH}`, macs: annMacs(graph), populations: plan.populations.length, annMs: median(annMs), stepMs: median(stepMs), stepRatio: median(stepRatios), ortRates, torchRates, ortCpuRates, torchCpuRates, agreement };
 }
 
 /** How close the two SNNs' accumulated outputs at step T are: same argmax count and max |Δ|. */
@@ -178,9 +213,10 @@ async function main(): Promise<void> {
     const results: ModelResult[] = [];
     for (const m of MODELS) results.push(await benchModel(m, torch, dir));
     const rows: [string, string][] = [
-      ['engine', `onnxruntime-node, cpu provider, ${THREADS} intra-op threads, ${K} steps per call`],
+      ['engine', `onnxruntime-node, cpu provider, ${THREADS} intra-op threads, steps per call ${Object.entries(ks).map(([k, v]) => `${k} ${v}`).join(', ')}`],
       ['reference', info],
-      ['work', `batch ${BATCH}, T = ${T}, Γ = 5, reset by subtraction, LIPool, spike counters on; ${REPS} alternating runs, wall clock`],
+      ['work', `batch ${BATCH}, T = ${T}, Γ = 5, reset by subtraction, LIPool, spike counts of every population; ${REPS} alternating runs`],
+      ['clock', CLOCK === 'cpu' ? 'process CPU time (one thread per process: robust to other load on the machine)' : 'wall clock'],
     ];
     const imageStepsPerS: Record<string, number> = {};
     const torchImageStepsPerS: Record<string, number> = {};
@@ -189,16 +225,16 @@ async function main(): Promise<void> {
     for (const r of results) {
       const key = r.name.split(' ')[0] as string;
       imageStepsPerS[key] = round(median(r.ortRates));
-      stepRatios[key] = round(r.stepMs / r.annMs, 3);
+      stepRatios[key] = round(r.stepRatio, 3);
       rows.push([`${r.name}`, `${(r.macs / 1e6).toFixed(1)} M MACs/image, ${r.populations} populations`]);
-      rows.push([`  ANN forward (ORT)`, `${r.annMs.toFixed(1)} ms / batch`]);
+      rows.push([`  ANN forward (ORT)`, `${r.annMs.toFixed(1)} ms / batch (T forwards back to back before each SNN run)`]);
       rows.push([`  SNN step (ORT)`, `${r.stepMs.toFixed(1)} ms / batch  → step/forward ${stepRatios[key]}`]);
-      rows.push([`  SNN image-steps/s (ORT)`, r.ortRates.map((v) => v.toFixed(0)).join(', ')]);
+      rows.push([`  SNN image-steps/s (ORT)`, `${r.ortRates.map((v) => v.toFixed(0)).join(', ')}  (per CPU-second: ${r.ortCpuRates.map((v) => v.toFixed(0)).join(', ')})`]);
       if (r.torchRates.length > 0) {
         torchImageStepsPerS[key] = round(median(r.torchRates));
         const ratio = median(r.ortRates.map((v, i) => v / (r.torchRates[i] as number)));
         ratios.push(ratio);
-        rows.push([`  SNN image-steps/s (PyTorch)`, r.torchRates.map((v) => v.toFixed(0)).join(', ')]);
+        rows.push([`  SNN image-steps/s (PyTorch)`, `${r.torchRates.map((v) => v.toFixed(0)).join(', ')}  (per CPU-second: ${r.torchCpuRates.map((v) => v.toFixed(0)).join(', ')})`]);
         rows.push([`  ORT / PyTorch (median of pairs)`, `${ratio.toFixed(3)}  (${r.agreement})`]);
       }
     }
@@ -213,8 +249,9 @@ async function main(): Promise<void> {
         stepToForwardRatios: stepRatios,
         batch: BATCH,
         timeSteps: T,
-        stepsPerCall: K,
+        stepsPerCall: ks,
         threads: THREADS,
+        clock: CLOCK,
         torch: info,
       }),
     );

@@ -28,10 +28,16 @@ function attrs(op: GraphOp): Record<string, unknown> {
 /** Writes `<dir>/snn.json` and `<dir>/snn.bin`. */
 export function writeSnnSpec(plan: SnnPlan, dir: string): void {
   const blob: Blob = { parts: [], offset: 0 };
+  const pops = new Map(plan.populations.map((p) => [p.node.id, p]));
   const nodes = plan.graph.nodes.map((n) => {
     const lin = isLinear(n.op) ? plan.linear.get(n.id) : undefined;
     const theta = plan.scales.theta.get(n.id) ?? null;
+    const pop = pops.get(n.id);
     return {
+      // IF sites: 'state' (a spike counter N, also the accumulator of the LIPool that pools it), 'derived', 'none'.
+      counted: pop?.counted ?? null,
+      counter: pop?.countState === `${n.id}:n`,
+      poolsCounter: plan.lipoolInput.get(n.id)?.endsWith(':n') === true,
       id: n.id,
       kind: n.op.kind,
       attrs: attrs(n.op),

@@ -1,10 +1,12 @@
 """The SNN that bench/engine.ts converted, written directly in PyTorch eager, for comparison.
 
 Reads the network that bench/snn-spec.ts wrote (the engine's rescaled weights, thresholds and
-factors) and runs the same method: the input-only part once per batch, then per step every
-remaining node in order, IF-burst neurons (V += z; s = clip(floor(V/θ), 0, Γ); V -= s·θ) with a
-spike counter per site (N += s), LIPool in its cumulative form (C += x; M' = maxpool(C);
-y = M' - M), the output accumulated. In-place ops wherever PyTorch allows them.
+factors) and runs the same method with the same bookkeeping: the input-only part once per batch,
+then per step every remaining node in order, IF-burst neurons (V += z; s = clip(floor(V/θ), 0, Γ);
+V -= s·θ), LIPool in its cumulative form (C += x; M' = maxpool(C); y = M' - M), the output
+accumulated; spike totals as the engine keeps them: a counter N += s for sites a LIPool reads (it
+is that LIPool's C), the other sites' totals from the final states (N = (V0 + Σz - V)/θ) at the end
+of the batch. In-place ops wherever PyTorch allows them.
 
 Protocol: one JSON command per line on stdin, one JSON answer per line on stdout.
   {"cmd": "load", "name": ..., "dir": ...}                       -> {"ok": true}
@@ -126,16 +128,11 @@ class Net:
             if n["static"]:
                 continue
             if n["kind"] == "relu":
-                v0 = self.v_init[n["id"]]
-                v = torch.zeros(batch, *n["shape"])
-                if isinstance(v0, torch.Tensor):
-                    v += self.per_channel(v0, n["shape"])
-                elif v0 != 0:
-                    v.fill_(v0)
-                state[n["id"]] = {"v": v, "n": torch.zeros(batch, *n["shape"])}
+                state[n["id"]] = {"v": self.initial_v(n, batch), "n": torch.zeros(batch, *n["shape"]) if n["counter"] else None}
             elif n["kind"] == "maxPool":
-                src = self.by_id[n["inputs"][0]]["shape"]
-                state[n["id"]] = {"c": torch.zeros(batch, *src), "m": torch.zeros(batch, *n["shape"]), "y": torch.zeros(batch, *n["shape"])}
+                src = self.by_id[n["inputs"][0]]
+                c = state[src["id"]]["n"] if n["poolsCounter"] else torch.zeros(batch, *src["shape"])
+                state[n["id"]] = {"c": c, "own": not n["poolsCounter"], "m": torch.zeros(batch, *n["shape"]), "y": torch.zeros(batch, *n["shape"])}
         out_shape = self.by_id[self.spec["output"]]["shape"]
         acc = torch.zeros(batch, *out_shape)
         static_values = dict(values)
@@ -159,12 +156,14 @@ class Net:
                         v.masked_fill_(s > 0, 0.0)
                     else:
                         v.sub_(s if n["th"] is None else s * th)
-                    st["n"].add_(s)
+                    if st["n"] is not None:
+                        st["n"].add_(s)
                     y = s
                 elif k == "maxPool":
                     st = state[n["id"]]
                     if lipool:
-                        st["c"].add_(xs[0])
+                        if st["own"]:
+                            st["c"].add_(xs[0])
                         m = self.pool(st["c"], n["attrs"])
                         y = m - st["m"]
                         st["m"] = m
@@ -180,7 +179,47 @@ class Net:
             if self.readout is not None:
                 out = out * self.per_channel(self.readout, out_shape)
             acc.add_(out)
-        return acc
+        totals = self.totals(static_values, state, steps)
+        return acc, totals
+
+    def initial_v(self, n, batch):
+        v0 = self.v_init[n["id"]]
+        v = torch.zeros(batch, *n["shape"])
+        if isinstance(v0, torch.Tensor):
+            v += self.per_channel(v0, n["shape"])
+        elif v0 != 0:
+            v.fill_(v0)
+        return v
+
+    def totals(self, static_values, state, steps):
+        """Spikes per population since the reset: counters, or (V0 + Σz - V)/θ rounded."""
+        tot = {k: v * steps for k, v in static_values.items()}
+        out = {}
+        for n in self.nodes:
+            if n["static"] or n["kind"] in ("sigmoid", "softmax"):
+                continue
+            k = n["kind"]
+            if k == "maxPool":
+                tot[n["id"]] = state[n["id"]]["m"] if self.opts["maxPool"] == "lipool" else state[n["id"]]["y"]
+            elif k == "relu" and n["counter"]:
+                tot[n["id"]] = state[n["id"]]["n"]
+            elif k == "relu":
+                batch = state[n["id"]]["v"].shape[0]
+                q = self.inputs(n, tot)[0] - state[n["id"]]["v"] + self.initial_v(n, batch)
+                if n["th"] is not None:
+                    q = q / self.per_channel(n["th"], n["shape"])
+                tot[n["id"]] = q.round()
+            elif k in ("conv", "convTranspose", "dense"):
+                b = n["b"]
+                n["b"] = None
+                y = self.stateless(n, self.inputs(n, tot))
+                n["b"] = b
+                tot[n["id"]] = y if b is None else y + self.per_channel(b, n["shape"]) * steps
+            else:
+                tot[n["id"]] = self.stateless(n, self.inputs(n, tot))
+            if k in ("relu", "maxPool"):
+                out[n["id"]] = tot[n["id"]].sum(0)
+        return out
 
 
 def main():
@@ -199,12 +238,13 @@ def main():
             with open(cmd["x"], "rb") as f:
                 x = torch.frombuffer(bytearray(f.read()), dtype=torch.float32).view(cmd["batch"], *net.by_id[net.spec["input"]]["shape"])
             with torch.inference_mode():
-                t0 = time.perf_counter()
-                acc = net.run(x, cmd["steps"])
-                seconds = time.perf_counter() - t0
+                t0, c0 = time.perf_counter(), time.process_time()
+                acc, totals = net.run(x, cmd["steps"])
+                seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+            spikes = {k: float(v.sum()) for k, v in totals.items()}
             with open(cmd["out"], "wb") as f:
                 f.write(acc.contiguous().numpy().tobytes())
-            answer = {"seconds": seconds}
+            answer = {"seconds": seconds, "cpuSeconds": cpu, "spikes": spikes}
         else:
             break
         print(json.dumps(answer), flush=True)

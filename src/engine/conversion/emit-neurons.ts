@@ -27,13 +27,42 @@ export interface IfParams {
  *                                         V ← 0 where s > 0   (reset 'zero', a hard reset that resets)
  * and, with a counter N, N ← N + s. The value sent on is s (spike count; one spike carries θ in
  * the units of V, i.e. λ in ANN units after normalisation). Returns the new V, s and new N.
+ * For blockable populations the products s·(−θ) and s·1 are depthwise convolutions (see blockable).
  */
-export function emitIfStep(g: OnnxGraph, v: string, z: string, p: IfParams, count: string | null): { v: string; s: string; n: string | null } {
-  const u = g.op('Add', [v, z]);
+/**
+ * Whether per-channel products of a [C, H, W] value are written as depthwise 1×1 convolutions:
+ * ONNX Runtime's CPU provider runs those in its blocked channel layout and fuses the additions
+ * around them into its convolutions (Conv + Sum), where a Mul/Sub would cost a reorder pass each
+ * way. Same arithmetic (one product, one sum), so it is only a question of speed; C must fill
+ * whole blocks (8 or 16 channels).
+ */
+export function blockable(shape: readonly number[]): boolean {
+  return shape.length === 3 && (shape[0] ?? 1) % 16 === 0;
+}
+
+/** x·w per channel (axis 1 of [N, C, H, W]) as a depthwise 1×1 convolution. */
+export function depthwiseScale(g: OnnxGraph, x: string, key: string, w: Float32Array): string {
+  const weight = g.shared(`${key}.dw`, () => g.constant(w, [w.length, 1, 1, 1], `${key}.dw`));
+  return g.op('Conv', [x, weight], { kernel_shape: [1, 1], group: w.length, pads: [0, 0, 0, 0], strides: [1, 1], dilations: [1, 1] });
+}
+
+export function emitIfStep(g: OnnxGraph, v: string, z: string | readonly string[], p: IfParams, count: string | null): { v: string; s: string; n: string | null } {
+  const c = p.shape[0] ?? 1;
+  const dw = blockable(p.shape) && p.reset === 'subtract';
+  // z may be the terms of a residual sum: V joins the last terms first, the first term (a
+  // convolution's output) last, so that ONNX Runtime can fuse each addition into a convolution.
+  const terms = typeof z === 'string' ? [z] : z;
+  let u = v;
+  for (let i = terms.length - 1; i >= 0; i--) u = g.op('Add', [terms[i] as string, u]);
   const theta = p.theta === null ? null : channelConstant(g, `${p.key}.theta`, p.theta, p.shape);
   const inv = p.theta === null ? null : channelConstant(g, `${p.key}.invTheta`, p.theta.map((t) => 1 / t), p.shape);
   const q = inv === null ? u : g.op('Mul', [u, inv]);
   const s = g.op('Floor', [g.op('Clip', [q, g.scalar(0), g.scalar(p.gamma)])]);
+  if (dw) {
+    const next = g.op('Add', [u, depthwiseScale(g, s, `${p.key}.neg`, p.theta === null ? new Float32Array(c).fill(-1) : p.theta.map((t) => -t))]);
+    const n = count === null ? null : g.op('Add', [count, depthwiseScale(g, s, `${p.key}.pos`, new Float32Array(c).fill(1))]);
+    return { v: next, s, n };
+  }
   let next: string;
   if (p.reset === 'zero') next = g.op('Where', [g.op('Greater', [s, g.scalar(0)]), g.scalar(0), u]);
   else next = g.op('Sub', [u, theta === null ? s : g.op('Mul', [s, theta])]);
@@ -53,10 +82,11 @@ function poolAttrs(op: PoolOp): Record<string, readonly number[] | number> {
  * Computed in the equivalent cumulative form: with C_j(t) = Σ_{τ≤t} x_j, induction gives
  * R_j = C_j(t) − Σ_{τ<t} y_τ, hence y_t = maxPool(C(t)) − maxPool(C(t−1)), with the ANN's own
  * window, stride, dilation and padding (overlapping windows included; padding never wins). State:
- * C, and M = maxPool(C) = Σ_{τ≤t} y_τ, which is also the pool neurons' spike total.
+ * C, and M = maxPool(C) = Σ_{τ≤t} y_τ, which is also the pool neurons' spike total. With x null,
+ * `c` is already C(t) (the spike counter of the site the pool reads, updated this step).
  */
-export function emitLipoolStep(g: OnnxGraph, c: string, m: string, x: string, op: PoolOp): { c: string; m: string; y: string } {
-  const c2 = g.op('Add', [c, x]);
+export function emitLipoolStep(g: OnnxGraph, c: string, m: string, x: string | null, op: PoolOp): { c: string; m: string; y: string } {
+  const c2 = x === null ? c : g.op('Add', [c, x]);
   const m2 = g.op('MaxPool', [c2], poolAttrs(op));
   return { c: c2, m: m2, y: g.op('Sub', [m2, m]) };
 }

@@ -1,7 +1,7 @@
-import { isLinear, nodeById, type GraphNode } from '../ir/graph.js';
+import { consumers, isLinear, nodeById, type GraphNode } from '../ir/graph.js';
 import { emitLinear, emitStateless } from '../ort/emit-ops.js';
 import { OnnxGraph } from '../ort/proto.js';
-import { channelConstant, emitGateStep, emitIfStep, emitLipoolStep } from './emit-neurons.js';
+import { blockable, channelConstant, depthwiseScale, emitGateStep, emitIfStep, emitLipoolStep } from './emit-neurons.js';
 import type { SnnPlan } from './snn-plan.js';
 
 /** Names of the SNN graphs' inputs and outputs (the exported file's contract, see README). */
@@ -12,6 +12,9 @@ export const SNN_NAMES = {
   next: (name: string): string => `next:${name}`,
   /** Σ_{τ≤t} output_τ after the k-th step of a call (k = 1..K). */
   output: (k: number): string => `output:${k}`,
+  /** Totals graph: the number of steps simulated, and a site's spikes since the reset. */
+  steps: 'steps',
+  total: (site: string): string => `total:${site}`,
 } as const;
 
 const BATCH = 'N';
@@ -35,7 +38,9 @@ function inputsOf(g: OnnxGraph, plan: SnnPlan, n: GraphNode, values: ReadonlyMap
     if (v === undefined) throw new Error(`SNN emission: '${n.id}' reads '${i}' before it is computed`);
     const f = factors[k];
     if (f === null || f === undefined) return v;
-    return g.op('Mul', [v, channelConstant(g, `${n.id}.factor${k}`, f, (byId.get(i) as GraphNode).shape)]);
+    const shape = (byId.get(i) as GraphNode).shape;
+    if (blockable(shape)) return depthwiseScale(g, v, `${n.id}.factor${k}`, f);
+    return g.op('Mul', [v, channelConstant(g, `${n.id}.factor${k}`, f, shape)]);
   });
 }
 
@@ -58,21 +63,49 @@ function emitSteps(g: OnnxGraph, plan: SnnPlan, statics: ReadonlyMap<string, str
   const get = (name: string): string => states.get(name) as string;
   const has = (name: string): boolean => states.has(name);
   const outNode = plan.graph.nodes.find((m) => m.id === plan.graph.output) as GraphNode;
+  // Blockable membranes and counters pass an identity depthwise convolution first, so that ONNX
+  // Runtime holds them in its blocked layout from the first unrolled step on (see blockable).
+  for (const n of plan.graph.nodes) {
+    if (n.op.kind !== 'relu' || !blockable(n.shape) || plan.options.reset !== 'subtract') continue;
+    for (const name of [`${n.id}:v`, `${n.id}:n`]) {
+      if (has(name)) states.set(name, depthwiseScale(g, get(name), `${n.id}.identity`, new Float32Array(n.shape[0] ?? 1).fill(1)));
+    }
+  }
+  // A residual add read only by one site: its terms go to the site's membrane sum (emitIfStep).
+  const users = consumers(plan.graph);
+  const byId = nodeById(plan.graph);
+  const deferred = new Set(
+    plan.graph.nodes
+      .filter((n) => n.op.kind === 'add' && !plan.isStatic.has(n.id) && n.id !== plan.graph.output)
+      .filter((n) => (users.get(n.id) ?? []).length === 1 && byId.get((users.get(n.id) ?? [])[0] ?? '')?.op.kind === 'relu')
+      .map((n) => n.id),
+  );
+  const terms = new Map<string, string[]>();
   for (let k = 1; k <= steps; k++) {
     const values = new Map(statics);
     for (const n of plan.graph.nodes) {
       if (plan.isStatic.has(n.id)) continue;
       const xs = inputsOf(g, plan, n, values);
       let y: string;
+      if (deferred.has(n.id)) {
+        // Linear-layer outputs first: the last addition is then fused into a convolution.
+        const linearFirst = n.inputs.map((id, i) => ({ v: xs[i] as string, lin: isLinear((byId.get(id) as GraphNode).op) })).sort((a, b) => Number(b.lin) - Number(a.lin));
+        terms.set(n.id, linearFirst.map((t) => t.v));
+        values.set(n.id, '');
+        continue;
+      }
       if (n.op.kind === 'relu') {
         const count = has(`${n.id}:n`) ? get(`${n.id}:n`) : null;
-        const r = emitIfStep(g, get(`${n.id}:v`), xs[0] as string, { gamma, reset, theta: plan.scales.theta.get(n.id) ?? null, shape: n.shape, key: n.id }, count);
+        const z = terms.get(n.inputs[0] ?? '') ?? (xs[0] as string);
+        const r = emitIfStep(g, get(`${n.id}:v`), z, { gamma, reset, theta: plan.scales.theta.get(n.id) ?? null, shape: n.shape, key: n.id }, count);
         states.set(`${n.id}:v`, r.v);
         if (r.n !== null) states.set(`${n.id}:n`, r.n);
         y = r.s;
-      } else if (n.op.kind === 'maxPool' && has(`${n.id}:c`)) {
-        const r = emitLipoolStep(g, get(`${n.id}:c`), get(`${n.id}:m`), xs[0] as string, n.op);
-        states.set(`${n.id}:c`, r.c);
+      } else if (n.op.kind === 'maxPool' && plan.lipoolInput.has(n.id)) {
+        const c = plan.lipoolInput.get(n.id) as string;
+        const own = c === `${n.id}:c`;
+        const r = emitLipoolStep(g, get(c), get(`${n.id}:m`), own ? (xs[0] as string) : null, n.op);
+        if (own) states.set(c, r.c);
         states.set(`${n.id}:m`, r.m);
         y = r.y;
       } else if (n.op.kind === 'maxPool') {
@@ -143,4 +176,62 @@ export function emitSnnModel(plan: SnnPlan, steps: number, metadata: Readonly<Re
     if (id !== plan.graph.input) g.output(values.get(id) as string, SNN_NAMES.static(id), [BATCH, ...(byId.get(id) as GraphNode).shape]);
   }
   return g.encode({ docString, metadata });
+}
+
+/**
+ * Spikes per neuron of every counted population since the reset, summed over the batch: counters
+ * as they are, and for the sites counted by `derived` (reset by subtraction, no per-step counter)
+ * from the states at the end of a batch: V_t = V₀ + Σ_{τ≤t} z_τ − θ·N_t, so N_t = (V₀ + Σz − V_t)/θ,
+ * rounded (N is an integer; the float error of V and Σz is far below ½). Σz is the site's input
+ * layer applied to the totals of its inputs (every non-spiking op is linear; a bias counts t
+ * times; an input-only value t times); totals of other populations are their counters (N, the
+ * LIPool's M, the gate's Y). Inputs: `static:<id>`, `state:<name>`, `steps`; outputs `total:<id>`.
+ */
+export function emitTotalsGraph(plan: SnnPlan): Uint8Array {
+  const g = new OnnxGraph('spikelab_snn_totals');
+  const byId = nodeById(plan.graph);
+  const steps = g.input(SNN_NAMES.steps, [1]);
+  const states = declareStates(g, plan);
+  const totals = new Map<string, string>();
+  for (const id of plan.staticOutputs) {
+    totals.set(id, g.op('Mul', [g.input(SNN_NAMES.static(id), [BATCH, ...(byId.get(id) as GraphNode).shape]), steps]));
+  }
+  const pops = new Map(plan.populations.map((p) => [p.node.id, p]));
+  for (const n of plan.graph.nodes) {
+    if (plan.isStatic.has(n.id) || n.op.kind === 'sigmoid' || n.op.kind === 'softmax') continue;
+    const p = pops.get(n.id);
+    if (p !== undefined && p.counted !== 'derived') {
+      if (p.countState === null) continue;
+      totals.set(n.id, states.get(p.countState) as string);
+      continue;
+    }
+    if (n.inputs.some((i) => !totals.has(i))) continue;
+    const xs = inputsOf(g, plan, n, totals);
+    let y: string;
+    if (n.op.kind === 'relu') {
+      const shape = n.shape;
+      const v0 = plan.states.find((st) => st.name === `${n.id}:v`)?.init ?? 0;
+      let q = g.op('Sub', [xs[0] as string, states.get(`${n.id}:v`) as string]);
+      if (typeof v0 !== 'number') q = g.op('Add', [q, channelConstant(g, `${n.id}.v0`, v0, shape)]);
+      else if (v0 !== 0) q = g.op('Add', [q, g.scalar(v0)]);
+      const theta = plan.scales.theta.get(n.id) ?? null;
+      if (theta !== null) q = g.op('Mul', [q, channelConstant(g, `${n.id}.invTheta`, theta.map((t) => 1 / t), shape)]);
+      y = g.op('Round', [q]);
+    } else if (isLinear(n.op)) {
+      const params = plan.linear.get(n.id);
+      const bias = params?.bias ?? null;
+      y = emitLinear(g, n, n.op, xs[0] as string, { weight: params?.weight ?? n.op.weight, bias: null });
+      if (bias !== null) y = g.op('Add', [y, g.op('Mul', [channelConstant(g, `${n.id}.bias`, bias, n.shape), steps])]);
+    } else {
+      y = emitNode(g, plan, n, xs);
+    }
+    totals.set(n.id, y);
+  }
+  // Per neuron, summed over the batch: the engine only keeps per-neuron totals.
+  const axis0 = g.int64s([0], 'axis0');
+  for (const p of plan.populations) {
+    const t = totals.get(p.node.id);
+    if (p.counted !== 'none' && t !== undefined) g.output(g.op('ReduceSum', [t, axis0], { keepdims: 0 }), SNN_NAMES.total(p.node.id), p.node.shape);
+  }
+  return g.encode({ docString: 'Spikelab SNN: spikes per neuron since the reset, summed over the batch (counters, or derived from the final states)' });
 }

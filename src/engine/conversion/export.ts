@@ -6,7 +6,8 @@ import { sites, type Graph, type GraphNode } from '../ir/graph.js';
 import { emitAnn } from '../ort/emit-ann.js';
 import { emitSnnModel } from './emit-snn.js';
 import { foldBatchNorm } from './fold.js';
-import { DEFAULT_STEPS_PER_CALL } from './snn.js';
+import { chooseStepsPerCall } from './snn.js';
+import { annMacs } from './sops.js';
 import { planSnn } from './snn-plan.js';
 
 /** A model as exported: the ONNX bytes and what a caller needs to drive them. */
@@ -69,7 +70,7 @@ export function exportSnn(
     if (v === undefined || v.length === 0) throw new InvalidConversionInputError(`no λ for activation site '${s.id}' (the run's lambdas do not match this model)`);
     lam.set(s.id, Float32Array.from(v));
   }
-  const k = opts.stepsPerCall ?? DEFAULT_STEPS_PER_CALL;
+  const k = opts.stepsPerCall ?? chooseStepsPerCall(cfg.timeSteps, annMacs(graph) * cfg.batchSize);
   const plan = planSnn(graph, lam, { gamma: cfg.gamma, reset: cfg.reset, vInit: cfg.vInit, maxPool: cfg.maxPool, collectStats: opts.collectStats ?? true });
   const out = graph.nodes.find((n) => n.id === graph.output) as GraphNode;
   const meaning = (name: string): string => {

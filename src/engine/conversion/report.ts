@@ -9,11 +9,12 @@ import { annMacs, fanout } from './sops.js';
  * ones; for a pool, the scale of its input), firing rate = spikes / (neurons · T · samples), and
  * SOPs per sample = Σ_i spikes_i · fanout_i / samples (burst spikes count one each).
  */
-export function layerStats(snn: SpikingNetwork, lambdas: ReadonlyMap<string, Float32Array>, steps: number, samples: number): LayerStatRecord[] {
-  return snn.populations.map((p) => {
+export async function layerStats(snn: SpikingNetwork, lambdas: ReadonlyMap<string, Float32Array>, steps: number, samples: number): Promise<LayerStatRecord[]> {
+  const out: LayerStatRecord[] = [];
+  for (const p of snn.populations) {
     const lam = p.kind === 'if' ? (lambdas.get(p.node.id) as Float32Array) : (snn.plan.scales.scale.get(p.node.inputs[0] ?? '') as Float32Array);
     const neurons = size(p.node.shape);
-    const totals = snn.spikeTotals(p);
+    const totals = await snn.spikeTotals(p);
     let spikes = 0;
     let sops = 0;
     if (totals !== null) {
@@ -23,7 +24,7 @@ export function layerStats(snn: SpikingNetwork, lambdas: ReadonlyMap<string, Flo
         sops += (totals[i] as number) * (f[i] as number);
       }
     }
-    return {
+    out.push({
       site: p.node.id,
       kind: p.kind,
       neurons,
@@ -32,8 +33,9 @@ export function layerStats(snn: SpikingNetwork, lambdas: ReadonlyMap<string, Flo
       lambdaMax: Math.max(...lam),
       firingRate: totals === null ? NaN : spikes / (neurons * steps * samples),
       sops: totals === null ? NaN : sops / samples,
-    };
-  });
+    });
+  }
+  return out;
 }
 
 /**

@@ -19,7 +19,8 @@ import { StepCollector } from './collector.js';
 import { foldBatchNorm } from './fold.js';
 import { buildPanels } from './panels.js';
 import { layerStats, summarise } from './report.js';
-import { SpikingNetwork } from './snn.js';
+import { chooseStepsPerCall, SpikingNetwork } from './snn.js';
+import { annMacs } from './sops.js';
 import { planSnn } from './snn-plan.js';
 
 export interface ConversionData {
@@ -55,7 +56,7 @@ export interface ConvertOptions {
   backend?: ConversionBackendName;
   /** CPU intra-op threads (default SPIKELAB_THREADS, else every core). */
   threads?: number;
-  /** K: time steps per ONNX Runtime call (default 8). */
+  /** K: time steps per ONNX Runtime call (default chooseStepsPerCall: up to 32, fewer for heavy models). */
   stepsPerCall?: number;
   /** Count spikes for firing rates and SOPs (default true). */
   collectStats?: boolean;
@@ -136,7 +137,8 @@ export async function convertAndSimulate(
   }
 
   progress(0.05, 'build');
-  const snn = await SpikingNetwork.create(plan, { ...ortOpts, ...(opts.stepsPerCall !== undefined ? { stepsPerCall: opts.stepsPerCall } : {}) });
+  const stepsPerCall = opts.stepsPerCall ?? chooseStepsPerCall(cfg.timeSteps, annMacs(graph) * cfg.batchSize);
+  const snn = await SpikingNetwork.create(plan, { ...ortOpts, stepsPerCall });
   try {
     const total = ranges.length * cfg.timeSteps;
     for (let b = 0; b < ranges.length; b++) {
@@ -171,7 +173,7 @@ export async function convertAndSimulate(
         opts.onStep(t, Object.fromEntries(Object.entries(stepMetrics).map(([k, v]) => [k, v[t - 1] as number])));
       }
     }
-    const stats = layerStats(snn, cal.lambdas, cfg.timeSteps, data.test.count);
+    const stats = await layerStats(snn, cal.lambdas, cfg.timeSteps, data.test.count);
     const result: ConversionResult = {
       task: data.task,
       config: cfg,

@@ -28,7 +28,12 @@ export interface StateSpec {
 export interface PopulationSpec {
   readonly node: GraphNode;
   readonly kind: 'if' | 'lipool' | 'gate';
-  /** The state holding its spike totals since the reset (IF: N, LIPool: M, gate: Y), or null (counting off). */
+  /**
+   * How its spikes since the reset are known: the `state` named by countState (IF: N, LIPool: M,
+   * gate: Y), `derived` from the membrane at the end of a batch (IF sites with reset by
+   * subtraction: N = (V₀ + Σz − V)/θ, see emitTotalsGraph), or `none` (counting off).
+   */
+  readonly counted: 'state' | 'derived' | 'none';
   readonly countState: string | null;
 }
 
@@ -47,6 +52,8 @@ export interface SnnPlan {
   readonly staticOutputs: readonly string[];
   readonly states: readonly StateSpec[];
   readonly populations: readonly PopulationSpec[];
+  /** Per LIPool: the state that holds C = Σ of its inputs (its own, or the spike counter N of the site it pools). */
+  readonly lipoolInput: ReadonlyMap<string, string>;
   /** Multiplier of the accumulated output to ANN units (per channel), or null for none. */
   readonly readout: Float32Array | null;
 }
@@ -88,23 +95,35 @@ export function planSnn(graph: Graph, lambdas: ReadonlyMap<string, Float32Array>
 
   const states: StateSpec[] = [];
   const populations: PopulationSpec[] = [];
+  const lipoolInput = new Map<string, string>();
   const counting = options.collectStats;
+  const lipool = options.maxPool === 'lipool';
+  // A site pooled by a LIPool keeps a spike counter N: it is the LIPool's accumulator C as well.
+  const pooled = new Set(graph.nodes.filter((n) => lipool && n.op.kind === 'maxPool' && byId.get(n.inputs[0] ?? '')?.op.kind === 'relu').map((n) => n.inputs[0] as string));
   for (const n of graph.nodes) {
     if (n.op.kind === 'relu') {
       const theta = scales.theta.get(n.id) ?? null;
       const v0 = options.vInit === 0 ? 0 : theta === null ? options.vInit : theta.map((t) => t * options.vInit);
       states.push({ name: `${n.id}:v`, shape: n.shape, init: v0 });
-      if (counting) states.push({ name: `${n.id}:n`, shape: n.shape, init: 0 });
-      populations.push({ node: n, kind: 'if', countState: counting ? `${n.id}:n` : null });
+      const counter = pooled.has(n.id) || (counting && options.reset === 'zero');
+      if (counter) states.push({ name: `${n.id}:n`, shape: n.shape, init: 0 });
+      const counted = !counting ? 'none' : counter ? 'state' : 'derived';
+      populations.push({ node: n, kind: 'if', counted, countState: counter ? `${n.id}:n` : null });
     } else if (n.op.kind === 'maxPool') {
-      const inShape = (byId.get(n.inputs[0] ?? '') as GraphNode).shape;
-      if (options.maxPool === 'lipool') {
-        states.push({ name: `${n.id}:c`, shape: inShape, init: 0 }, { name: `${n.id}:m`, shape: n.shape, init: 0 });
-        populations.push({ node: n, kind: 'lipool', countState: counting ? `${n.id}:m` : null });
+      const src = n.inputs[0] as string;
+      const inShape = (byId.get(src) as GraphNode).shape;
+      if (lipool) {
+        if (pooled.has(src)) lipoolInput.set(n.id, `${src}:n`);
+        else {
+          states.push({ name: `${n.id}:c`, shape: inShape, init: 0 });
+          lipoolInput.set(n.id, `${n.id}:c`);
+        }
+        states.push({ name: `${n.id}:m`, shape: n.shape, init: 0 });
+        populations.push({ node: n, kind: 'lipool', counted: counting ? 'state' : 'none', countState: `${n.id}:m` });
       } else {
         states.push({ name: `${n.id}:a`, shape: inShape, init: 0 });
         if (counting) states.push({ name: `${n.id}:y`, shape: n.shape, init: 0 });
-        populations.push({ node: n, kind: 'gate', countState: counting ? `${n.id}:y` : null });
+        populations.push({ node: n, kind: 'gate', counted: counting ? 'state' : 'none', countState: counting ? `${n.id}:y` : null });
       }
     }
   }
@@ -112,7 +131,7 @@ export function planSnn(graph: Graph, lambdas: ReadonlyMap<string, Float32Array>
   states.push({ name: 'output:acc', shape: out.shape, init: 0 });
   const readoutScale = scales.scale.get(graph.output) as Float32Array;
   const readout = out.op.kind === 'sigmoid' || isOnes(readoutScale) ? null : readoutScale;
-  return { graph, options, scales, linear, isStatic, staticOutputs, states, populations, readout };
+  return { graph, options, scales, linear, isStatic, staticOutputs, states, populations, lipoolInput, readout };
 }
 
 /** Per-channel scales of a dense layer's input expanded to its features. */

@@ -1,13 +1,26 @@
 import { size, type GraphNode } from '../ir/graph.js';
-import { createSession, resolveBackend, tensor, type ort, type OrtOptions, type ResolvedBackend } from '../ort/session.js';
-import { emitStaticGraph, emitStepGraph, SNN_NAMES } from './emit-snn.js';
+import { createBlockedSession, createSession, resolveBackend, tensor, type ort, type OrtOptions, type ResolvedBackend } from '../ort/session.js';
+import { emitStaticGraph, emitStepGraph, emitTotalsGraph, SNN_NAMES } from './emit-snn.js';
 import type { PopulationSpec, SnnPlan, StateSpec } from './snn-plan.js';
 
-/** Steps unrolled in one ONNX Runtime call unless told otherwise (design/onnx-engine.md: 8 was best). */
-export const DEFAULT_STEPS_PER_CALL = 8;
+/** The most steps unrolled in one ONNX Runtime call. */
+export const MAX_STEPS_PER_CALL = 32;
+/** Work per call (multiply-accumulates) above which fewer steps are unrolled: a call takes seconds, not minutes, so cancellation stays prompt. */
+export const MACS_PER_CALL = 3e11;
+
+/**
+ * K, the steps per call: as many as MAX_STEPS_PER_CALL and the MACS_PER_CALL budget allow (each
+ * call pays for bringing the states in and out, so more steps per call run faster), then evened
+ * out over the ⌈T/K⌉ calls so that no short last call needs a graph of its own. Per-step results
+ * do not depend on K.
+ */
+export function chooseStepsPerCall(timeSteps: number, macsPerStep: number): number {
+  const kMax = Math.max(1, Math.min(MAX_STEPS_PER_CALL, Math.floor(MACS_PER_CALL / Math.max(macsPerStep, 1))));
+  return Math.ceil(timeSteps / Math.ceil(timeSteps / kMax));
+}
 
 export interface SnnRuntimeOptions extends OrtOptions {
-  /** K: time steps per ONNX Runtime call (≥ 1). */
+  /** K: time steps per ONNX Runtime call (≥ 1); default MAX_STEPS_PER_CALL. */
   stepsPerCall?: number;
 }
 
@@ -21,6 +34,8 @@ export class SpikingNetwork {
   private stepSessions = new Map<number, ort.InferenceSession>();
   private statics: Record<string, ort.Tensor> = {};
   private states = new Map<string, ort.Tensor>();
+  /** Preallocated tensors the next call writes the new states into (double buffering: no copies). */
+  private spare = new Map<string, ort.Tensor>();
   private batchSize = 0;
   private tStep = 0;
   /** The current batch's counters are already in the totals (no more steps until the next reset). */
@@ -32,14 +47,17 @@ export class SpikingNetwork {
     readonly backend: ResolvedBackend,
     readonly stepsPerCall: number,
     private readonly staticSession: ort.InferenceSession,
+    private readonly totalsSession: ort.InferenceSession | null,
   ) {}
 
   static async create(plan: SnnPlan, opts: SnnRuntimeOptions = {}): Promise<SpikingNetwork> {
-    const k = opts.stepsPerCall ?? DEFAULT_STEPS_PER_CALL;
+    const k = opts.stepsPerCall ?? MAX_STEPS_PER_CALL;
     if (!Number.isInteger(k) || k < 1) throw new RangeError(`stepsPerCall must be an integer ≥ 1, got ${k}`);
     const backend = resolveBackend(opts);
-    const net = new SpikingNetwork(plan, backend, k, await createSession(emitStaticGraph(plan), backend));
-    net.stepSessions.set(k, await createSession(emitStepGraph(plan, k), backend));
+    const counted = plan.populations.some((p) => p.counted !== 'none');
+    const totals = counted ? await createSession(emitTotalsGraph(plan), backend) : null;
+    const net = new SpikingNetwork(plan, backend, k, await createSession(emitStaticGraph(plan), backend), totals);
+    net.stepSessions.set(k, await createBlockedSession(emitStepGraph(plan, k), backend));
     return net;
   }
 
@@ -54,13 +72,16 @@ export class SpikingNetwork {
 
   /** Starts a batch of `batch` samples (x: NCHW, row-major): initial states, input-only part once. */
   async reset(x: Float32Array, batch: number): Promise<void> {
-    this.foldCounts();
+    await this.foldCounts();
     const inShape = (this.plan.graph.nodes.find((n) => n.id === this.plan.graph.input) as GraphNode).shape;
     if (x.length !== batch * size(inShape)) throw new RangeError(`SNN input holds ${x.length} values, expected ${batch} × [${inShape.join(', ')}]`);
     const out = await this.staticSession.run({ [SNN_NAMES.input]: tensor(x, [batch, ...inShape]) });
     this.statics = {};
     for (const id of this.plan.staticOutputs) this.statics[SNN_NAMES.static(id)] = out[SNN_NAMES.static(id)] as ort.Tensor;
     this.states = new Map(this.plan.states.map((s) => [s.name, tensor(initialState(s, batch), [batch, ...s.shape])]));
+    if (this.batchSize !== batch || this.spare.size === 0) {
+      this.spare = new Map(this.plan.states.map((s) => [s.name, tensor(new Float32Array(batch * size(s.shape)), [batch, ...s.shape])]));
+    }
     this.batchSize = batch;
     this.tStep = 0;
     this.folded = false;
@@ -72,13 +93,18 @@ export class SpikingNetwork {
     if (!Number.isInteger(steps) || steps < 1 || steps > this.stepsPerCall) throw new RangeError(`steps must be in 1..${this.stepsPerCall}, got ${steps}`);
     let session = this.stepSessions.get(steps);
     if (session === undefined) {
-      session = await createSession(emitStepGraph(this.plan, steps), this.backend);
+      session = await createBlockedSession(emitStepGraph(this.plan, steps), this.backend);
       this.stepSessions.set(steps, session);
     }
     const feeds: Record<string, ort.Tensor> = { ...this.statics };
     for (const [name, t] of this.states) feeds[SNN_NAMES.state(name)] = t;
-    const out = await session.run(feeds);
-    for (const s of this.plan.states) this.states.set(s.name, out[SNN_NAMES.next(s.name)] as ort.Tensor);
+    const fetches: Record<string, ort.Tensor | null> = {};
+    for (let k = 1; k <= steps; k++) fetches[SNN_NAMES.output(k)] = null;
+    for (const [name, t] of this.spare) fetches[SNN_NAMES.next(name)] = t;
+    const out = await session.run(feeds, fetches);
+    const previous = this.states;
+    this.states = this.spare;
+    this.spare = previous;
     this.tStep += steps;
     return Array.from({ length: steps }, (_, i) => (out[SNN_NAMES.output(i + 1)] as ort.Tensor).data as Float32Array);
   }
@@ -87,33 +113,34 @@ export class SpikingNetwork {
    * Spikes emitted so far by each neuron of a population, summed over samples and batches (null:
    * counting off). Ends the current batch: the next step needs a reset.
    */
-  spikeTotals(p: PopulationSpec): Float64Array | null {
-    this.foldCounts();
-    return p.countState === null ? null : (this.totals.get(p.countState) ?? new Float64Array(size(p.node.shape)));
+  async spikeTotals(p: PopulationSpec): Promise<Float64Array | null> {
+    await this.foldCounts();
+    return p.counted === 'none' ? null : (this.totals.get(p.node.id) ?? new Float64Array(size(p.node.shape)));
   }
 
-  /** Adds the current batch's counters to the totals (once per batch). */
-  private foldCounts(): void {
+  /** Adds the current batch's spike totals (counters, or derived from the states) to the totals, once per batch. */
+  private async foldCounts(): Promise<void> {
     if (this.folded) return;
-    for (const p of this.plan.populations) {
-      if (p.countState === null) continue;
-      const data = (this.states.get(p.countState) as ort.Tensor).data as Float32Array;
-      const per = size(p.node.shape);
-      let acc = this.totals.get(p.countState);
-      if (acc === undefined) {
-        acc = new Float64Array(per);
-        this.totals.set(p.countState, acc);
-      }
-      for (let b = 0; b < this.batchSize; b++) {
-        const o = b * per;
-        for (let i = 0; i < per; i++) acc[i] = (acc[i] as number) + (data[o + i] as number);
-      }
-    }
     this.folded = true;
+    if (this.totalsSession === null) return;
+    const feeds: Record<string, ort.Tensor> = { ...this.statics, [SNN_NAMES.steps]: tensor(Float32Array.of(this.tStep), [1]) };
+    for (const [name, t] of this.states) feeds[SNN_NAMES.state(name)] = t;
+    const out = await this.totalsSession.run(feeds);
+    for (const p of this.plan.populations) {
+      if (p.counted === 'none') continue;
+      const data = (out[SNN_NAMES.total(p.node.id)] as ort.Tensor).data as Float32Array;
+      let acc = this.totals.get(p.node.id);
+      if (acc === undefined) {
+        acc = new Float64Array(data.length);
+        this.totals.set(p.node.id, acc);
+      }
+      for (let i = 0; i < data.length; i++) acc[i] = (acc[i] as number) + (data[i] as number);
+    }
   }
 
   async release(): Promise<void> {
     await this.staticSession.release();
+    await this.totalsSession?.release();
     for (const s of this.stepSessions.values()) await s.release();
     this.stepSessions.clear();
   }

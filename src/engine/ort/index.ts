@@ -4,6 +4,7 @@ export { emitLinear, emitStateless, type LinearParams } from './emit-ops.js';
 export { emitAnn, ANN_INPUT, ANN_OUTPUT, type AnnEmitOptions, type EmittedAnn } from './emit-ann.js';
 export { AnnRunner, runAnn, type AnnResult } from './ann-runner.js';
 export {
+  createBlockedSession,
   createSession,
   cudaProvider,
   defaultThreads,
@@ -14,3 +15,4 @@ export {
   type OrtOptions,
   type ResolvedBackend,
 } from './session.js';
+export { moveElementwiseIntoBlockedLayout, type LayoutPassReport } from './layout-pass.js';

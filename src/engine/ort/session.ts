@@ -1,12 +1,13 @@
 // ONNX Runtime sessions for the engine: which execution provider runs (cpu, cuda, auto), how many
 // threads, and one place that creates sessions from emitted model bytes.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ConversionBackendName } from '../../formats/conversion.js';
 import { ConversionBackendError } from '../errors.js';
+import { moveElementwiseIntoBlockedLayout } from './layout-pass.js';
 
 /** An execution provider that actually runs (what `auto` resolves to). */
 export type OrtBackend = Exclude<ConversionBackendName, 'auto'>;
@@ -96,6 +97,31 @@ export async function createSession(bytes: Uint8Array, b: ResolvedBackend): Prom
     if (b.backend === 'cuda') throw new ConversionBackendError(`backend 'cuda' failed to start: ${(err as Error).message}`);
     throw err;
   }
+}
+
+let optimizedFiles = 0;
+
+/**
+ * A session for a graph with many element-wise ops between convolutions (the SNN steps): on the
+ * CPU provider, ONNX Runtime optimises it once and writes the result; moveElementwiseIntoBlockedLayout
+ * then drops the reorders ORT put around element-wise ops, and that model runs without further
+ * optimisation. Same kernels, same weights, same arithmetic as createSession on the same bytes.
+ */
+export async function createBlockedSession(bytes: Uint8Array, b: ResolvedBackend): Promise<ort.InferenceSession> {
+  if (b.backend !== 'cpu') return createSession(bytes, b);
+  const file = path.join(os.tmpdir(), `spikelab-ort-${process.pid}-${optimizedFiles++}.onnx`);
+  try {
+    const probe = await ort.InferenceSession.create(bytes, { ...cpuOptions(b), optimizedModelFilePath: file });
+    await probe.release();
+    const { bytes: rewritten } = moveElementwiseIntoBlockedLayout(readFileSync(file));
+    return await ort.InferenceSession.create(rewritten, { ...cpuOptions(b), graphOptimizationLevel: 'disabled' });
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+function cpuOptions(b: ResolvedBackend): ort.InferenceSession.SessionOptions {
+  return { graphOptimizationLevel: 'all', executionMode: 'sequential', intraOpNumThreads: b.threads, interOpNumThreads: 1, logSeverityLevel: 3, executionProviders: ['cpu'] };
 }
 
 /** A float32 tensor over `data` (no copy). */

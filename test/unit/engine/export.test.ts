@@ -64,10 +64,10 @@ function readMetadata(file: string): Uint8Array {
 function vggLike(): tfl.LayersModel {
   return tfl.sequential({
     layers: [
-      tfl.layers.conv2d({ inputShape: [10, 10, 2], filters: 8, kernelSize: 3, padding: 'same' }),
+      tfl.layers.conv2d({ inputShape: [10, 10, 2], filters: 16, kernelSize: 3, padding: 'same' }),
       tfl.layers.batchNormalization(),
       tfl.layers.reLU(),
-      tfl.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+      tfl.layers.conv2d({ filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
       tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
       tfl.layers.flatten(),
       tfl.layers.dense({ units: 5 }),
@@ -78,15 +78,15 @@ function vggLike(): tfl.LayersModel {
 function residual(): tfl.LayersModel {
   const x = tfl.input({ shape: [10, 10, 2] });
   const relu = tfl.layers.reLU({ name: 'shared' });
-  const stem = tfl.layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(x) as tfl.SymbolicTensor;
-  let h = relu.apply(tfl.layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same' }).apply(stem)) as tfl.SymbolicTensor;
-  h = relu.apply(tfl.layers.add().apply([tfl.layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same' }).apply(h) as tfl.SymbolicTensor, stem])) as tfl.SymbolicTensor;
+  const stem = tfl.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(x) as tfl.SymbolicTensor;
+  let h = relu.apply(tfl.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same' }).apply(stem)) as tfl.SymbolicTensor;
+  h = relu.apply(tfl.layers.add().apply([tfl.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same' }).apply(h) as tfl.SymbolicTensor, stem])) as tfl.SymbolicTensor;
   const y = tfl.layers.dense({ units: 5, useBias: false }).apply(tfl.layers.globalAveragePooling2d({}).apply(h)) as tfl.SymbolicTensor;
   return tfl.model({ inputs: x, outputs: y });
 }
 
 describe('SNN export', () => {
-  for (const [name, make] of [['a VGG-style net', vggLike], ['a residual net with a shared ReLU', residual]] as const) {
+  for (const [name, make, k] of [['a VGG-style net', vggLike, undefined], ['a residual net with a shared ReLU (exported with 8 steps per call)', residual, 8]] as const) {
     it(`${name}: the exported file, run by plain onnxruntime-node, reproduces the run's per-step accuracy exactly`, async () => {
       const model = make();
       seedWeights(model, 12);
@@ -102,13 +102,13 @@ describe('SNN export', () => {
       const split = { images, labels, count };
       const T = 20;
       const run: ConversionResult = await convertAndSimulate(model, { calibration: split, test: split, task: 'classification', numClasses: 5 }, { timeSteps: T, batchSize: 16, percentile: 0.99 }, { backend: 'cpu' });
-      const exported = exportSnn(model, run.lambdas!, run.config);
+      const exported = exportSnn(model, run.lambdas!, run.config, k === undefined ? {} : { stepsPerCall: k });
       const file = path.join(dir, `${name.split(' ')[1]}.onnx`);
       writeFileSync(file, exported.bytes);
       const acc = await runExported(file, images, labels, count, [10, 10, 2], 16);
       expect(acc).toEqual(run.stepMetrics['accuracy']);
       expect(new Set(acc).size).toBeGreaterThan(1);
-      expect(exported.contract).toMatchObject({ kind: 'snn', stepsPerCall: 8, timeSteps: T, input: { shape: [2, 10, 10] } });
+      expect(exported.contract).toMatchObject({ kind: 'snn', stepsPerCall: k ?? T, timeSteps: T, input: { shape: [2, 10, 10] } });
       model.dispose();
     });
   }

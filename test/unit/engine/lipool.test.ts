@@ -53,7 +53,7 @@ async function runPool(kind: 'lipool' | 'gate', xs: Float32Array[], h: number, w
   const g = new OnnxGraph('test');
   const zeros = (n: number): string => g.constant(new Float32Array(n), [1, 1, n === h * w ? h : oh, n === h * w ? w : ow]);
   let c = zeros(h * w);
-  let m = zeros(oh * ow);
+  let m = kind === 'lipool' ? zeros(oh * ow) : '';
   const ins = xs.map((_, t) => g.input(`x${t}`, [1, 1, h, w]));
   ins.forEach((x, t) => {
     let y: string;

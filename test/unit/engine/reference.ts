@@ -114,8 +114,8 @@ function synapses(l: Layer): Float64Array | null {
   return count;
 }
 
-/** Simulates `samples` inputs (NHWC rows) for T steps with Γ, reset by subtraction and V₀ = vInit·θ. */
-export function referenceSimulate(layers: Layer[], x: Float32Array, samples: number, steps: number, gamma: number, vInit = 0): ReferenceResult {
+/** Simulates `samples` inputs (NHWC rows) for T steps with Γ, reset by subtraction (or to zero) and V₀ = vInit·θ. */
+export function referenceSimulate(layers: Layer[], x: Float32Array, samples: number, steps: number, gamma: number, vInit = 0, reset: 'subtract' | 'zero' = 'subtract'): ReferenceResult {
   const per = x.length / samples;
   const pops = layers.filter((l) => l.kind === 'relu' || l.kind === 'pool');
   const spikes = pops.map(() => 0);
@@ -159,7 +159,7 @@ export function referenceSimulate(layers: Layer[], x: Float32Array, samples: num
             const th = l.theta[q % l.c]!;
             m[q] = m[q]! + v[q]!;
             const s = Math.min(Math.max(Math.floor(m[q]! / th), 0), gamma);
-            m[q] = m[q]! - s * th;
+            m[q] = reset === 'zero' ? (s > 0 ? 0 : m[q]!) : m[q]! - s * th;
             y[q] = s * th;
             spikes[pop] = spikes[pop]! + s;
             sops[pop] = sops[pop]! + s * (fan[i]?.[q] ?? 0);

@@ -103,13 +103,14 @@ describe('convertAndSimulate', () => {
 });
 
 describe('firing rates, SOPs and energy, against an independent count', () => {
-  it('match a plain float64 simulation that counts spikes and enumerates synapses', async () => {
-    // conv(relu) → conv 'same'/2 on 5×5 (pads 1 on every side; relu) → max-pool → flatten → dense:
-    // border and stride fan-outs.
+  it.each(['subtract', 'zero'] as const)('match a plain float64 simulation that counts spikes and enumerates synapses (reset %s)', async (reset) => {
+    // conv(relu) → conv 'same'/2 on 5×5 (pads 1 on every side; relu) → conv 2×2 (relu) → max-pool →
+    // flatten → dense: border and stride fan-outs; spike totals of sites with and without a counter.
     const m = tfl.sequential({
       layers: [
         tfl.layers.conv2d({ inputShape: [7, 7, 1], filters: 3, kernelSize: 3, activation: 'relu', name: 'a' }),
         tfl.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'b' }),
+        tfl.layers.conv2d({ filters: 4, kernelSize: 2, activation: 'relu', name: 'c' }),
         tfl.layers.maxPooling2d({ poolSize: 2, name: 'p' }),
         tfl.layers.flatten(),
         tfl.layers.dense({ units: 3, name: 'o' }),
@@ -118,9 +119,9 @@ describe('firing rates, SOPs and energy, against an independent count', () => {
     seedWeights(m, 33);
     const d = data(6, 49);
     const T = 20;
-    const r = await convertAndSimulate(m, d, { timeSteps: T, batchSize: 6, percentile: 0.95, gamma: 2 }, cpu);
+    const r = await convertAndSimulate(m, d, { timeSteps: T, batchSize: 6, percentile: 0.95, gamma: 2, reset }, cpu);
     const lambdas = Object.values(r.lambdas!).map((v) => Float32Array.from(v));
-    const ref = referenceSimulate(referenceLayers(m, lambdas), d.test.images, 6, T, 2);
+    const ref = referenceSimulate(referenceLayers(m, lambdas), d.test.images, 6, T, 2, 0, reset);
     // Per-step accuracy from the reference's accumulated logits.
     const refAcc = ref.acc.map((a) => {
       let ok = 0;
@@ -131,18 +132,57 @@ describe('firing rates, SOPs and energy, against an independent count', () => {
       return ok / 6;
     });
     expect(r.stepMetrics['accuracy']).toEqual(refAcc);
-    const neurons = [5 * 5 * 3, 3 * 3 * 4, 1 * 1 * 4];
+    const neurons = [5 * 5 * 3, 3 * 3 * 4, 2 * 2 * 4, 1 * 1 * 4];
     r.layerStats.forEach((s, i) => {
       expect(s.neurons).toBe(neurons[i]);
       expect(s.firingRate).toBeCloseTo(ref.spikes[i]! / (neurons[i]! * T * 6), 6);
       expect(s.sops).toBeCloseTo(ref.sops[i]! / 6, 3);
     });
-    // MACs by hand: 5·5·3·9·1 + 3·3·4·9·3 + 4·3.
-    const macs = 675 + 972 + 12;
+    // MACs by hand: 5·5·3·9·1 + 3·3·4·9·3 + 2·2·4·4·4 + 4·3.
+    const macs = 675 + 972 + 256 + 12;
     expect(r.summary.annMacs).toBe(macs);
     const sops = ref.sops.reduce((a, b) => a + b, 0) / 6;
     expect(r.summary.energyRatio).toBeCloseTo((sops * 0.9) / (macs * 4.6), 6);
     expect(r.summary.sops).toBeGreaterThan(0);
+    m.dispose();
+  });
+
+  it.each([
+    ['subtract', false],
+    ['subtract', true],
+    ['zero', false],
+  ] as const)('16-channel maps (blocked-layout kernels, depthwise updates), a ReLU after a max-pool (θ ≠ 1): reset %s, channel-wise %s', async (reset, channelWise) => {
+    const m = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ inputShape: [6, 6, 2], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', name: 'a' }),
+        tfl.layers.maxPooling2d({ poolSize: 2, name: 'p' }),
+        tfl.layers.reLU({ name: 'b' }),
+        tfl.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', name: 'c' }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: 3, name: 'o' }),
+      ],
+    });
+    seedWeights(m, 44);
+    const d = data(8, 72);
+    const T = 24;
+    const r = await convertAndSimulate(m, d, { timeSteps: T, batchSize: 8, percentile: 0.97, gamma: 3, reset, channelWise, vInit: 0.25 }, { ...cpu, stepsPerCall: 5 });
+    const lambdas = Object.values(r.lambdas!).map((v) => Float32Array.from(v));
+    const ref = referenceSimulate(referenceLayers(m, lambdas), d.test.images, 8, T, 3, 0.25, reset);
+    const refAcc = ref.acc.map((a) => {
+      let ok = 0;
+      for (let n = 0; n < 8; n++) {
+        const row = Array.from(a.subarray(n * 3, n * 3 + 3));
+        if (row.indexOf(Math.max(...row)) === d.test.labels[n]) ok++;
+      }
+      return ok / 8;
+    });
+    expect(r.stepMetrics['accuracy']).toEqual(refAcc);
+    const neurons = [6 * 6 * 16, 3 * 3 * 16, 3 * 3 * 16, 3 * 3 * 16];
+    r.layerStats.forEach((st, i) => {
+      expect(st.firingRate).toBeCloseTo(ref.spikes[i]! / (neurons[i]! * T * 8), 6);
+      expect(st.sops).toBeCloseTo(ref.sops[i]! / 8, 2);
+    });
+    expect(r.layerStats.map((st) => st.kind)).toEqual(['if', 'lipool', 'if', 'if']);
     m.dispose();
   });
 });
