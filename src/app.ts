@@ -15,7 +15,10 @@ import { authenticate, authPlugin, listenHost, refusal } from './graphql/token/a
 import { type WsOnSubscribe, wsOnSubscribe } from './graphql/ws-guard.js';
 import { type EventBus, InProcessEventBus } from './jobs/events.js';
 import type { JobEnv } from './jobs/execution.js';
+import { exportAnnFile, exportSnnFile } from './jobs/export.js';
 import { importCheckpoint } from './jobs/import.js';
+import { OneShotTasks } from './jobs/one-shot.js';
+import { importOnnxModel } from './jobs/onnx-import.js';
 import { JobRunner, workersFromEnv } from './jobs/runner.js';
 import { type Registry, openRegistry } from './registry/registry.js';
 import type { TokenRole } from './registry/vocab.js';
@@ -63,7 +66,15 @@ export async function openApp(config: Config, opts: AppOptions = {}): Promise<Ap
   try {
     const events = new InProcessEventBus();
     const env: JobEnv = { registry, events, backend: config.backend, log };
-    const services: Services = { registry, events, importCheckpoint: (p) => importCheckpoint(env, p) };
+    const tasks = new OneShotTasks(config.backend, log);
+    const services: Services = {
+      registry,
+      events,
+      importCheckpoint: (p) => importCheckpoint(env, p),
+      importOnnxModel: (p) => importOnnxModel(env, tasks, p),
+      exportAnn: (id) => exportAnnFile(env, tasks, id),
+      exportSnn: (id) => exportSnnFile(env, tasks, id),
+    };
     const schema = await buildGraphQLSchema();
     const runner = new JobRunner(env, { workers: opts.workers ?? workersFromEnv() });
     const recovered = await runner.start();

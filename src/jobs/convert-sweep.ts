@@ -4,7 +4,7 @@
 // convertAndSimulate once per config, so it calibrates and simulates once per point. Replace the
 // import in tasks.ts by the engine's convertSweep and delete this file when the engine has it.
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { convertAndSimulate, type ConversionData, type ConvertOptions } from '../engine/index.js';
+import { convertAndSimulate, type ConversionData, type ConvertOptions, type Graph } from '../engine/index.js';
 import type { ConversionConfig, ConversionResult } from '../formats/index.js';
 
 export interface SweepOptions extends Omit<ConvertOptions, 'onStep' | 'onBatch'> {
@@ -17,14 +17,14 @@ function describe(c: ConversionConfig): string {
 }
 
 /** Runs every config on one model and data, one after the other; progress says which point runs. */
-export async function convertSweep(model: tfl.LayersModel, data: ConversionData, configs: readonly ConversionConfig[], opts: SweepOptions): Promise<void> {
-  const { onResult, onProgress, ...rest } = opts;
+export async function convertSweep(model: tfl.LayersModel | Graph, data: ConversionData, configs: readonly ConversionConfig[], opts: SweepOptions): Promise<void> {
+  const { onProgress, ...rest } = opts;
   for (const [i, config] of configs.entries()) {
     const point = `point ${i + 1}/${configs.length} (${describe(config)})`;
     const result = await convertAndSimulate(model, data, config, {
       ...rest,
       onProgress: (p) => onProgress?.({ ...p, fraction: (i + p.fraction) / configs.length, message: p.message ? `${point} · ${p.message}` : point }),
     });
-    await onResult(i, result);
+    await opts.onResult(i, result);
   }
 }

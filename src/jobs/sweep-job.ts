@@ -18,9 +18,9 @@ export async function prepareSweep(env: JobEnv, job: Job): Promise<Execution> {
   const publish = (runId: number, e: Partial<StepMetricsEvent>): void =>
     env.events.publish('stepMetrics', runId, { runId, final: true, step: null, values: null, series: null, batch: null, batches: null, samples: null, done: false, ...e });
   return {
-    task: { kind: 'sweep', checkpoint, dataset: datasetSpecOf(dataset), configs: runs.map((r) => conversionRuns.configOf(r)), maxSamples: work.sweep.maxSamples },
+    task: { kind: 'sweep', checkpoint, dataset: datasetSpecOf(dataset), configs: runs.map((r) => conversionRuns.configOf(r)), maxSamples: work.sweep.maxSamples, backend: conversionBackend(work.sweep.backend) },
     transfer: [checkpoint.weights.buffer as ArrayBuffer],
-    backend: conversionBackend(work.sweep.backend, env),
+    backend: env.backend,
     async onMessage(m) {
       if (m.type !== 'point') return;
       const run = runs[m.index];

@@ -9,6 +9,7 @@ import { buildModel } from '../engine/zoo/index.js';
 import type { CheckpointManifest } from '../formats/index.js';
 import { convertSweep } from './convert-sweep.js';
 import type { ConversionTask, FromWorker, SweepTask, TrainingTask, ValidateTask } from './messages.js';
+import { loadConvertible } from './onnx-tasks.js';
 
 type Post = (m: FromWorker, transfer?: ArrayBuffer[]) => void;
 
@@ -37,10 +38,11 @@ export async function runTraining(jobId: number, t: TrainingTask, post: Post, si
 
 export async function runConversion(jobId: number, t: ConversionTask, post: Post, signal: AbortSignal, check: () => void): Promise<void> {
   const data = await loadDataset(t.dataset, t.maxSamples != null ? { maxTest: t.maxSamples } : {});
-  const model = await loadCheckpoint(t.checkpoint);
+  const loaded = await loadConvertible(t.checkpoint);
   try {
-    const result = await convertAndSimulate(model, { calibration: data.train, test: data.test, task: data.task, numClasses: data.numClasses }, t.config, {
+    const result = await convertAndSimulate(loaded.model, { calibration: data.train, test: data.test, task: data.task, numClasses: data.numClasses }, t.config, {
       signal,
+      backend: t.backend,
       onProgress: (progress) => {
         check();
         post({ type: 'progress', jobId, progress });
@@ -49,7 +51,7 @@ export async function runConversion(jobId: number, t: ConversionTask, post: Post
     });
     post({ type: 'done', jobId, conversion: result });
   } finally {
-    model.dispose();
+    loaded.dispose();
   }
 }
 
@@ -60,13 +62,14 @@ export async function runConversion(jobId: number, t: ConversionTask, post: Post
  */
 export async function runSweep(jobId: number, t: SweepTask, post: Post, signal: AbortSignal, check: () => void): Promise<void> {
   const data = await loadDataset(t.dataset, t.maxSamples != null ? { maxTest: t.maxSamples } : {});
-  const model = await loadCheckpoint(t.checkpoint);
+  const loaded = await loadConvertible(t.checkpoint);
   let phase = '';
   let done = 0;
   const work = { calibrations: 0, simulations: 0 };
   try {
-    await convertSweep(model, { calibration: data.train, test: data.test, task: data.task, numClasses: data.numClasses }, t.configs, {
+    await convertSweep(loaded.model, { calibration: data.train, test: data.test, task: data.task, numClasses: data.numClasses }, t.configs, {
       signal,
+      backend: t.backend,
       onProgress: (progress) => {
         check();
         if (progress.phase !== phase) {
@@ -84,7 +87,7 @@ export async function runSweep(jobId: number, t: SweepTask, post: Post, signal: 
     });
     post({ type: 'done', jobId });
   } finally {
-    model.dispose();
+    loaded.dispose();
   }
 }
 

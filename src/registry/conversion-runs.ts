@@ -5,12 +5,12 @@ import { z } from 'zod';
 import { ENGINE_VERSION } from '../engine/version.js';
 import { CONVERSION_BACKENDS, DEFAULT_CONVERSION_CONFIG, JOB_FIELDS, conversionConfigSchema, valueSchema, type ConversionConfig, type ConversionResult, type SegmentationPanel } from '../formats/index.js';
 import type { Prisma, PrismaClient } from './db.js';
-import { NotFoundError } from './errors.js';
+import { InvalidInputError, NotFoundError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
 import type { JobService } from './jobs.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
 import { findIdenticalRun } from './identical.js';
-import { CONVERSION_RUN_OMIT, checkpointRecord, conversionConfigOf, conversionRunRecord, datasetRecord, panelsOf, panelsSchema, toJson, annMetricsSchema, warningsSchema, type Checkpoint, type ConversionRun, type Dataset } from './records.js';
+import { CONVERSION_RUN_OMIT, checkpointRecord, conversionConfigOf, conversionRunRecord, datasetRecord, lambdasOf, lambdasSchema, panelsOf, panelsSchema, toJson, annMetricsSchema, warningsSchema, type Checkpoint, type ConversionRun, type Dataset } from './records.js';
 import { checkFit, conversionRunWhere, datasetGeometry, type DatasetGeometry, type RunFilter } from './runs.js';
 
 export type { ConversionRun } from './records.js';
@@ -28,6 +28,13 @@ export const startConversionSchema = z.object({
   force: z.boolean().nullish(),
 });
 export type StartConversionParams = Loose<z.input<typeof startConversionSchema>>;
+
+/** What rebuilds a finished run's SNN (engine exportSnn): its checkpoint, config and calibrated λ. */
+export interface SnnExportInputs {
+  run: ConversionRun;
+  config: ConversionConfig;
+  lambdas: Record<string, number[]>;
+}
 
 /** Partial results kept when a run fails or is cancelled: running per-step estimates. */
 export interface PartialConversion {
@@ -92,6 +99,7 @@ async function writeResult(tx: Tx, runId: number, r: ConversionResult): Promise<
       samples: r.samples,
       warnings: toJson(warningsSchema, r.warnings),
       ...(r.panels && { panels: toJson(panelsSchema, r.panels) }),
+      ...(r.lambdas && { lambdas: toJson(lambdasSchema, r.lambdas) }),
     },
   });
 }
@@ -156,6 +164,19 @@ export class ConversionRunService {
   async panels(id: number): Promise<SegmentationPanel[] | null> {
     const row = await this.prisma.conversionRun.findUnique({ where: { id }, select: { panels: true } });
     return row ? panelsOf(id, row.panels) : null;
+  }
+
+  /**
+   * The inputs of a run's SNN export: only a SUCCEEDED run has its λ (InvalidInputError otherwise,
+   * and for runs finished before λ were stored).
+   */
+  async exportInputs(id: number): Promise<SnnExportInputs> {
+    const run = await this.get(id);
+    if (run.status !== 'SUCCEEDED') throw new InvalidInputError('runId', `conversion run ${id} is ${run.status}: only a SUCCEEDED run has an SNN to export`);
+    const row = await this.prisma.conversionRun.findUnique({ where: { id }, select: { lambdas: true } });
+    const lambdas = lambdasOf(id, row?.lambdas ?? null);
+    if (lambdas === null) throw new InvalidInputError('runId', `conversion run ${id} finished before Spikelab stored calibrated λ with each run: convert the checkpoint again to export its SNN`);
+    return { run, config: this.configOf(run), lambdas };
   }
 
   async list(filter: RunFilter = {}, page: PageArgs = {}): Promise<Page<ConversionRun>> {

@@ -72,7 +72,8 @@ function expectTable(path: string, table: FieldTable, flags: Record<string, stri
 describe('CLI options derived from the config tables', () => {
   it('convert: every conversion config field', () => {
     expectTable('convert', CONVERSION_CONFIG_FIELDS);
-    expect(option(command('convert'), '--backend').argChoices).toEqual(BACKENDS);
+    expect(option(command('convert'), '--backend').argChoices).toEqual(CONVERSION_BACKENDS);
+    expect(option(command('train'), '--backend').argChoices).toEqual(BACKENDS);
   });
 
   it('train: every training config field (learningRate as --lr)', () => {

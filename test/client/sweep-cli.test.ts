@@ -31,7 +31,7 @@ describe('spikelab sweep and identical conversions', () => {
     expect(Array.isArray(runs)).toBe(true);
     expect(runs).toHaveLength(4);
     expect(w).toMatchObject({ status: 'SUCCEEDED', pointCount: 4, pointsDone: 4, cachedPoints: 0, sweptAxes: ['percentile', 'gamma'] });
-    expect(runs.map((x: { gamma: number; percentile: number; status: string; sweepId: string }) => [x.percentile, x.gamma, x.status, x.sweepId])).toEqual([
+    expect((runs as { gamma: number; percentile: number; status: string; sweepId: string }[]).map((x) => [x.percentile, x.gamma, x.status, x.sweepId])).toEqual([
       [0.99, 1, 'SUCCEEDED', w.id], [0.99, 5, 'SUCCEEDED', w.id], [0.999, 1, 'SUCCEEDED', w.id], [0.999, 5, 'SUCCEEDED', w.id],
     ]);
     expect(r.stderr).toMatch(new RegExp(`sweep ${String(w.id)} · plain-tiny \\(4 points\\)`));

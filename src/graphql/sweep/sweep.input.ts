@@ -1,3 +1,4 @@
+import type { GraphQLScalarType } from 'graphql';
 import { ArgsType, Field, Float, ID, InputType, Int } from 'type-graphql';
 import { CONVERSION_BACKENDS, CONVERSION_CONFIG_FIELDS, JOB_FIELDS, MAX_SWEEP_CHECKPOINTS, MAX_SWEEP_POINTS, describeField, type FieldSpec, type SweepAxes } from '../../formats/index.js';
 import { RUN_STATUSES } from '../../registry/vocab.js';
@@ -12,7 +13,7 @@ import { fieldDoc } from '../field-options.js';
 @InputType({ description: `The values to sweep per conversion config field (the cross product is run). A field left out takes its default; a one-value list fixes it. At most ${MAX_SWEEP_POINTS} points per sweep.` })
 export class SweepAxesInput {}
 
-function scalarOf(f: FieldSpec): typeof Int | typeof Float | typeof Boolean | typeof String {
+function scalarOf(f: FieldSpec): GraphQLScalarType | BooleanConstructor | StringConstructor {
   switch (f.type) {
     case 'int':
       return Int;
@@ -57,7 +58,7 @@ export class StartSweepInput {
 export function toSweepAxes(input: SweepAxesInput | undefined): SweepAxes | null {
   if (!input) return null;
   const given = input as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(CONVERSION_CONFIG_FIELDS).filter((k) => given[k] != null).map((k) => [k, given[k]])) as SweepAxes;
+  return Object.fromEntries(Object.keys(CONVERSION_CONFIG_FIELDS).filter((k) => given[k] != null).map((k) => [k, given[k]]));
 }
 
 @ArgsType()
