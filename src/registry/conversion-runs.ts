@@ -7,7 +7,7 @@ import { InvalidInputError, NotFoundError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
 import type { JobService } from './jobs.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
-import { CONVERSION_RUN_OMIT, CorruptRowError, checkpointRecord, conversionRunRecord, datasetRecord, lambdasOf, lambdasSchema, panelsOf, panelsSchema, toJson, annMetricsSchema, warningsSchema, type ConversionRun } from './records.js';
+import { CONVERSION_RUN_OMIT, CorruptRowError, checkpointRecord, conversionRunRecord, datasetRecord, lambdasOf, lambdasSchema, panelsOf, panelsSchema, toJson, annMetricsSchema, earlyExitSchema, warningsSchema, type ConversionRun } from './records.js';
 import { checkFit, conversionRunWhere, datasetGeometry, type RunFilter } from './runs.js';
 
 export type { ConversionRun } from './records.js';
@@ -118,8 +118,12 @@ export class ConversionRunService {
 
   /** The config a worker runs with, rebuilt from the run's columns. */
   configOf(run: ConversionRun): ConversionConfig {
-    const { timeSteps, percentile, gamma, channelWise, maxPool, reset, vInit, calibrationBatches, batchSize, seed } = run;
-    const r = storedConversionConfigSchema.safeParse({ timeSteps, percentile, gamma, channelWise, maxPool, reset, vInit, calibrationBatches, batchSize, seed });
+    const { timeSteps, percentile, gamma, channelWise, maxPool, reset, vInit, calibrationBatches, batchSize, seed, calibrationClip, readout, earlyExitPatience, earlyExitMargin } = run;
+    const r = storedConversionConfigSchema.safeParse({
+      ...{ timeSteps, percentile, gamma, channelWise, maxPool, reset, vInit, calibrationBatches, batchSize, seed, calibrationClip, readout },
+      ...(earlyExitPatience !== null && { earlyExitPatience }),
+      ...(earlyExitMargin !== null && { earlyExitMargin }),
+    });
     if (!r.success) throw new CorruptRowError('ConversionRun', run.id, 'config', r.error.issues[0]?.message ?? 'unreadable');
     return r.data;
   }
@@ -157,6 +161,7 @@ export class ConversionRunService {
             warnings: toJson(warningsSchema, r.warnings),
             ...(r.panels && { panels: toJson(panelsSchema, r.panels) }),
             ...(r.lambdas && { lambdas: toJson(lambdasSchema, r.lambdas) }),
+            ...(r.earlyExit && { earlyExit: toJson(earlyExitSchema, r.earlyExit) }),
           },
         });
       },

@@ -73,13 +73,13 @@ export function prepare(model: tfl.LayersModel | Graph, data: ConversionData, op
 
 /** The fields of a config that determine its calibration (Γ only where it clips the calibration). */
 export function calibrationKey(c: ConversionConfig): string {
-  return JSON.stringify([c.percentile, c.channelWise, c.calibrationBatches, c.seed, c.batchSize]);
+  return JSON.stringify([c.percentile, c.channelWise, c.calibrationClip, c.calibrationClip === 'gamma' ? c.gamma : null, c.calibrationBatches, c.seed, c.batchSize]);
 }
 
 /** The fields that determine the simulated SNN and its readout: the whole config but T. */
 export function snnKey(c: ConversionConfig): string {
   const { timeSteps: _t, ...rest } = c;
-  return JSON.stringify(Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return JSON.stringify(Object.entries(rest).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** λ per site from `calibrationBatches` seeded training batches; warnings where fewer samples were there. */
@@ -93,7 +93,8 @@ export async function calibrateFor(p: Prepared, cfg: ConversionConfig): Promise<
   const batches = function* (): Generator<CalibrationBatch> {
     for (const r of batchRanges(calN, cfg.batchSize)) yield { x: p.batchOf(data.calibration, r.map((i) => calIdx[i] as number)), batch: r.length };
   };
-  const cal = await calibrate(p.graph, batches(), { percentile: cfg.percentile, channelWise: cfg.channelWise }, p.ortOpts);
+  const clip = cfg.calibrationClip === 'gamma' ? { clipAt: cfg.gamma } : {};
+  const cal = await calibrate(p.graph, batches(), { percentile: cfg.percentile, channelWise: cfg.channelWise, ...clip }, p.ortOpts);
   warnings.push(...cal.warnings);
   return { cal, warnings };
 }
@@ -254,6 +255,11 @@ export function validateConfig(c: ConversionConfig): void {
   if (!Number.isFinite(c.vInit)) bad(`vInit must be finite, got ${c.vInit}`);
   if (c.maxPool !== 'lipool' && c.maxPool !== 'gate') bad(`maxPool must be 'lipool' or 'gate', got ${String(c.maxPool)}`);
   if (c.reset !== 'subtract' && c.reset !== 'zero') bad(`reset must be 'subtract' or 'zero', got ${String(c.reset)}`);
+  if (c.calibrationClip !== 'none' && c.calibrationClip !== 'gamma') bad(`calibrationClip must be 'none' or 'gamma', got ${String(c.calibrationClip)}`);
+  if (c.readout !== 'mean-probability' && c.readout !== 'mean-logit') bad(`readout must be 'mean-probability' or 'mean-logit', got ${String(c.readout)}`);
+  // TODO(research): readout and early exit land in the next commits.
+  if (c.readout !== 'mean-probability') bad('readout mean-logit is not implemented yet');
+  if (c.earlyExitPatience !== undefined || c.earlyExitMargin !== undefined) bad('early exit is not implemented yet');
 }
 
 function validateData(d: ConversionData, inShape: readonly number[]): void {
