@@ -11,14 +11,22 @@ export type ConversionConfigInput = {
   batchSize?: number;
   /** Training batches used for percentile calibration. An integer in 1..100000; default 1. */
   calibrationBatches?: number;
+  /** Calibration clip: none, or gamma (activations clipped at Γ, in ANN units, while calibrating, as the reference converter does; the clipped values feed later sites). One of none, gamma; default none. */
+  calibrationClip?: string;
   /** One λ per channel instead of one per activation site. Default false. */
   channelWise?: boolean;
+  /** Early exit (classification): a sample stops once the top-1 minus top-2 of its mean logits (ANN units) exceeds this margin. A number in [0, 1000000]. */
+  earlyExitMargin?: number | null | undefined;
+  /** Early exit (classification): a sample stops once its top-1 class has been the same for this many consecutive steps. An integer in 1..4096. */
+  earlyExitPatience?: number | null | undefined;
   /** Γ: maximum spikes per neuron per step (1 = plain IF). An integer in 1..1024; default 5. */
   gamma?: number;
   /** Max-pool conversion: lipool (lateral inhibition) or gate (the ablation). One of lipool, gate; default lipool. */
   maxPool?: string;
   /** p: calibration percentile (0.99 as in the original study). A number in (0, 1]; default 0.99. */
   percentile?: number;
+  /** Segmentation readout at step t: mean-probability (the running mean of the head's per-step sigmoids) or mean-logit (the sigmoid of the running mean of its logits). One of mean-probability, mean-logit; default mean-probability. */
+  readout?: string;
   /** Membrane reset after a spike: by subtraction or to zero. One of subtract, zero; default subtract. */
   reset?: string;
   /** Seed of every random choice. An integer in -2147483648..2147483647; default 0. */
@@ -238,14 +246,22 @@ export type SweepAxesInput = {
   batchSize?: Array<number> | null | undefined;
   /** Values of calibrationBatches: Training batches used for percentile calibration. An integer in 1..100000; default 1. */
   calibrationBatches?: Array<number> | null | undefined;
+  /** Values of calibrationClip: Calibration clip: none, or gamma (activations clipped at Γ, in ANN units, while calibrating, as the reference converter does; the clipped values feed later sites). One of none, gamma; default none. */
+  calibrationClip?: Array<string> | null | undefined;
   /** Values of channelWise: One λ per channel instead of one per activation site. Default false. */
   channelWise?: Array<boolean> | null | undefined;
+  /** Values of earlyExitMargin: Early exit (classification): a sample stops once the top-1 minus top-2 of its mean logits (ANN units) exceeds this margin. A number in [0, 1000000]. */
+  earlyExitMargin?: Array<number> | null | undefined;
+  /** Values of earlyExitPatience: Early exit (classification): a sample stops once its top-1 class has been the same for this many consecutive steps. An integer in 1..4096. */
+  earlyExitPatience?: Array<number> | null | undefined;
   /** Values of gamma: Γ: maximum spikes per neuron per step (1 = plain IF). An integer in 1..1024; default 5. */
   gamma?: Array<number> | null | undefined;
   /** Values of maxPool: Max-pool conversion: lipool (lateral inhibition) or gate (the ablation). One of lipool, gate; default lipool. */
   maxPool?: Array<string> | null | undefined;
   /** Values of percentile: p: calibration percentile (0.99 as in the original study). A number in (0, 1]; default 0.99. */
   percentile?: Array<number> | null | undefined;
+  /** Values of readout: Segmentation readout at step t: mean-probability (the running mean of the head's per-step sigmoids) or mean-logit (the sigmoid of the running mean of its logits). One of mean-probability, mean-logit; default mean-probability. */
+  readout?: Array<string> | null | undefined;
   /** Values of reset: Membrane reset after a spike: by subtraction or to zero. One of subtract, zero; default subtract. */
   reset?: Array<string> | null | undefined;
   /** Values of seed: Seed of every random choice. An integer in -2147483648..2147483647; default 0. */

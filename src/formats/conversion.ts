@@ -28,12 +28,28 @@ export const CONVERSION_CONFIG_FIELDS = {
   calibrationBatches: { type: 'int', min: 1, max: 100000, default: 1, description: 'Training batches used for percentile calibration' },
   batchSize: { type: 'int', min: 1, max: 65536, default: 32, description: 'Batch size for calibration and simulation' },
   seed: { type: 'int', ...INT32, default: 0, description: 'Seed of every random choice' },
+  calibrationClip: {
+    type: 'choice',
+    choices: ['none', 'gamma'],
+    default: 'none',
+    description: 'Calibration clip: none, or gamma (activations clipped at Γ, in ANN units, while calibrating, as the reference converter does; the clipped values feed later sites)',
+  },
+  readout: {
+    type: 'choice',
+    choices: ['mean-probability', 'mean-logit'],
+    default: 'mean-probability',
+    description: "Segmentation readout at step t: mean-probability (the running mean of the head's per-step sigmoids) or mean-logit (the sigmoid of the running mean of its logits)",
+  },
+  earlyExitPatience: { type: 'int', min: 1, max: 4096, description: 'Early exit (classification): a sample stops once its top-1 class has been the same for this many consecutive steps' },
+  earlyExitMargin: { type: 'number', min: 0, max: 1000000, description: 'Early exit (classification): a sample stops once the top-1 minus top-2 of its mean logits (ANN units) exceeds this margin' },
 } as const satisfies FieldTable;
 
 export type ConversionConfig = TableValue<typeof CONVERSION_CONFIG_FIELDS>;
 export type ConversionConfigInput = TableInput<typeof CONVERSION_CONFIG_FIELDS>;
 export type MaxPoolMode = ConversionConfig['maxPool'];
 export type ResetMode = ConversionConfig['reset'];
+export type CalibrationClip = ConversionConfig['calibrationClip'];
+export type SegmentationReadout = ConversionConfig['readout'];
 
 /** Bounded: what a new conversion may ask for (defaults filled in). */
 export const conversionConfigSchema = tableSchema(CONVERSION_CONFIG_FIELDS);
@@ -99,6 +115,33 @@ export interface ConversionResult {
   panels?: SegmentationPanel[];
   /** Calibrated λ per activation site (one value, or one per channel): with the config, what rebuilds the SNN for export. */
   lambdas?: Record<string, number[]>;
+  /** Runs with an early-exit rule: the outcome had every sample stopped at its exit step. */
+  earlyExit?: EarlyExitRecord;
+}
+
+/**
+ * Adaptive early exit (classification), beside the fixed-T curve: every sample is still simulated
+ * to T (the curve stays complete); each sample's exit step e is the first step at which its rule
+ * held (T when it never did), and it is scored and charged as if it had stopped there.
+ */
+export interface EarlyExitRecord {
+  /** The rules that were on (a sample exits at the first step where either holds). */
+  patience: number | null;
+  margin: number | null;
+  /** Top-1 accuracy of the predictions at each sample's exit step. */
+  accuracy: number;
+  /** Mean exit step over the samples. */
+  meanSteps: number;
+  /** stepsHistogram[t-1] = samples whose exit step is t (t = 1..T; a sample that never met a rule counts at T). */
+  stepsHistogram: number[];
+  /** Samples that met a rule before or at T (the others ran to T). */
+  exited: number;
+  /** SOPs per sample actually spent: Σ over sites and the steps up to each sample's exit step of spikes × fan-out, averaged over samples. */
+  sops: number;
+  /** SOPs per sample of the fixed-T run (summary.sops), for comparison. */
+  fixedSops: number;
+  /** (sops·E_AC)/(MACs·E_MAC), as summary.energyRatio. */
+  energyRatio: number;
 }
 
 /** Progress reported by long engine work (training or simulation). */

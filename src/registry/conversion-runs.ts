@@ -10,7 +10,7 @@ import { parseInput, type Loose } from './input.js';
 import type { JobService } from './jobs.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
 import { findIdenticalRun } from './identical.js';
-import { CONVERSION_RUN_OMIT, checkpointRecord, conversionConfigOf, conversionRunRecord, datasetRecord, lambdasOf, lambdasSchema, panelsOf, panelsSchema, toJson, annMetricsSchema, warningsSchema, type Checkpoint, type ConversionRun, type Dataset } from './records.js';
+import { CONVERSION_RUN_OMIT, checkpointRecord, conversionConfigOf, conversionRunRecord, datasetRecord, lambdasOf, lambdasSchema, panelsOf, panelsSchema, toJson, annMetricsSchema, earlyExitSchema, warningsSchema, type Checkpoint, type ConversionRun, type Dataset } from './records.js';
 import { checkFit, conversionRunWhere, datasetGeometry, type DatasetGeometry, type RunFilter } from './runs.js';
 
 export type { ConversionRun } from './records.js';
@@ -100,6 +100,7 @@ async function writeResult(tx: Tx, runId: number, r: ConversionResult): Promise<
       warnings: toJson(warningsSchema, r.warnings),
       ...(r.panels && { panels: toJson(panelsSchema, r.panels) }),
       ...(r.lambdas && { lambdas: toJson(lambdasSchema, r.lambdas) }),
+      ...(r.earlyExit && { earlyExit: toJson(earlyExitSchema, r.earlyExit) }),
     },
   });
 }

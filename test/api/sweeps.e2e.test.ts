@@ -4,16 +4,10 @@
 // point back to it; the engine's work is counted; the pivot shows the stored per-step metrics;
 // a sweep can be cancelled; identical requests (standalone or inside a sweep) are answered from the
 // registry unless forced, and only when content, data, subset, config and engine version are equal.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { ENGINE_VERSION } from '../../src/engine/version.js';
 import { crossProduct, type SweepAxes } from '../../src/formats/index.js';
-import { PROJECT_ROOT } from '../../src/registry/paths.js';
 import { errorOf, startTestServer, type TestServer } from './harness.js';
 import { dataOf, TINY, waitFor } from './jobs-client.js';
-
-/** Whether the engine's own convertSweep (research branch) is built: then the job must share calibrations and simulations. */
-const ENGINE_SHARES_WORK = existsSync(join(PROJECT_ROOT, 'dist', 'src', 'engine', 'conversion', 'sweep.js'));
 
 const RUN = 'id status sweepId cached engineVersion checkpointId timeSteps percentile gamma maxPool batchSize maxSamples primaryMetric annValue job { id kind }';
 const SWEEP = `id status pointCount pointsDone cachedPoints progress message sweptAxes calibrations simulations error
@@ -140,7 +134,7 @@ describe('sweeps and identical requests', () => {
     const s = await finished((await startSweep({ checkpointIds: [cp.a], axes, force: true })).id);
     expect(s.status).toBe('SUCCEEDED');
     // the engine's convertSweep shares: one calibration per percentile, one simulation per SNN (the config minus T)
-    const expected = ENGINE_SHARES_WORK ? { calibrations: 2, simulations: 4 } : { calibrations: 8, simulations: 8 };
+    const expected = { calibrations: 2, simulations: 4 };
     expect({ calibrations: s.calibrations, simulations: s.simulations }).toEqual(expected);
     expect(s.work[0]).toMatchObject({ points: 8, ...expected });
     const runs = s.points.map((p: any) => p.run);
@@ -227,9 +221,11 @@ describe('sweeps and identical requests', () => {
 
     await waitFor(async () => {
       const s = await sweep(running.id);
-      return s.status === 'RUNNING' && s.message !== null ? s : undefined;
-    }, 60_000, 'the sweep to run');
+      return s.status === 'RUNNING' && /simulation/.test(s.message ?? '') ? s : undefined;
+    }, 60_000, 'the sweep to simulate');
+    // the message names the point being simulated (one SNN per Γ here: nothing to cut from it)
     const progress = (await sweep(running.id)).message as string;
+    expect(progress).toMatch(/simulation [1-4]\/4 · point [1-4] of 4 \(T 1024, p [\d.]+, Γ [1-4], /);
     expect(progress).toMatch(/\d\/4 points done/);
     await q('mutation($id: ID!) { cancelSweep(id: $id) { id } }', { id: running.id });
     const s = await finished(running.id, 60_000);
