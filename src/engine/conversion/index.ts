@@ -23,3 +23,4 @@ export { nchwBatch, batchRanges, labelSlice, seededPermutation } from './batches
 export { convertAndSimulate, type ConversionData, type ConvertOptions, type BatchReport } from './simulate.js';
 export { exportAnn, exportSnn, type AnnContract, type ExportedModel, type SnnContract } from './export.js';
 export { convertSweep, planSweep, type SweepOptions, type SweepPlan } from './sweep.js';
+export { EarlyExitTracker, type EarlyExitRule } from './early-exit.js';

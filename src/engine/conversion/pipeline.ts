@@ -12,6 +12,7 @@ import { resolveBackend, type ResolvedBackend } from '../ort/session.js';
 import { batchRanges, labelSlice, nchwBatch, seededPermutation } from './batches.js';
 import { calibrate, type Calibration, type CalibrationBatch } from './calibrate.js';
 import { readoutAt, StepCollector } from './collector.js';
+import { EarlyExitTracker } from './early-exit.js';
 import { foldBatchNorm } from './fold.js';
 import { buildPanels } from './panels.js';
 import { layerStatsFrom, summarise } from './report.js';
@@ -153,7 +154,16 @@ export async function simulateGroup(
   const tMax = Math.max(...configs.map((c) => c.timeSteps));
   const ends = [...new Set(configs.map((c) => c.timeSteps))].sort((a, b) => a - b);
   const logits = data.task === 'segmentation' && base.readout === 'mean-logit';
-  const plan = planSnn(logits ? logitGraph(graph) : graph, cal.lambdas, { gamma: base.gamma, reset: base.reset, vInit: base.vInit, maxPool: base.maxPool, collectStats: o.collectStats });
+  const rule = { patience: base.earlyExitPatience ?? null, margin: base.earlyExitMargin ?? null };
+  const exits = data.task === 'classification' && (rule.patience !== null || rule.margin !== null) ? new EarlyExitTracker(rule, data.numClasses, ends) : null;
+  const plan = planSnn(logits ? logitGraph(graph) : graph, cal.lambdas, {
+    gamma: base.gamma,
+    reset: base.reset,
+    vInit: base.vInit,
+    maxPool: base.maxPool,
+    collectStats: o.collectStats,
+    sampleSops: exits !== null,
+  });
   const ranges = batchRanges(data.test.count, base.batchSize);
   const collector = new StepCollector(data.task, data.numClasses, tMax, p.perSample, base.readout);
   const totals = new Map<number, Map<string, Float64Array>>(ends.map((t) => [t, new Map()]));
@@ -166,7 +176,9 @@ export async function simulateGroup(
       const r = ranges[b] as number[];
       o.check(`batch ${b + 1}, step 1`);
       await snn.reset(p.batchOf(data.test, r), r.length);
-      collector.beginBatch(labelSlice(data.test, p.perSample, r), r.length);
+      const labels = labelSlice(data.test, p.perSample, r);
+      collector.beginBatch(labels, r.length);
+      exits?.beginBatch(labels, r.length);
       try {
         while (snn.t < tMax) {
           const nextEnd = ends.find((t) => t > snn.t) as number;
@@ -175,6 +187,7 @@ export async function simulateGroup(
           outs.forEach((acc, i) => {
             const t = t0 + i + 1;
             collector.addStep(acc, t);
+            exits?.addStep(acc, t, snn.stepSops[i] as Float32Array);
             if (b === 0 && ann.panelCount > 0 && totals.has(t)) snnPanels.set(t, readoutAt(acc.slice(0, ann.panelCount * p.perSample), t, base.readout));
             o.progress((b * tMax + t) / total, { batch: b + 1, step: t });
           });
@@ -183,8 +196,10 @@ export async function simulateGroup(
           if (snn.t < tMax) o.check(`batch ${b + 1}, step ${snn.t + 1}`);
         }
         collector.endBatch();
+        exits?.endBatch();
       } finally {
         collector.discardBatch();
+        exits?.discardBatch();
       }
       o.progress((b + 1) / ranges.length, { batch: b + 1, message: `batch ${b + 1}/${ranges.length} done` });
       o.onBatch?.({ batch: b + 1, batches: ranges.length, samples: collector.samples, stepMetrics: collector.stepMetrics() });
@@ -210,6 +225,7 @@ export async function simulateGroup(
       warnings: [...p.warnings, ...calWarnings],
       lambdas,
     };
+    if (exits !== null) result.earlyExit = exits.record(T, result.summary.sops, result.summary.annMacs);
     const snnPanel = snnPanels.get(T);
     if (ann.panel !== null && snnPanel !== undefined) {
       result.panels = buildPanels(data.test.images, data.test.labels, ann.panel, snnPanel, p.hwc ?? [1, 1, 1], ann.panelCount);
@@ -269,8 +285,11 @@ export function validateConfig(c: ConversionConfig, task: Task): void {
   if (c.calibrationClip !== 'none' && c.calibrationClip !== 'gamma') bad(`calibrationClip must be 'none' or 'gamma', got ${String(c.calibrationClip)}`);
   if (c.readout !== 'mean-probability' && c.readout !== 'mean-logit') bad(`readout must be 'mean-probability' or 'mean-logit', got ${String(c.readout)}`);
   if (task === 'classification' && c.readout !== 'mean-probability') bad(`readout ${c.readout} applies to segmentation only (classification predicts the argmax of the accumulated logits)`);
-  // TODO(research): early exit lands in the next commit.
-  if (c.earlyExitPatience !== undefined || c.earlyExitMargin !== undefined) bad('early exit is not implemented yet');
+  const p = c.earlyExitPatience;
+  const m = c.earlyExitMargin;
+  if (p !== undefined && (!Number.isInteger(p) || p < 1)) bad(`earlyExitPatience must be an integer ≥ 1, got ${p}`);
+  if (m !== undefined && !(Number.isFinite(m) && m >= 0)) bad(`earlyExitMargin must be a finite number ≥ 0, got ${m}`);
+  if (task === 'segmentation' && (p !== undefined || m !== undefined)) bad('early exit applies to classification only (a segmentation map has no single prediction to stabilise)');
 }
 
 function validateData(d: ConversionData, inShape: readonly number[]): void {
