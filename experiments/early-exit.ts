@@ -38,7 +38,7 @@ await convertSweep(r.graph, { calibration: await split('train', 100), test: awai
       T: c.timeSteps, calibrationClip: c.calibrationClip, patience: c.earlyExitPatience ?? null, margin: c.earlyExitMargin ?? null,
       ann: res.annMetrics['accuracy'], snnAtT: acc[c.timeSteps - 1], sopsAtT: res.summary.sops, energyRatioAtT: res.summary.energyRatio,
       lambdas: res.layerStats.filter((s) => s.kind === 'if').map((s) => Number(s.lambda.toFixed(3))),
-      ...(e && { earlyExit: { accuracy: e.accuracy, meanSteps: e.meanSteps, exited: e.exited, sops: e.sops, energyRatio: e.energyRatio, sopsFraction: e.sops / e.fixedSops, histogram: e.stepsHistogram } }),
+      ...(e && { earlyExit: { accuracy: e.accuracy, meanSteps: e.meanSteps, fixedAtMeanSteps: acc[Math.ceil(e.meanSteps) - 1], exited: e.exited, sops: e.sops, energyRatio: e.energyRatio, sopsFraction: e.sops / e.fixedSops, histogram: e.stepsHistogram } }),
       seconds: (Date.now() - started) / 1000,
     }));
   },
