@@ -1,7 +1,7 @@
 // Conversion runs: validated and created with their job; finished by writing the summary, every
 // per-step metric and every layer statistic in the same transaction as the SUCCEEDED status.
 import { z } from 'zod';
-import { CONVERSION_BACKENDS, DEFAULT_CONVERSION_CONFIG, JOB_FIELDS, conversionConfigSchema, storedConversionConfigSchema, valueSchema, type ConversionConfig, type ConversionResult, type SegmentationPanel } from '../formats/index.js';
+import { CONVERSION_BACKENDS, DEFAULT_CONVERSION_CONFIG, JOB_FIELDS, conversionConfigSchema, taskConfigIssues, storedConversionConfigSchema, valueSchema, type ConversionConfig, type ConversionResult, type SegmentationPanel } from '../formats/index.js';
 import type { Prisma, PrismaClient } from './db.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
@@ -64,6 +64,8 @@ export class ConversionRunService {
     const dataset = datasetRecord(dsRow);
     const geo = await datasetGeometry(dataset);
     checkFit(checkpointRecord(cpRow).manifest.spec, geo, 'checkpointId');
+    const [misplaced, ...more] = taskConfigIssues(config, geo.task).map((i) => ({ field: `config.${i.path}`, message: `${i.message} (data set ${dataset.name} is ${geo.task})` }));
+    if (misplaced !== undefined) throw new InvalidInputError(misplaced.field, misplaced.message, more);
     const run = await this.prisma.$transaction(async (tx) => {
       const job = await tx.job.create({ data: { kind: 'conversion', payload: {}, priority: p.priority ?? 0, maxAttempts: p.maxAttempts ?? 3 } });
       const run = await tx.conversionRun.create({

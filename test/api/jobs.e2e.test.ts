@@ -136,6 +136,11 @@ describe('jobs API end to end', () => {
     expect(cr.all).toHaveLength(8); // the fixed-T curve is kept in full
     const bad = errorOf(await t.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id } }', { i: { checkpointId, datasetId, config: { calibrationClip: 'always' } } }));
     expect(bad.code).toBe('BAD_USER_INPUT');
+    const jobs = dataOf(await t.gql('{ jobs { totalCount } }')).jobs.totalCount;
+    const misplaced = errorOf(await t.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id } }', { i: { checkpointId, datasetId, config: { readout: 'mean-logit' } } }));
+    expect(misplaced).toMatchObject({ code: 'BAD_USER_INPUT', field: 'config.readout' });
+    expect(misplaced.message).toMatch(/segmentation only.*is classification/);
+    expect(dataOf(await t.gql('{ jobs { totalCount } }')).jobs.totalCount).toBe(jobs);
     // cleanup: later tests count runs
     await t.gql('mutation($id: ID!) { deleteConversionRun(id: $id) { id } }', { id: run.id });
   });

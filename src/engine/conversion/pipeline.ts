@@ -3,7 +3,7 @@
 // size, simulate once per distinct SNN for the largest T of its group.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from '../../data/types.js';
-import type { ConversionBackendName, ConversionConfig, ConversionResult, Progress, Task } from '../../formats/conversion.js';
+import { taskConfigIssues, type ConversionBackendName, type ConversionConfig, type ConversionResult, type Progress, type Task } from '../../formats/conversion.js';
 import { CancelledError, InvalidConversionInputError } from '../errors.js';
 import { extractGraph } from '../ir/from-tfjs.js';
 import { size, type Graph, type GraphNode } from '../ir/graph.js';
@@ -284,12 +284,12 @@ export function validateConfig(c: ConversionConfig, task: Task): void {
   if (c.reset !== 'subtract' && c.reset !== 'zero') bad(`reset must be 'subtract' or 'zero', got ${String(c.reset)}`);
   if (c.calibrationClip !== 'none' && c.calibrationClip !== 'gamma') bad(`calibrationClip must be 'none' or 'gamma', got ${String(c.calibrationClip)}`);
   if (c.readout !== 'mean-probability' && c.readout !== 'mean-logit') bad(`readout must be 'mean-probability' or 'mean-logit', got ${String(c.readout)}`);
-  if (task === 'classification' && c.readout !== 'mean-probability') bad(`readout ${c.readout} applies to segmentation only (classification predicts the argmax of the accumulated logits)`);
   const p = c.earlyExitPatience;
   const m = c.earlyExitMargin;
   if (p !== undefined && (!Number.isInteger(p) || p < 1)) bad(`earlyExitPatience must be an integer ≥ 1, got ${p}`);
   if (m !== undefined && !(Number.isFinite(m) && m >= 0)) bad(`earlyExitMargin must be a finite number ≥ 0, got ${m}`);
-  if (task === 'segmentation' && (p !== undefined || m !== undefined)) bad('early exit applies to classification only (a segmentation map has no single prediction to stabilise)');
+  const misplaced = taskConfigIssues(c, task)[0];
+  if (misplaced !== undefined) bad(`${misplaced.path} ${misplaced.message}`);
 }
 
 function validateData(d: ConversionData, inShape: readonly number[]): void {
