@@ -1,7 +1,7 @@
 // Plain, serialisable shapes of a conversion run, shared by engine, registry, jobs and client
 // (tfjs-layers' keras_format/ idea), and the one table of the conversion config. No classes, no tensors.
 import type { SegmentationPanel } from './compare.js';
-import { INT32, tableDefaults, tableSchema, type FieldTable, type TableInput, type TableValue } from './fields.js';
+import { INT32, tableDefaults, tableSchema, type FieldIssue, type FieldTable, type TableInput, type TableValue } from './fields.js';
 
 export const TASKS = ['classification', 'segmentation'] as const;
 export type Task = (typeof TASKS)[number];
@@ -57,6 +57,24 @@ export const conversionConfigSchema = tableSchema(CONVERSION_CONFIG_FIELDS);
 export const storedConversionConfigSchema = tableSchema(CONVERSION_CONFIG_FIELDS, 'stored');
 
 export const DEFAULT_CONVERSION_CONFIG: Readonly<ConversionConfig> = tableDefaults(CONVERSION_CONFIG_FIELDS);
+
+/**
+ * Options that only one task can use: the segmentation readout, and early exit (classification).
+ * One issue per misplaced option (empty when the config fits the task); the registry refuses such
+ * a request before queueing it, the engine before converting.
+ */
+export function taskConfigIssues(c: Pick<ConversionConfig, 'readout' | 'earlyExitPatience' | 'earlyExitMargin'>, task: Task): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  if (task === 'classification' && c.readout !== CONVERSION_CONFIG_FIELDS.readout.default) {
+    out.push({ path: 'readout', message: `${c.readout} applies to segmentation only (classification predicts the argmax of the accumulated logits)` });
+  }
+  if (task === 'segmentation') {
+    for (const k of ['earlyExitPatience', 'earlyExitMargin'] as const) {
+      if (c[k] !== undefined && c[k] !== null) out.push({ path: k, message: 'early exit applies to classification only (a segmentation map has no single prediction to stabilise)' });
+    }
+  }
+  return out;
+}
 
 /** Energy constants (45 nm) stored with every result. */
 export const ENERGY_PJ = Object.freeze({ ac: 0.9, mac: 4.6 });

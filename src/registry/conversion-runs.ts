@@ -3,7 +3,7 @@
 // the same transaction as the SUCCEEDED status.
 import { z } from 'zod';
 import { ENGINE_VERSION } from '../engine/version.js';
-import { CONVERSION_BACKENDS, DEFAULT_CONVERSION_CONFIG, JOB_FIELDS, conversionConfigSchema, valueSchema, type ConversionConfig, type ConversionResult, type SegmentationPanel } from '../formats/index.js';
+import { CONVERSION_BACKENDS, DEFAULT_CONVERSION_CONFIG, JOB_FIELDS, conversionConfigSchema, taskConfigIssues, valueSchema, type ConversionConfig, type ConversionResult, type SegmentationPanel } from '../formats/index.js';
 import type { Prisma, PrismaClient } from './db.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
@@ -69,6 +69,15 @@ export async function checkConversionInputs(prisma: PrismaClient, checkpointId: 
   return { checkpoint, dataset, geometry };
 }
 
+/**
+ * Refuses options the data set's task cannot use (taskConfigIssues: the readout is segmentation's,
+ * early exit classification's) as BAD_USER_INPUT on `<prefix>.<field>`, before anything is stored.
+ */
+export function checkTaskOptions(config: ConversionConfig, dataset: Pick<Dataset, 'name'>, geometry: Pick<DatasetGeometry, 'task'>, prefix: string): void {
+  const [misplaced, ...more] = taskConfigIssues(config, geometry.task).map((i) => ({ field: `${prefix}.${i.path}`, message: `${i.message} (data set ${dataset.name} is ${geometry.task})` }));
+  if (misplaced !== undefined) throw new InvalidInputError(misplaced.field, misplaced.message, more);
+}
+
 /** A run's results (summary, every step metric, layer stats, the engine version): inside the caller's transaction. */
 async function writeResult(tx: Tx, runId: number, r: ConversionResult): Promise<void> {
   const s = r.summary;
@@ -128,6 +137,7 @@ export class ConversionRunService {
     const p = parseInput(startConversionSchema, params);
     const config: ConversionConfig = p.config ?? DEFAULT_CONVERSION_CONFIG;
     const { checkpoint, dataset, geometry } = await checkConversionInputs(this.prisma, p.checkpointId, p.datasetId);
+    checkTaskOptions(config, dataset, geometry, 'config');
     const maxSamples = p.maxSamples ?? null;
     if (p.force !== true) {
       const hit = await findIdenticalRun(this.prisma, { checkpoint, datasetId: dataset.id, maxSamples, config });

@@ -13,7 +13,7 @@ import {
   valueSchema,
   type ConversionConfig,
 } from '../formats/index.js';
-import { checkConversionInputs, type ConversionInputs } from './conversion-runs.js';
+import { checkConversionInputs, checkTaskOptions, type ConversionInputs } from './conversion-runs.js';
 import type { PrismaClient } from './db.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { findIdenticalRun } from './identical.js';
@@ -91,7 +91,7 @@ export class SweepService {
     private readonly jobs: JobService,
   ) {}
 
-  /** Checks every checkpoint (NOT_FOUND, fit) and the axes' bounds, then creates everything in one transaction. */
+  /** Checks every checkpoint (NOT_FOUND, fit), the axes' bounds and their fit to the data set's task, then creates everything in one transaction. */
   async start(params: StartSweepParams): Promise<Sweep> {
     const p = parseInput(startSweepSchema, params);
     const checkpointIds = [...new Set(p.checkpointIds)];
@@ -102,6 +102,8 @@ export class SweepService {
     }
     const inputs: ConversionInputs[] = [];
     for (const id of checkpointIds) inputs.push(await checkConversionInputs(this.prisma, id, p.datasetId, 'checkpointIds'));
+    // options the data set's task cannot use (one data set: the first point that lists one names it)
+    for (const config of configs) checkTaskOptions(config, inputs[0]!.dataset, inputs[0]!.geometry, 'axes');
     const maxSamples = p.maxSamples ?? null;
     // unless forced, each point is looked up in the registry first (identical.ts)
     const plan: { inputs: ConversionInputs; points: { config: ConversionConfig; cached: ConversionRun | null }[] }[] = [];

@@ -248,6 +248,8 @@ describe('sweeps and identical requests', () => {
     expect(await bad({ axes: { gamma: [1, 0] } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'axes.gamma.1' });
     expect(await bad({ axes: { percentile: [0.99, 0.99] } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'axes.percentile' });
     expect(await bad({ axes: { maxPool: ['avg'] } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'axes.maxPool.0' });
+    // an option the data set's task cannot use (the readout is segmentation's), on any point
+    expect(await bad({ axes: { readout: ['mean-probability', 'mean-logit'] } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'axes.readout' });
     const many = await bad({ axes: { gamma: Array.from({ length: 40 }, (_, i) => i + 1), seed: Array.from({ length: 30 }, (_, i) => i) } });
     expect(many).toMatchObject({ code: 'BAD_USER_INPUT', field: 'axes' });
     expect(many.message).toMatch(/1200 points; a sweep holds at most 1024/);

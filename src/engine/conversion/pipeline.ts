@@ -3,7 +3,7 @@
 // size, simulate once per distinct SNN for the largest T of its group.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from '../../data/types.js';
-import type { ConversionBackendName, ConversionConfig, ConversionResult, Progress } from '../../formats/conversion.js';
+import { taskConfigIssues, type ConversionBackendName, type ConversionConfig, type ConversionResult, type Progress, type Task } from '../../formats/conversion.js';
 import { CancelledError, InvalidConversionInputError } from '../errors.js';
 import { extractGraph } from '../ir/from-tfjs.js';
 import { size, type Graph, type GraphNode } from '../ir/graph.js';
@@ -11,7 +11,8 @@ import { AnnRunner } from '../ort/ann-runner.js';
 import { resolveBackend, type ResolvedBackend } from '../ort/session.js';
 import { batchRanges, labelSlice, nchwBatch, seededPermutation } from './batches.js';
 import { calibrate, type Calibration, type CalibrationBatch } from './calibrate.js';
-import { StepCollector } from './collector.js';
+import { readoutAt, StepCollector } from './collector.js';
+import { EarlyExitTracker } from './early-exit.js';
 import { foldBatchNorm } from './fold.js';
 import { buildPanels } from './panels.js';
 import { layerStatsFrom, summarise } from './report.js';
@@ -152,9 +153,19 @@ export async function simulateGroup(
   const base = configs[0] as ConversionConfig;
   const tMax = Math.max(...configs.map((c) => c.timeSteps));
   const ends = [...new Set(configs.map((c) => c.timeSteps))].sort((a, b) => a - b);
-  const plan = planSnn(graph, cal.lambdas, { gamma: base.gamma, reset: base.reset, vInit: base.vInit, maxPool: base.maxPool, collectStats: o.collectStats });
+  const logits = data.task === 'segmentation' && base.readout === 'mean-logit';
+  const rule = { patience: base.earlyExitPatience ?? null, margin: base.earlyExitMargin ?? null };
+  const exits = data.task === 'classification' && (rule.patience !== null || rule.margin !== null) ? new EarlyExitTracker(rule, data.numClasses, ends) : null;
+  const plan = planSnn(logits ? logitGraph(graph) : graph, cal.lambdas, {
+    gamma: base.gamma,
+    reset: base.reset,
+    vInit: base.vInit,
+    maxPool: base.maxPool,
+    collectStats: o.collectStats,
+    sampleSops: exits !== null,
+  });
   const ranges = batchRanges(data.test.count, base.batchSize);
-  const collector = new StepCollector(data.task, data.numClasses, tMax, p.perSample);
+  const collector = new StepCollector(data.task, data.numClasses, tMax, p.perSample, base.readout);
   const totals = new Map<number, Map<string, Float64Array>>(ends.map((t) => [t, new Map()]));
   const snnPanels = new Map<number, Float32Array>();
   const stepsPerCall = o.stepsPerCall ?? chooseStepsPerCall(tMax, annMacs(graph) * base.batchSize);
@@ -165,7 +176,9 @@ export async function simulateGroup(
       const r = ranges[b] as number[];
       o.check(`batch ${b + 1}, step 1`);
       await snn.reset(p.batchOf(data.test, r), r.length);
-      collector.beginBatch(labelSlice(data.test, p.perSample, r), r.length);
+      const labels = labelSlice(data.test, p.perSample, r);
+      collector.beginBatch(labels, r.length);
+      exits?.beginBatch(labels, r.length);
       try {
         while (snn.t < tMax) {
           const nextEnd = ends.find((t) => t > snn.t) as number;
@@ -174,7 +187,8 @@ export async function simulateGroup(
           outs.forEach((acc, i) => {
             const t = t0 + i + 1;
             collector.addStep(acc, t);
-            if (b === 0 && ann.panelCount > 0 && totals.has(t)) snnPanels.set(t, acc.slice(0, ann.panelCount * p.perSample).map((v) => v / t));
+            exits?.addStep(acc, t, snn.stepSops[i] as Float32Array);
+            if (b === 0 && ann.panelCount > 0 && totals.has(t)) snnPanels.set(t, readoutAt(acc.slice(0, ann.panelCount * p.perSample), t, base.readout));
             o.progress((b * tMax + t) / total, { batch: b + 1, step: t });
           });
           const sums = totals.get(snn.t);
@@ -182,8 +196,10 @@ export async function simulateGroup(
           if (snn.t < tMax) o.check(`batch ${b + 1}, step ${snn.t + 1}`);
         }
         collector.endBatch();
+        exits?.endBatch();
       } finally {
         collector.discardBatch();
+        exits?.discardBatch();
       }
       o.progress((b + 1) / ranges.length, { batch: b + 1, message: `batch ${b + 1}/${ranges.length} done` });
       o.onBatch?.({ batch: b + 1, batches: ranges.length, samples: collector.samples, stepMetrics: collector.stepMetrics() });
@@ -209,12 +225,23 @@ export async function simulateGroup(
       warnings: [...p.warnings, ...calWarnings],
       lambdas,
     };
+    if (exits !== null) result.earlyExit = exits.record(T, result.summary.sops, result.summary.annMacs);
     const snnPanel = snnPanels.get(T);
     if (ann.panel !== null && snnPanel !== undefined) {
       result.panels = buildPanels(data.test.images, data.test.labels, ann.panel, snnPanel, p.hwc ?? [1, 1, 1], ann.panelCount);
     }
     return result;
   });
+}
+
+/**
+ * The graph whose output is the segmentation head's logit: the sigmoid at the output removed, so
+ * the SNN accumulates Σ_{τ≤t} logit_τ (ANN units) for the mean-logit readout.
+ */
+export function logitGraph(graph: Graph): Graph {
+  const out = graph.nodes.find((n) => n.id === graph.output) as GraphNode;
+  if (out.op.kind !== 'sigmoid') throw new InvalidConversionInputError(`readout mean-logit needs a sigmoid head; the output '${out.id}' is ${out.op.kind}`);
+  return { ...graph, nodes: graph.nodes.filter((n) => n !== out), output: out.inputs[0] as string };
 }
 
 function addTotals(sums: Map<string, Float64Array>, batch: ReadonlyMap<string, Float32Array>): void {
@@ -243,7 +270,7 @@ function rows(split: Split, per: number, idx: readonly number[]): Float32Array {
   return out;
 }
 
-export function validateConfig(c: ConversionConfig): void {
+export function validateConfig(c: ConversionConfig, task: Task): void {
   const bad = (msg: string): never => {
     throw new InvalidConversionInputError(`invalid conversion config: ${msg}`);
   };
@@ -257,9 +284,12 @@ export function validateConfig(c: ConversionConfig): void {
   if (c.reset !== 'subtract' && c.reset !== 'zero') bad(`reset must be 'subtract' or 'zero', got ${String(c.reset)}`);
   if (c.calibrationClip !== 'none' && c.calibrationClip !== 'gamma') bad(`calibrationClip must be 'none' or 'gamma', got ${String(c.calibrationClip)}`);
   if (c.readout !== 'mean-probability' && c.readout !== 'mean-logit') bad(`readout must be 'mean-probability' or 'mean-logit', got ${String(c.readout)}`);
-  // TODO(research): readout and early exit land in the next commits.
-  if (c.readout !== 'mean-probability') bad('readout mean-logit is not implemented yet');
-  if (c.earlyExitPatience !== undefined || c.earlyExitMargin !== undefined) bad('early exit is not implemented yet');
+  const p = c.earlyExitPatience;
+  const m = c.earlyExitMargin;
+  if (p !== undefined && (!Number.isInteger(p) || p < 1)) bad(`earlyExitPatience must be an integer ≥ 1, got ${p}`);
+  if (m !== undefined && !(Number.isFinite(m) && m >= 0)) bad(`earlyExitMargin must be a finite number ≥ 0, got ${m}`);
+  const misplaced = taskConfigIssues(c, task)[0];
+  if (misplaced !== undefined) bad(`${misplaced.path} ${misplaced.message}`);
 }
 
 function validateData(d: ConversionData, inShape: readonly number[]): void {

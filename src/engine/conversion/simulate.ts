@@ -62,7 +62,7 @@ export async function convertAndSimulate(
   opts: ConvertOptions = {},
 ): Promise<ConversionResult> {
   const cfg: ConversionConfig = { ...DEFAULT_CONVERSION_CONFIG, ...config };
-  validateConfig(cfg);
+  validateConfig(cfg, data.task);
   const progress = (fraction: number, phase: string, extra: Partial<Progress> = {}): void => opts.onProgress?.({ fraction, phase, ...extra });
   const check = checker(opts.signal);
 

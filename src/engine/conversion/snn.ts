@@ -41,6 +41,8 @@ export class SpikingNetwork {
   /** The current batch's counters are already in the totals (no more steps until the next reset). */
   private folded = true;
   private readonly totals = new Map<string, Float64Array>();
+  /** Plans with sampleSops: each sample's SOPs in each step of the last run() call ([batch] per step). */
+  stepSops: readonly Float32Array[] = [];
   /** batchTotals of the current batch at step t (read once per step). */
   private lastTotals: { t: number; totals: ReadonlyMap<string, Float32Array> } | null = null;
 
@@ -103,12 +105,14 @@ export class SpikingNetwork {
     for (const [name, t] of this.states) feeds[SNN_NAMES.state(name)] = t;
     const fetches: Record<string, ort.Tensor | null> = {};
     for (let k = 1; k <= steps; k++) fetches[SNN_NAMES.output(k)] = null;
+    if (this.plan.fanouts !== null) for (let k = 1; k <= steps; k++) fetches[SNN_NAMES.sops(k)] = null;
     for (const [name, t] of this.spare) fetches[SNN_NAMES.next(name)] = t;
     const out = await session.run(feeds, fetches);
     const previous = this.states;
     this.states = this.spare;
     this.spare = previous;
     this.tStep += steps;
+    this.stepSops = this.plan.fanouts === null ? [] : Array.from({ length: steps }, (_, i) => (out[SNN_NAMES.sops(i + 1)] as ort.Tensor).data as Float32Array);
     return Array.from({ length: steps }, (_, i) => (out[SNN_NAMES.output(i + 1)] as ort.Tensor).data as Float32Array);
   }
 

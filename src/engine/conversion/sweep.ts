@@ -50,7 +50,7 @@ export async function convertSweep(model: tfl.LayersModel | Graph, data: Convers
   const cfgs = configs.map((c) => ({ ...DEFAULT_CONVERSION_CONFIG, ...c }));
   cfgs.forEach((c, i) => {
     try {
-      validateConfig(c);
+      validateConfig(c, data.task);
     } catch (err) {
       throw new InvalidConversionInputError(`config ${i}: ${(err as Error).message}`);
     }
