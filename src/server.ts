@@ -22,6 +22,7 @@ import { installDashboard } from './dashboard/routes.js';
 import type { Context } from './graphql/context.js';
 import { formatError, getErrorFromUnknown } from './graphql/errors.js';
 import { explorerHtml } from './graphql/explorer.js';
+import { redactUrl } from './registry/provider.js';
 
 export const GRAPHQL_PATH = '/graphql';
 export const UPLOADS_PATH = '/uploads';
@@ -191,7 +192,7 @@ export async function serveUntilSignal(config: Config): Promise<void> {
   const applied = server.app.registry.appliedMigrations;
   if (applied.length > 0) console.log(`applied migrations: ${applied.join(', ')}`);
   const base = server.url.replace(/\/graphql$/, '/');
-  console.log(`Spikelab at ${base} (dashboard); GraphQL at ${server.url}; database ${config.databaseUrl}, store ${config.storeDir}, backend ${config.backend}`);
+  console.log(`Spikelab at ${base} (dashboard); GraphQL at ${server.url}; database ${redactUrl(config.databaseUrl)}, store ${config.storeDir}, backend ${config.backend}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -2,7 +2,8 @@
 // runs chosen by the one run filter (runs.ts), the metric read at the requested steps, the derived
 // figures of a non-primary metric computed by the one summary function (src/formats/summary.ts).
 // Results are kept in one cache with one rule: a result is valid while the database's data
-// version is the one it was computed at (any commit, by any connection, invalidates every entry).
+// version (data-version.ts) is the one it was computed at (a commit by any connection or server
+// replica that may change a comparison invalidates every entry).
 import { z } from 'zod';
 import { summariseSeries, type CompareMatrix, type CompareRow } from '../formats/index.js';
 import type { PrismaClient } from './db.js';
@@ -48,26 +49,25 @@ class VersionedCache<T> {
   private readonly entries = new Map<string, T>();
 
   constructor(
-    private readonly currentVersion: () => number,
+    private readonly currentVersion: () => Promise<number>,
     private readonly maxEntries: number,
   ) {}
 
-  get(key: string, compute: () => Promise<T>): Promise<T> {
-    const version = this.currentVersion();
+  async get(key: string, compute: () => Promise<T>): Promise<T> {
+    const version = await this.currentVersion();
     if (version !== this.version) {
       this.entries.clear();
       this.version = version;
     }
     const hit = this.entries.get(key);
-    if (hit !== undefined) return Promise.resolve(hit);
-    return compute().then((value) => {
-      // stored only if nothing was committed while computing (else it may mix old and new rows)
-      if (this.currentVersion() === version && this.version === version) {
-        if (this.entries.size >= this.maxEntries) this.entries.clear();
-        this.entries.set(key, value);
-      }
-      return value;
-    });
+    if (hit !== undefined) return hit;
+    const value = await compute();
+    // stored only if nothing was committed while computing (else it may mix old and new rows)
+    if ((await this.currentVersion()) === version && this.version === version) {
+      if (this.entries.size >= this.maxEntries) this.entries.clear();
+      this.entries.set(key, value);
+    }
+    return value;
   }
 }
 
@@ -76,8 +76,8 @@ export class CompareService {
 
   constructor(
     private readonly prisma: PrismaClient,
-    /** Changes whenever anything is committed to the database (db.ts: dataVersionOf). */
-    dataVersion: () => number,
+    /** Changes whenever a transaction that may change a comparison commits (data-version.ts). */
+    dataVersion: () => Promise<number>,
   ) {
     this.cache = new VersionedCache(dataVersion, 64);
   }
