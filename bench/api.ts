@@ -76,8 +76,8 @@ async function main(): Promise<void> {
     const touch = (i: number) => writer.prisma.dataset.updateMany({ where: { name: 'bench-cifar' }, data: { description: `bench write ${i}` } });
     let cold, top5;
     try {
-      cold = await timeRequests(100, async (i) => (await touch(i), compareOnce(url)));
-      top5 = await timeRequests(100, async (i) => (await touch(i), compareOnce(url, COMPARE_TOP5)));
+      cold = await timeRequests(100, () => compareOnce(url), touch);
+      top5 = await timeRequests(100, () => compareOnce(url, COMPARE_TOP5), touch);
     } finally {
       await writer.close();
     }

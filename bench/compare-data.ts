@@ -164,12 +164,16 @@ export interface Timing {
   errors: number;
 }
 
-/** `n` sequential calls after 20 warm-up calls; wall-clock milliseconds. */
-export async function timeRequests(n: number, op: (i: number) => Promise<boolean>): Promise<Timing> {
-  for (let i = 0; i < 20; i++) await op(i);
+/** `n` sequential calls after 20 warm-up calls; wall-clock milliseconds. `before` (untimed) runs ahead of each. */
+export async function timeRequests(n: number, op: (i: number) => Promise<boolean>, before?: (i: number) => Promise<unknown>): Promise<Timing> {
+  for (let i = 0; i < 20; i++) {
+    await before?.(i);
+    await op(i);
+  }
   const ms: number[] = [];
   let errors = 0;
   for (let i = 0; i < n; i++) {
+    await before?.(i);
     const t0 = performance.now();
     if (!(await op(i))) errors++;
     ms.push(performance.now() - t0);

@@ -11,7 +11,7 @@
 import { openRawDatabase, type DatabaseHandle } from './db.js';
 
 /** Tables whose writes bump PostgreSQL's data version: every table compare reads (test/registry/postgres.test.ts checks). */
-export const COMPARE_TABLES = ['ConversionRun', 'StepMetric', 'Checkpoint', 'CheckpointAlias', 'Model', 'Dataset'] as const;
+export const COMPARE_TABLES = ['ConversionRun', 'StepMetric', 'MetricSummary', 'Checkpoint', 'CheckpointAlias', 'Model', 'Dataset'] as const;
 
 export interface DataVersion {
   read(): Promise<number>;
@@ -31,7 +31,8 @@ export function openDataVersion(db: DatabaseHandle): DataVersion {
     case 'postgresql':
       return {
         read: async () => {
-          const { rows } = await raw.pool.query<{ version: string }>('SELECT "version" FROM "DataVersion" WHERE "id" = 1');
+          // a named statement: parsed and planned once per connection
+          const { rows } = await raw.pool.query<{ version: string }>({ name: 'spikelab_data_version', text: 'SELECT "version" FROM "DataVersion" WHERE "id" = 1' });
           return Number(rows[0]?.version ?? 0);
         },
         close: () => undefined,

@@ -105,6 +105,9 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`could not start a PostgreSQL cluster with ${bin}: ${(err as Error).message}${log ? `\n${log}` : ''}`, { cause: err });
   }
+  // a watchdog stops the cluster and deletes it if this process dies without stop() (kill -9, a crash)
+  const stopCommand = `${owner ? 'runuser -u postgres -- ' : ''}'${join(bin, 'pg_ctl')}' -D '${data}' -m immediate -w stop`;
+  spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 2; done; ${stopCommand}; rm -rf '${dir}'`], { detached: true, stdio: 'ignore' }).unref();
   const url = (database = 'postgres') => `postgresql://${SUPERUSER}@127.0.0.1:${port}/${database}`;
   let stopped = false;
   return {

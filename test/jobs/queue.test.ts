@@ -138,6 +138,14 @@ describe('job queue', () => {
     const [top5] = (await s.compare.compare({ runIds: [run.id], metric: 'top5', steps: [2, 8] })).rows;
     expect(top5).toMatchObject({ metric: 'top5', annValue: 0.9, best: 0.99, bestStep: 2, firstStepWithin1: 2, values: [0.99, 0.905] });
     expect(top5!.lossAtT).toBeCloseTo(-0.005, 12);
+    // the other metrics' summaries are stored at completion; a run without them (one that succeeded
+    // before they were stored) is summarised from its series by the same function, to the same figures
+    expect(await sql(tmp.databaseUrl, 'SELECT "name", "annValue", "best", "bestStep", "firstStepWithin1" FROM "MetricSummary" WHERE "conversionRunId" = $1', [run.id])).toEqual([
+      { name: 'top5', annValue: 0.9, best: 0.99, bestStep: 2, firstStepWithin1: 2 },
+    ]);
+    await sql(tmp.databaseUrl, 'DELETE FROM "MetricSummary" WHERE "conversionRunId" = $1', [run.id]);
+    expect((await s.compare.compare({ runIds: [run.id], steps: [2, 8] })).rows).toEqual([primary]);
+    expect((await s.compare.compare({ runIds: [run.id], metric: 'top5', steps: [2, 8] })).rows).toEqual([top5]);
   });
 
   it('bulk-ingests step metrics in one transaction, refusing unknown or succeeded runs and non-finite values', async () => {

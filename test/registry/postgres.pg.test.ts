@@ -198,8 +198,8 @@ describe('the data version that server replicas share', () => {
   it('counts one commit of every table compare reads, none for a rollback', async () => {
     for (const table of COMPARE_TABLES) {
       const v = await version();
-      // a no-op update is enough: the statement trigger does not look at the rows
-      await sql(url, `UPDATE "${table}" SET "${table === 'StepMetric' ? 'value' : table === 'CheckpointAlias' ? 'alias' : 'id'}" = "${table === 'StepMetric' ? 'value' : table === 'CheckpointAlias' ? 'alias' : 'id'}" WHERE false`);
+      // a statement that changes nothing is enough: the statement trigger does not look at the rows
+      await sql(url, `DELETE FROM "${table}" WHERE false`);
       expect({ table, bumped: (await version()) - v }).toEqual({ table, bumped: 1 });
     }
     const v = await version();
