@@ -137,7 +137,7 @@ export class CompareService {
     const at = new Map<number, Map<number, number>>();
     for (const pt of points) {
       let m = at.get(pt.conversionRunId);
-      if (!m) at.set(pt.conversionRunId, (m = new Map()));
+      if (!m) at.set(pt.conversionRunId, (m = new Map<number, number>()));
       m.set(pt.step, pt.value);
     }
     const runs = found.map((r) => ({ ...r, model: modelOf.get(r.checkpointId)!, datasetName: datasetOf.get(r.datasetId)! }));
