@@ -1,13 +1,14 @@
 // The data and the measurements of `npm run bench:api`, shared with other benchmarks (bench:scale
 // reports `pgCompareP95Ms` with it): 200 succeeded conversion runs × 256 steps × 5 metrics on 20
 // models, a server in a child process on that database, and timed GraphQL requests over HTTP.
-//   const db = await benchDatabase('postgresql');            // a throw-away cluster, or SQLite
-//   const seeded = await seedCompareRuns(db.url, storeDir);  // 256 000 step-metric rows
+//   const db = await benchDatabase('postgresql', dir);       // a throw-away cluster, or SQLite
+//   const seeded = await seedCompareRuns(db.url, storeDir);  // the runs, and a timed bulk ingestion
 //   const server = await startBenchServer({ DATABASE_URL: db.url, SPIKELAB_STORE: storeDir });
 //   const { p95 } = await timeRequests(200, () => compareOnce(server.url));
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { DEFAULT_CONVERSION_CONFIG, summariseSeries } from '../src/formats/index.js';
 import type { StepMetricRow } from '../src/registry/metrics.js';
 import { PROJECT_ROOT } from '../src/registry/paths.js';
 import type { Provider } from '../src/registry/provider.js';
@@ -53,16 +54,23 @@ export async function benchDatabase(provider: Provider, dir: string): Promise<Be
   }
 }
 
+/** The bench's value of metric `m` of run `id` after step t. */
+function valueAt(id: number, t: number): number {
+  return 0.93 * (1 - Math.exp(-t / 30)) + 0.001 * Math.sin(id + t);
+}
+
 function* stepRows(ids: number[]): Generator<StepMetricRow> {
   for (const id of ids) {
     for (const name of METRICS) {
-      for (let t = 1; t <= T; t++) yield [id, name, t, 0.93 * (1 - Math.exp(-t / 30)) + 0.001 * Math.sin(id + t)];
+      for (let t = 1; t <= T; t++) yield [id, name, t, valueAt(id, t)];
     }
   }
 }
 
 export interface Seeded {
+  /** The RUNS succeeded runs compare reads. */
   ids: number[];
+  /** Step-metric rows bulk-ingested, timed, into RUNS more runs of their own (left running). */
   rows: number;
   ingestSeconds: number;
   /** CPU seconds of this process while ingesting (for PostgreSQL the server's work is not in it). */
@@ -70,8 +78,10 @@ export interface Seeded {
 }
 
 /**
- * A data set, 20 models with a checkpoint each, RUNS running conversion runs with summaries; their
- * step metrics bulk-ingested (timed) in one transaction through the registry; then the runs succeed.
+ * A data set, 20 models with a checkpoint each, and RUNS conversion runs finished through the
+ * registry's completion path (summary, step metrics and their summaries, SUCCEEDED in one
+ * transaction): what compare reads. Then, timed, RUNS × 256 × 5 step-metric rows bulk-ingested in
+ * one transaction into RUNS more runs that stay RUNNING (the path a worker's metrics take).
  */
 export async function seedCompareRuns(databaseUrl: string, storeDir: string): Promise<Seeded> {
   const reg = await openRegistry({ databaseUrl, storeDir });
@@ -86,25 +96,28 @@ export async function seedCompareRuns(databaseUrl: string, storeDir: string): Pr
       const cp = await reg.prisma.checkpoint.create({ data: { modelId: model.id, sha256: sha, sizeBytes: BigInt(1000), format: 'tfjs-layers', manifest: { format: 'tfjs-layers', spec, weightSpecs: [], weightsSha256: sha, createdAt: new Date().toISOString() } } });
       checkpoints.push(cp.id);
     }
+    const config = { ...DEFAULT_CONVERSION_CONFIG, timeSteps: T, percentile: 0.99, gamma: 5, channelWise: false, batchSize: 64 };
+    const running = async (r: number): Promise<{ runId: number; jobId: number }> => {
+      const job = await reg.prisma.job.create({ data: { kind: 'conversion', status: 'RUNNING', payload: {}, startedAt: new Date() } });
+      const run = await reg.prisma.conversionRun.create({ data: { checkpointId: checkpoints[r % checkpoints.length]!, datasetId: ds.id, ...config, seed: r, task: 'classification', status: 'RUNNING', jobId: job.id } });
+      return { runId: run.id, jobId: job.id };
+    };
     const ids: number[] = [];
     for (let r = 0; r < RUNS; r++) {
-      const run = await reg.prisma.conversionRun.create({
-        data: {
-          checkpointId: checkpoints[r % checkpoints.length]!, datasetId: ds.id, timeSteps: T, percentile: 0.99, gamma: 5, channelWise: false, maxPool: 'lipool', reset: 'subtract', vInit: 0,
-          calibrationBatches: 1, batchSize: 64, seed: r, task: 'classification', status: 'RUNNING', annMetrics: { accuracy: 0.93, top5: 0.99 }, primaryMetric: 'accuracy', annValue: 0.93,
-          best: 0.925, bestStep: 200, firstStepWithin1: 120, lossAtT: 0.006, sops: 3e8, annMacs: 6e8, energyRatio: 0.098, eAcPj: 0.9, eMacPj: 4.6, samples: 10000, warnings: [],
-        },
-      });
-      ids.push(run.id);
+      const { runId, jobId } = await running(r);
+      const stepMetrics = Object.fromEntries(METRICS.map((name) => [name, Array.from({ length: T }, (_, i) => valueAt(runId, i + 1))]));
+      const annMetrics = { accuracy: 0.93, top5: 0.99 };
+      const summary = { primaryMetric: 'accuracy', annValue: 0.93, ...summariseSeries(0.93, stepMetrics.accuracy!), sops: 3e8, annMacs: 6e8, energyRatio: 0.098, eAcPj: 0.9, eMacPj: 4.6 };
+      await reg.conversionRuns.complete(runId, jobId, { task: 'classification', config: { ...config, seed: r }, backend: 'cpu', samples: 10000, annMetrics, stepMetrics, layerStats: [], summary, warnings: [] });
+      ids.push(runId);
     }
+    const ingestInto: number[] = [];
+    for (let r = 0; r < RUNS; r++) ingestInto.push((await running(r)).runId);
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    const rows = await reg.metrics.ingest(stepRows(ids));
+    const rows = await reg.metrics.ingest(stepRows(ingestInto));
     const cpu = process.cpuUsage(c0);
-    const ingestSeconds = (performance.now() - t0) / 1000;
-    // the runs finish: their metrics are now final (ingestion refuses succeeded runs)
-    await reg.prisma.conversionRun.updateMany({ where: { id: { in: ids } }, data: { status: 'SUCCEEDED' } });
-    return { ids, rows, ingestSeconds, ingestCpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    return { ids, rows, ingestSeconds: (performance.now() - t0) / 1000, ingestCpuSeconds: (cpu.user + cpu.system) / 1e6 };
   } finally {
     await reg.close();
   }

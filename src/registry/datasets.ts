@@ -3,7 +3,8 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DATASET_FIELDS, DATASET_FORMATS, TASKS, datasetOptionsSchema, imageShapeSchema, nameSchema, taskOfFormat, valueSchema, type Task } from '../formats/index.js';
-import type { Prisma, PrismaClient } from './db.js';
+import { containsText, type Prisma, type PrismaClient } from './db.js';
+import type { Provider } from './provider.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
@@ -42,7 +43,10 @@ export interface DatasetFilter {
 const filterSchema = z.object({ task: taskSchema.nullish(), format: formatSchema.nullish(), synthetic: z.boolean().nullish(), nameContains: z.string().max(100).nullish() });
 
 export class DatasetService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly provider: Provider,
+  ) {}
 
   /** Registers a dataset. Non-synthetic formats need a directory that exists on the server. */
   async register(params: RegisterDatasetParams): Promise<Dataset> {
@@ -108,7 +112,7 @@ export class DatasetService {
       ...(f.task != null && { task: f.task }),
       ...(f.format != null && { format: f.format }),
       ...(f.synthetic != null && { synthetic: f.synthetic }),
-      ...(f.nameContains && { name: { contains: f.nameContains } }),
+      ...(f.nameContains && { name: containsText(this.provider, f.nameContains) }),
     };
     const rows = await paginate(
       page,

@@ -28,6 +28,7 @@ export type {
 } from '../generated/prisma/client.js';
 // the error classes come from Prisma's runtime, shared by both generated clients
 export { Prisma } from '../generated/prisma/client.js';
+import type { Prisma } from '../generated/prisma/client.js';
 
 export { DEFAULT_DATABASE_URL };
 /** How long a writer waits for SQLite's lock before failing with SQLITE_BUSY. */
@@ -133,6 +134,15 @@ export function openDatabase(url: string): DatabaseHandle {
       };
     }
   }
+}
+
+/**
+ * A `contains` filter that matches as SQLite's LIKE does, regardless of letter case, on both
+ * databases (PostgreSQL's LIKE is case-sensitive: it gets ILIKE, Prisma's insensitive mode).
+ */
+export function containsText(provider: Provider, text: string): Prisma.StringFilter {
+  // `mode` is PostgreSQL-only; the SQLite client's type (the registry's) does not declare it
+  return provider === 'postgresql' ? ({ contains: text, mode: 'insensitive' } as Prisma.StringFilter) : { contains: text };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

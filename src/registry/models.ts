@@ -15,7 +15,8 @@ import {
   type ModelDescription,
   type ModelSpec,
 } from '../formats/index.js';
-import type { Prisma, PrismaClient } from './db.js';
+import { containsText, type Prisma, type PrismaClient } from './db.js';
+import type { Provider } from './provider.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
@@ -82,7 +83,10 @@ function describeOrRefuse(spec: ModelSpec): ModelDescription {
 }
 
 export class ModelService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly provider: Provider,
+  ) {}
 
   async create(params: CreateModelParams): Promise<Model> {
     const p = parseInput(createModelSchema, params);
@@ -141,7 +145,7 @@ export class ModelService {
       ...(f.architecture != null && { architecture: f.architecture }),
       ...(f.family != null && { family: f.family }),
       ...(f.pretraining != null && { pretraining: f.pretraining }),
-      ...(f.nameContains && { name: { contains: f.nameContains } }),
+      ...(f.nameContains && { name: containsText(this.provider, f.nameContains) }),
     };
     const rows = await paginate(
       page,

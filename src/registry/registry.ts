@@ -54,14 +54,14 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
   const { prisma } = db;
   const dataVersion = openDataVersion(db);
   const jobs = new JobService(prisma);
-  const models = new ModelService(prisma);
+  const models = new ModelService(prisma, db.provider);
   const checkpoints = new CheckpointService(prisma, store);
   return {
     databaseUrl: opts.databaseUrl,
     provider: db.provider,
     prisma,
     store,
-    datasets: new DatasetService(prisma),
+    datasets: new DatasetService(prisma, db.provider),
     models,
     checkpoints,
     jobs,
