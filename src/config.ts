@@ -1,6 +1,8 @@
 // Configuration from flags (highest priority), then environment variables, then defaults. Light on
 // purpose (no database client): the CLI derives `spikelab serve`'s options from CONFIG_SOURCES.
 import { parseArgs } from 'node:util';
+import { type FileAccessError } from './data/errors.js';
+import { parseDataRoots } from './data/files.js';
 import { BACKENDS, type BackendName } from './formats/index.js';
 import { InvalidInputError } from './registry/errors.js';
 import { DEFAULT_DATABASE_URL } from './registry/paths.js';
@@ -13,6 +15,8 @@ export interface Config {
   databaseUrl: string;
   storeDir: string;
   backend: BackendName;
+  /** Where server-side paths may point; absent: defaultDataRoots(storeDir) (working directory, store, /usr/share/datasets). */
+  dataRoots?: string[];
 }
 
 /** Flag → environment variable → default, documented in the README's configuration table. */
@@ -22,6 +26,7 @@ export const CONFIG_SOURCES = {
   databaseUrl: { flag: '--database-url', env: 'DATABASE_URL', default: DEFAULT_DATABASE_URL },
   storeDir: { flag: '--store', env: 'SPIKELAB_STORE', default: './models-store' },
   backend: { flag: '--backend', env: 'SPIKELAB_BACKEND', default: 'auto' },
+  dataRoots: { flag: '--data-roots', env: 'SPIKELAB_DATA_ROOTS', default: '' },
 } as const;
 
 export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,6 +38,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
       'database-url': { type: 'string' },
       store: { type: 'string' },
       backend: { type: 'string' },
+      'data-roots': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -46,11 +52,19 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
   if (!/^\d+$/.test(portText) || port > 65535) throw new InvalidInputError('port', `"${portText}" is not a TCP port (0..65535)`);
   const backend = pick(values.backend, 'backend');
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new InvalidInputError('backend', `must be one of ${BACKENDS.join(', ')}`);
+  const rootsText = pick(values['data-roots'], 'dataRoots');
+  let dataRoots: string[] | undefined;
+  try {
+    dataRoots = rootsText ? parseDataRoots(rootsText) : undefined;
+  } catch (err) {
+    throw new InvalidInputError('dataRoots', (err as FileAccessError).message);
+  }
   return {
     port,
     host: pick(values.host, 'host'),
     databaseUrl: pick(values['database-url'], 'databaseUrl'),
     storeDir: pick(values.store, 'storeDir'),
     backend: backend as BackendName,
+    ...(dataRoots && { dataRoots }),
   };
 }

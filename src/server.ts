@@ -1,6 +1,6 @@
 // HTTP entry point: puts the app (src/app.ts, the composition root) on one port: GraphQL
 // (POST /graphql), subscriptions (graphql-ws on the same path), the offline explorer (GET /graphql
-// from a browser), /healthz and PUT /uploads. Others add routes (the dashboard at GET /) through
+// from a browser), /healthz, PUT /uploads and GET /exports/… (src/exports.ts). Others add routes (the dashboard at GET /) through
 // StartOptions.routes; `spikelab serve` calls serveUntilSignal too.
 import './production-env.js';
 import 'reflect-metadata';
@@ -13,21 +13,29 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
+import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type App, openApp } from './app.js';
 import { type Config, loadConfig } from './config.js';
+import { READ_BOUNDS } from './data/files.js';
 import { installDashboard } from './dashboard/routes.js';
+import { installExports } from './exports.js';
 import type { Context } from './graphql/context.js';
-import { formatError, getErrorFromUnknown } from './graphql/errors.js';
+import { ERROR_CODES, formatError, getErrorFromUnknown } from './graphql/errors.js';
 import { explorerHtml } from './graphql/explorer.js';
+import { MAX_BODY_BYTES, graphqlBody } from './graphql/http-body.js';
 import { redactUrl } from './registry/provider.js';
+import { UploadTooLargeError } from './registry/store.js';
 
 export const GRAPHQL_PATH = '/graphql';
 export const UPLOADS_PATH = '/uploads';
-/** Largest body PUT /uploads accepts (checkpoint files; base64 in GraphQL stays under the 10 MB JSON limit). */
-export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
+/**
+ * Largest body PUT /uploads accepts: a checkpoint file, so the bound of a checkpoint's weights read
+ * from the data roots (base64 in GraphQL stays under the 10 MiB JSON body limit).
+ */
+export const MAX_UPLOAD_BYTES = READ_BOUNDS.weights.maxBytes;
 
 /** Adds routes to the express app (e.g. the dashboard at GET /); runs after /graphql and /healthz. */
 export type RouteInstaller = (http: Express, app: App) => void | Promise<void>;
@@ -64,21 +72,45 @@ function errorLogger(log: (...args: unknown[]) => void): ApolloServerPlugin<Cont
   };
 }
 
-/** PUT /uploads: the raw body streamed to the model store's temp directory; answers { uploadId, sha256, sizeBytes }. */
+/**
+ * The JSON error answer of a plain route, shaped like a GraphQL error. When the request body was
+ * not read to its end, the connection closes once the answer is sent (not kept alive to drain it).
+ */
+function sendError(req: Request, res: Response, status: number, message: string, code: string): void {
+  if (!req.complete) {
+    res.set('connection', 'close');
+    res.once('finish', () => req.destroy());
+  }
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+}
+
+/**
+ * PUT /uploads: the raw body streamed to the model store's temp directory; answers { uploadId,
+ * sha256, sizeBytes }. A body over MAX_UPLOAD_BYTES gets 413 PAYLOAD_TOO_LARGE, like an oversized
+ * POST /graphql body: at once when its Content-Length says so, else once that many bytes arrived.
+ */
 function installUploads(http: Express, app: App): void {
+  const tooLarge = `the upload exceeds ${MAX_UPLOAD_BYTES} bytes`;
   http.put(UPLOADS_PATH, (req, res) => {
     void (async () => {
       try {
-        await app.authorizeHttp(req.header('authorization'), 'writer');
+        await app.authorizeHttp(req.header('authorization'), `PUT ${UPLOADS_PATH}`, 'writer');
+        if (Number(req.header('content-length') ?? 0) > MAX_UPLOAD_BYTES) {
+          sendError(req, res, 413, tooLarge, ERROR_CODES.PAYLOAD_TOO_LARGE);
+          return;
+        }
         const upload = await app.registry.store.receive(req, MAX_UPLOAD_BYTES);
         res.status(201).json(upload);
       } catch (err) {
+        if (err instanceof UploadTooLargeError) {
+          sendError(req, res, 413, tooLarge, ERROR_CODES.PAYLOAD_TOO_LARGE);
+          return;
+        }
         const { error, internal } = getErrorFromUnknown(err);
         if (internal) app.log(`${UPLOADS_PATH}: upload failed:`, err);
-        const code = String(error.extensions.code);
-        const status = (error.extensions.http as { status?: number } | undefined)?.status ?? (code === 'BAD_USER_INPUT' ? (/exceeds/.test(error.message) ? 413 : 400) : internal ? 500 : 400);
-        res.status(status).json({ errors: [{ message: error.message, extensions: { code } }] });
-        if (!req.complete) req.destroy();
+        // access control names its status (401/403) on the thrown error; the formatted one drops it
+        const status = err instanceof GraphQLError ? (err.extensions.http as { status?: number } | undefined)?.status : undefined;
+        sendError(req, res, status ?? (internal ? 500 : 400), error.message, String(error.extensions.code));
       }
     })();
   });
@@ -90,15 +122,13 @@ async function mountApp(app: App, httpServer: Server, options: StartOptions = {}
   const http = express();
   http.disable('x-powered-by');
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  // one WebSocket message is bounded like an HTTP body (ws allows 100 MiB by default)
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: MAX_BODY_BYTES });
   const ws = useServer(
     {
       schema,
-      context: () => app.context(),
-      onSubscribe: async (ctx, _id, payload) => {
-        const auth = ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization;
-        return (await app.authorizeWs(typeof auth === 'string' ? auth : null, payload.query, payload.operationName)) ?? undefined;
-      },
+      // parses, validates (with the cost limits), authenticates and checks roles; sets the context
+      onSubscribe: app.onSubscribe,
       // errors raised before the first event (e.g. NOT_FOUND from a subscription's source) get codes too
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
       onNext: (_ctx, _id, _payload, _args, result) => {
@@ -116,6 +146,8 @@ async function mountApp(app: App, httpServer: Server, options: StartOptions = {}
     introspection: true,
     // compact JSON (Apollo pretty-prints by default: 2× the bytes and ~3 ms per 200-row compare)
     stringifyResult: (value) => JSON.stringify(value),
+    parseOptions: app.parseOptions,
+    validationRules: app.validationRules,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -142,12 +174,13 @@ async function mountApp(app: App, httpServer: Server, options: StartOptions = {}
   });
   http.use(
     GRAPHQL_PATH,
-    express.json({ limit: '10mb' }),
+    ...graphqlBody(),
     expressMiddleware(apollo, {
       context: ({ req }) => Promise.resolve(app.context(req.header('x-request-id') ?? randomUUID())),
     }),
   );
   installUploads(http, app);
+  installExports(http, app);
   for (const install of options.routes ?? []) await install(http, app);
   return { http, stop: () => apollo.stop() };
 }

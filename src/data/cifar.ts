@@ -1,8 +1,8 @@
 // CIFAR-10 binary version: records of 1 label byte + 1024 R + 1024 G + 1024 B bytes (32×32, row-major).
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readBytes } from './bytes.js';
+import { readBytes, readDatasetFile } from './bytes.js';
 import { DatasetFormatError } from './errors.js';
+import { READ_BOUNDS } from './files.js';
 
 export const CIFAR_RECORD = 1 + 3 * 1024;
 export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
@@ -64,7 +64,7 @@ export function cifarTestFiles(dir: string): string[] {
 /** Class names from batches.meta.txt when present, else the standard ten. */
 export async function cifarClassNames(dir: string): Promise<string[]> {
   try {
-    const names = (await readFile(join(dir, 'batches.meta.txt'), 'utf8')).split('\n').map((s) => s.trim()).filter(Boolean);
+    const names = (await readDatasetFile(join(dir, 'batches.meta.txt'), READ_BOUNDS.json)).toString('utf8').split('\n').map((s) => s.trim()).filter(Boolean);
     return names.length === 10 ? names : CIFAR10_CLASSES;
   } catch {
     return CIFAR10_CLASSES;

@@ -20,3 +20,15 @@ export class DatasetSpecError extends Error {
     super(message);
   }
 }
+
+/** A server-side path that may not or cannot be read (outside the data roots, not a regular file, too large, too slow). */
+export class FileAccessError extends Error {
+  override readonly name = 'FileAccessError';
+
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`${file} ${problem}`);
+  }
+}

@@ -2,6 +2,8 @@
 export * from './errors.js';
 export * from './types.js';
 export { loadDataset, inspectDataset } from './load.js';
+export { checkDatasetLayout } from './layout.js';
+export { DEFAULT_DATASET_ROOT, READ_BOUNDS, defaultDataRoots, parseDataRoots, readBoundedFile, resolveUnderRoots, type ReadBounds } from './files.js';
 export { batchTensors, sampleSizes } from './batch.js';
 export { Rng } from './rng.js';
 export { splitValidation, takeSamples, headSamples } from './split.js';

@@ -61,7 +61,7 @@ export async function readLucchiPng(dir: string, split: 'train' | 'test', maxSli
   let labels = new Uint8Array(0);
   for (let s = 0; s < count; s++) {
     const im = await readGreyPng(imgs[s]!);
-    const lb = await readGreyPng(lbls[s]!);
+    const lb = await readGreyPng(lbls[s]!, 'label');
     if (s === 0) {
       ({ width, height } = im);
       images = new Uint8Array(count * width * height);

@@ -1,6 +1,6 @@
 // Grey 8-bit TIFF stacks (Lucchi's training.tif etc.): decode with utif, validate every page.
-import { readFile } from 'node:fs/promises';
 import UTIF from 'utif';
+import { readDatasetFile } from './bytes.js';
 import { DatasetFormatError } from './errors.js';
 
 export interface GreyStack {
@@ -26,19 +26,14 @@ interface Ifd {
 
 /** Decodes the first `limit` pages of a TIFF as 8-bit grey; all pages must share one size. */
 export async function readGreyTiffStack(file: string, limit = Infinity): Promise<GreyStack> {
-  let buf: Buffer;
-  try {
-    buf = await readFile(file);
-  } catch {
-    throw new DatasetFormatError(file, 'file not found');
-  }
+  const buf = await readDatasetFile(file);
   const magic = buf.subarray(0, 4).toString('latin1');
   if (magic !== 'II*\u0000' && magic !== 'MM\u0000*') throw new DatasetFormatError(file, 'not a TIFF file (bad magic)');
   let ifds: Ifd[];
   try {
     ifds = (UTIF.decode(buf) as Ifd[]).filter((d) => d.t256 !== undefined);
   } catch (e) {
-    throw new DatasetFormatError(file, `corrupt TIFF directory: ${(e as Error).message}`);
+    throw new DatasetFormatError(file, `corrupt TIFF directory (${(e as Error).name})`);
   }
   if (ifds.length === 0) throw new DatasetFormatError(file, 'TIFF holds no image');
   const width = ifds[0]!.t256![0]!;
@@ -55,7 +50,7 @@ export async function readGreyTiffStack(file: string, limit = Infinity): Promise
     try {
       UTIF.decodeImage(buf, ifd);
     } catch (e) {
-      throw new DatasetFormatError(file, `page ${i} cannot be decoded: ${(e as Error).message}`);
+      throw new DatasetFormatError(file, `page ${i} cannot be decoded (${(e as Error).name})`);
     }
     const bits = ifd.t258?.[0] ?? 1;
     const spp = ifd.t277?.[0] ?? 1;

@@ -4,14 +4,20 @@
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { EventBus } from '../jobs/events.js';
+import type { ExportFile } from '../jobs/export.js';
 import type { ImportCheckpointParams } from '../jobs/import.js';
+import type { ImportOnnxModelParams } from '../jobs/onnx-import.js';
+import type { ImportedModel } from '../registry/onnx-models.js';
 import type { SeriesSelection, StepPoint } from '../registry/metrics.js';
 import type { Checkpoint, Dataset, Job, LayerStat, Model, TrainingMetric } from '../registry/records.js';
 import type { Registry } from '../registry/registry.js';
 import type { TokenRole } from '../registry/vocab.js';
 
-/** Anonymous until the auth plugin resolves the request's token. */
-export type Caller = { kind: 'anonymous' } | { kind: 'token'; tokenId: number; name: string; role: TokenRole };
+/**
+ * Who calls (src/graphql/token/auth.ts decides): `local` while no API token exists (the server then
+ * listens on loopback only and lets every local caller in), else a token, else anonymous (refused).
+ */
+export type Caller = { kind: 'anonymous' } | { kind: 'local' } | { kind: 'token'; tokenId: number; name: string; role: TokenRole };
 
 /** What the composition root hands every request. */
 export interface Services {
@@ -19,6 +25,12 @@ export interface Services {
   events: EventBus;
   /** importCheckpoint with the server's worker settings (src/jobs/import.ts). */
   importCheckpoint(p: ImportCheckpointParams): Promise<Checkpoint>;
+  /** An ONNX file registered as a model with its first checkpoint (src/jobs/onnx-import.ts). */
+  importOnnxModel(p: ImportOnnxModelParams): Promise<ImportedModel>;
+  /** A checkpoint's ANN as a standalone ONNX file (src/jobs/export.ts). */
+  exportAnn(checkpointId: number): Promise<ExportFile>;
+  /** A finished conversion run's SNN as a standalone ONNX file (src/jobs/export.ts). */
+  exportSnn(runId: number): Promise<ExportFile>;
 }
 
 export interface StepSeriesKey {

@@ -16,6 +16,9 @@ import {
 
 export const ERROR_CODES = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** A malformed HTTP request (body not JSON, no query); src/graphql/http-body.ts and Apollo. */
+  BAD_REQUEST: 'BAD_REQUEST',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
@@ -74,7 +77,11 @@ export function getErrorFromUnknown(thrown: unknown): { error: GraphQLError; int
   if (cause instanceof GraphQLError) {
     // GraphQL's and Apollo's own errors (syntax, validation, variable coercion) carry a code and a
     // message meant for the client; an uncoded wrapper around some other error is classified by it.
-    if (typeof cause.extensions.code === 'string') return { error: new GraphQLError(cause.message, { extensions: { ...cause.extensions } }), internal: false };
+    if (typeof cause.extensions.code === 'string') {
+      // `http` (status and headers) is for the transport, not the response body
+      const { http: _http, ...extensions } = cause.extensions;
+      return { error: new GraphQLError(cause.message, { extensions }), internal: false };
+    }
     if (cause.originalError && !(cause.originalError instanceof GraphQLError)) return getErrorFromUnknown(cause.originalError);
     return { error: new GraphQLError(cause.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }), internal: false };
   }

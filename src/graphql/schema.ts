@@ -11,6 +11,7 @@ import { JobResolver } from './job/job.resolver.js';
 import { ModelResolver } from './model/model.resolver.js';
 import { TokenResolver } from './token/token.resolver.js';
 import { TrainingRunResolver } from './training-run/training-run.resolver.js';
+import { authChecker, rootFieldRoles, type RootRoles } from './token/auth.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's own resolver list type
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -43,8 +44,14 @@ export async function buildGraphQLSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: RESOLVERS,
     pubSub: NO_TOPICS,
+    authChecker,
     validate: { forbidUnknownValues: false },
   });
+}
+
+/** The roles each root field needs, from the resolvers' @Authorized decorators. */
+export function rootRoles(): RootRoles {
+  return rootFieldRoles(RESOLVERS);
 }
 
 /** The SDL committed as schema.graphql (sorted, so it diffs cleanly). */

@@ -19,9 +19,9 @@ export async function prepareConversion(env: JobEnv, job: Job): Promise<Executio
   const publish = (e: StepMetricsEvent): void => env.events.publish('stepMetrics', run.id, e);
   const done = (): void => publish({ runId: run.id, final: true, step: null, values: null, series: null, batch: null, batches: null, samples: null, done: true });
   return {
-    task: { kind: 'conversion', checkpoint, dataset: datasetSpecOf(dataset), config: runs.configOf(run), maxSamples: run.maxSamples },
+    task: { kind: 'conversion', checkpoint, dataset: datasetSpecOf(dataset), config: runs.configOf(run), maxSamples: run.maxSamples, backend: conversionBackend(run.backend) },
     transfer: [checkpoint.weights.buffer as ArrayBuffer],
-    backend: conversionBackend(run.backend, env),
+    backend: env.backend,
     onMessage(m) {
       if (m.type === 'batch') {
         partial = { samples: m.samples, stepMetrics: m.stepMetrics };

@@ -1,5 +1,6 @@
 // Training jobs: per-iteration and per-epoch curves are stored as they arrive; on success the best
 // weights become a checkpoint aliased 'latest' (and 'best').
+import { isZooSpec } from '../formats/index.js';
 import type { Job } from '../registry/records.js';
 import { datasetSpecOf } from '../registry/runs.js';
 import type { CheckpointPayload } from './messages.js';
@@ -16,6 +17,7 @@ export async function prepareTraining(env: JobEnv, job: Job): Promise<Execution>
   const run = await runs.byJob(job.id);
   if (!run) throw new Error(`job ${job.id} has no training run`);
   const model = await env.registry.models.get(run.modelId);
+  if (!isZooSpec(model.spec)) throw new Error(`model ${model.id} is an imported ONNX model: it cannot be trained`);
   const dataset = await env.registry.datasets.get(run.datasetId);
   const init = run.initCheckpointId != null ? await checkpointPayload(env, run.initCheckpointId) : null;
   await runs.resetMetrics(run.id);

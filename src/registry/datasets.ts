@@ -1,7 +1,7 @@
 // Dataset registry: register, list (filters + keyset pages), get, soft-delete.
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DatasetSpecError } from '../data/errors.js';
+import { checkDatasetLayout } from '../data/layout.js';
 import { DATASET_FIELDS, DATASET_FORMATS, TASKS, datasetOptionsSchema, imageShapeSchema, nameSchema, taskOfFormat, valueSchema, type Task } from '../formats/index.js';
 import { containsText, type Prisma, type PrismaClient } from './db.js';
 import type { Provider } from './provider.js';
@@ -46,9 +46,11 @@ export class DatasetService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly provider: Provider,
+    /** Directories the server may read data sets from (SPIKELAB_DATA_ROOTS). */
+    private readonly dataRoots: readonly string[],
   ) {}
 
-  /** Registers a dataset. Non-synthetic formats need a directory that exists on the server. */
+  /** Registers a dataset. Non-synthetic formats need a directory under the data roots whose layout fits the format. */
   async register(params: RegisterDatasetParams): Promise<Dataset> {
     const p = parseInput(registerDatasetSchema, params);
     const format = p.format;
@@ -62,9 +64,11 @@ export class DatasetService {
     let path: string | null = null;
     if (!synthetic) {
       if (!p.path) throw new InvalidInputError('path', `a ${format} dataset needs the directory that holds it`);
-      path = resolve(p.path);
-      const info = await stat(path).catch(() => null);
-      if (!info?.isDirectory()) throw new InvalidInputError('path', `${path} is not a directory on the server`);
+      try {
+        ({ path } = await checkDatasetLayout(format, task, p.path, this.dataRoots, p.options ?? undefined));
+      } catch (err) {
+        throw new InvalidInputError(err instanceof DatasetSpecError ? 'options' : 'path', (err as Error).message);
+      }
     } else if (p.path) {
       throw new InvalidInputError('path', 'synthetic datasets are generated and take no path');
     }

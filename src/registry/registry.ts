@@ -1,6 +1,7 @@
 // The registry: one database (SQLite or PostgreSQL, db.ts) + the model store, and every service
 // built on them (the only code that talks to the database). The composition root (src/app.ts) opens one per process;
 // tests open one per temporary database.
+import { defaultDataRoots } from '../data/files.js';
 import { CheckpointService } from './checkpoints.js';
 import { CompareService } from './compare.js';
 import { ConversionRunService } from './conversion-runs.js';
@@ -12,6 +13,7 @@ import { JobService } from './jobs.js';
 import { MetricsService } from './metrics.js';
 import { applyPendingMigrations } from './migrate.js';
 import { ModelService } from './models.js';
+import { OnnxModelService } from './onnx-models.js';
 import type { Provider } from './provider.js';
 import { ModelStore } from './store.js';
 import { TokenService } from './tokens.js';
@@ -20,6 +22,8 @@ import { TrainingRunService } from './training-runs.js';
 export interface RegistryOptions {
   databaseUrl: string;
   storeDir: string;
+  /** Directories data sets and imported checkpoints may be read from (default: defaultDataRoots(storeDir)). */
+  dataRoots?: readonly string[];
   /** Apply pending migrations first (default true). Fails, file untouched, on a foreign/newer DB. */
   migrate?: boolean;
 }
@@ -33,6 +37,8 @@ export interface Registry {
   readonly datasets: DatasetService;
   readonly models: ModelService;
   readonly checkpoints: CheckpointService;
+  /** Models imported from ONNX files, registered with their first checkpoint. */
+  readonly onnxModels: OnnxModelService;
   readonly jobs: JobService;
   readonly trainingRuns: TrainingRunService;
   readonly conversionRuns: ConversionRunService;
@@ -40,6 +46,8 @@ export interface Registry {
   readonly compare: CompareService;
   readonly tokens: TokenService;
   readonly deletion: DeletionService;
+  /** Where server-side paths may point (SPIKELAB_DATA_ROOTS). */
+  readonly dataRoots: readonly string[];
   /** Migrations applied while opening (empty when the database was up to date). */
   readonly appliedMigrations: string[];
   isDatabaseReachable(): Promise<boolean>;
@@ -53,6 +61,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
   const db = openDatabase(opts.databaseUrl);
   const { prisma } = db;
   const dataVersion = openDataVersion(db);
+  const dataRoots = opts.dataRoots ?? defaultDataRoots(opts.storeDir);
   const jobs = new JobService(prisma);
   const models = new ModelService(prisma, db.provider);
   const checkpoints = new CheckpointService(prisma, store);
@@ -61,9 +70,10 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
     provider: db.provider,
     prisma,
     store,
-    datasets: new DatasetService(prisma, db.provider),
+    datasets: new DatasetService(prisma, db.provider, dataRoots),
     models,
     checkpoints,
+    onnxModels: new OnnxModelService(prisma, store),
     jobs,
     trainingRuns: new TrainingRunService(prisma, jobs, checkpoints),
     conversionRuns: new ConversionRunService(prisma, jobs),
@@ -71,6 +81,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
     compare: new CompareService(prisma, () => dataVersion.read()),
     tokens: new TokenService(prisma),
     deletion: new DeletionService(prisma, models, checkpoints),
+    dataRoots,
     appliedMigrations,
     isDatabaseReachable: () => isDatabaseReachable(db),
     close: async () => {

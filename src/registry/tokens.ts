@@ -1,22 +1,16 @@
-// API tokens: the secret is shown once; only its sha256 is stored. Roles are ordered
-// reader < writer < admin.
+// API tokens: the secret is shown once; only its sha256 is stored. What each role may do is
+// ROLE_GRANTS in vocab.ts.
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiToken, PrismaClient } from './db.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
-import { TOKEN_ROLES, isOneOf, type TokenRole } from './vocab.js';
+import { TOKEN_ROLES, isOneOf } from './vocab.js';
 
 export type { ApiToken } from './db.js';
 
 const SECRET_PREFIX = 'slk_';
-const RANK: Record<TokenRole, number> = { reader: 0, writer: 1, admin: 2 };
 
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
-}
-
-/** True when `role` may do what `needed` allows. */
-export function roleAllows(role: TokenRole, needed: TokenRole): boolean {
-  return RANK[role] >= RANK[needed];
 }
 
 export class TokenService {

@@ -1,18 +1,19 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call -- GraphQL results are untyped JSON; the assertions pin their shape */
 // importCheckpoint (uploaded or on the server's disk, checked against the architecture), setAlias,
 // soft delete with store garbage collection, and an engine failure surfacing as FAILED + reason.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from 'graphql-ws';
 import { initBackend } from '../../src/engine/backend/index.js';
 import { exportSafetensors, saveCheckpoint } from '../../src/engine/checkpoint/index.js';
 import { buildModel } from '../../src/engine/zoo/index.js';
-import type { ModelSpec } from '../../src/formats/model.js';
+import type { ZooModelSpec } from '../../src/formats/model.js';
 import { errorOf, startTestServer, type TestServer } from './harness.js';
+import { writeTinyIdx } from './idx-fixture.js';
 import { collect, dataOf, JOB_FIELDS, TINY, wsClient } from './jobs-client.js';
 
 /** The spec the server stores for TINY.model. */
-const TINY_SPEC: ModelSpec = { architecture: 'cnn-small', inputShape: [8, 8, 1], numClasses: 3, widthMultiplier: TINY.model.widthMultiplier };
+const TINY_SPEC: ZooModelSpec = { architecture: 'cnn-small', inputShape: [8, 8, 1], numClasses: 3, widthMultiplier: TINY.model.widthMultiplier };
 
 function safetensorsOf(widthMultiplier: number, seed = 3): Uint8Array {
   const model = buildModel({ ...TINY_SPEC, widthMultiplier }, { seed });
@@ -87,7 +88,7 @@ describe('checkpoint import, aliases, deletion', () => {
 
   it('converts an imported UNet on segmentation data and keeps figure panels', async () => {
     const spec = { architecture: 'unet', inputShape: [16, 16, 1], numClasses: 1, widthMultiplier: 1, depth: 1, baseWidth: 4 };
-    const unet = buildModel(spec as ModelSpec, { seed: 2 });
+    const unet = buildModel(spec as ZooModelSpec, { seed: 2 });
     const base64 = Buffer.from(exportSafetensors(unet)).toString('base64');
     unet.dispose();
     const m = dataOf(await t.gql('mutation($i: CreateModelInput!) { createModel(input: $i) { id } }', { i: { name: 'unet-tiny', ...spec } })).createModel.id;
@@ -112,9 +113,10 @@ describe('checkpoint import, aliases, deletion', () => {
   });
 
   it('reports an engine failure as FAILED with the reason, in job and subscription', async () => {
-    const empty = join(t.tmp.dir, 'empty-idx');
-    mkdirSync(empty);
-    const broken = dataOf(await t.gql('mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { id } }', { i: { name: 'broken', format: 'idx', path: empty, imageShape: [8, 8, 1], numClasses: 3 } })).registerDataset.id;
+    // registered while its files were there (registration checks the layout), gone by the time it runs
+    const vanished = writeTinyIdx(join(t.tmp.dir, 'vanishing-idx'));
+    const broken = dataOf(await t.gql('mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { id } }', { i: { name: 'broken', format: 'idx', path: vanished, imageShape: [8, 8, 1], numClasses: 3 } })).registerDataset.id;
+    rmSync(vanished, { recursive: true });
     const run = dataOf(await t.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id jobId } }', { i: { checkpointId: imported, datasetId: broken, config: { timeSteps: 4 } } })).startConversion;
     const events = await collect<{ jobProgress: Record<string, any> }>(ws, `subscription($id: ID!) { jobProgress(id: $id) { ${JOB_FIELDS} } }`, { id: run.jobId });
     const last = events.at(-1)!.jobProgress;

@@ -14,6 +14,13 @@ describe('configuration', () => {
     });
   });
 
+  it('reads the data roots from SPIKELAB_DATA_ROOTS or --data-roots (absent: the defaults apply)', () => {
+    expect(loadConfig([], {}).dataRoots).toBeUndefined();
+    expect(loadConfig([], { SPIKELAB_DATA_ROOTS: '/data:/srv/sets' }).dataRoots).toEqual(['/data', '/srv/sets']);
+    expect(loadConfig(['--data-roots', '/x'], { SPIKELAB_DATA_ROOTS: '/data' }).dataRoots).toEqual(['/x']);
+    expect(() => loadConfig([], { SPIKELAB_DATA_ROOTS: 'relative' })).toThrow(/dataRoots.*absolute/);
+  });
+
   it('rejects bad values with the name of the setting', () => {
     expect(() => loadConfig(['--port', 'http'], {})).toThrow(/port/);
     expect(() => loadConfig([], { SPIKELAB_BACKEND: 'cuda' })).toThrow(/backend/);

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { errorOf, pluck, startTestServer, type TestServer } from './harness.js';
+import { writeTinyIdx } from './idx-fixture.js';
 
 const REGISTER = `mutation($input: RegisterDatasetInput!) { registerDataset(input: $input) { id name format task synthetic path imageShape numClasses options } }`;
 const LIST = `query($first: Int, $after: String, $filter: DatasetFilter) {
@@ -15,8 +17,9 @@ describe('datasets API', () => {
     const res = await t.gql(REGISTER, { input: { name: 'synth-cls', format: 'synthetic-classification', imageShape: [8, 8, 1], numClasses: 4, options: { seed: 1 } } });
     expect(res.errors).toBeUndefined();
     expect(res.data!.registerDataset).toMatchObject({ name: 'synth-cls', task: 'classification', synthetic: true, path: null, imageShape: [8, 8, 1], options: { seed: 1 } });
-    const dir = await t.gql(REGISTER, { input: { name: 'mnist', format: 'idx', path: t.tmp.dir } });
-    expect(dir.data!.registerDataset).toMatchObject({ task: 'classification', synthetic: false, path: t.tmp.dir });
+    const idx = writeTinyIdx(join(t.tmp.dir, 'mnist'));
+    const dir = await t.gql(REGISTER, { input: { name: 'mnist', format: 'idx', path: idx } });
+    expect(dir.data!.registerDataset).toMatchObject({ task: 'classification', synthetic: false, path: idx });
     const seg = await t.gql(REGISTER, { input: { name: 'synth-seg', format: 'synthetic-segmentation' } });
     expect(seg.data!.registerDataset.task).toBe('segmentation');
   });

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultDataRoots } from '../../src/data/files.js';
 import type { Config } from '../../src/config.js';
 import { type SpikelabServer, startServer } from '../../src/server.js';
 import { dropTestDatabase, newTestDatabase } from '../db/database.js';
@@ -47,7 +48,8 @@ export interface TestServer {
 
 export async function startTestServer(): Promise<TestServer> {
   const tmp = makeTempDirs();
-  const config: Config = { port: 0, host: '127.0.0.1', databaseUrl: tmp.databaseUrl, storeDir: tmp.storeDir, backend: 'cpu' };
+  // the temporary directory is a data root too: tests import checkpoints and data sets written there
+  const config: Config = { port: 0, host: '127.0.0.1', databaseUrl: tmp.databaseUrl, storeDir: tmp.storeDir, backend: 'cpu', dataRoots: [...defaultDataRoots(tmp.storeDir), tmp.dir] };
   const logged: unknown[][] = [];
   const server = await startServer(config, { log: (...args) => logged.push(args) });
   const base = `http://127.0.0.1:${server.port}`;

@@ -2,11 +2,14 @@
 // are imported by uploadId; the client library switches to it above a size threshold.
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { connect } from '../../client/index.js';
+import { READ_BOUNDS } from '../../src/data/files.js';
 import { initBackend } from '../../src/engine/backend/index.js';
 import { exportSafetensors } from '../../src/engine/checkpoint/index.js';
 import { buildModel } from '../../src/engine/zoo/index.js';
+import { MAX_UPLOAD_BYTES } from '../../src/server.js';
 import { errorOf, startTestServer, type TestServer } from './harness.js';
 
 const SPEC = { architecture: 'cnn-small', inputShape: [8, 8, 1], numClasses: 3, widthMultiplier: 0.25 } as const;
@@ -38,6 +41,23 @@ describe('PUT /uploads', () => {
     expect(tempFiles()).toEqual([]);
     const again = errorOf(await t.gql('mutation($i: ImportCheckpointInput!) { importCheckpoint(input: $i) { id } }', { i: { modelId, format: 'safetensors', uploadId: up.uploadId } }));
     expect(again.code).toBe('NOT_FOUND');
+  });
+
+  it('refuses a body whose Content-Length is over the bound at once with 413 PAYLOAD_TOO_LARGE, keeping nothing', async () => {
+    // the same bound as a checkpoint file read from the data roots
+    expect(MAX_UPLOAD_BYTES).toBe(READ_BOUNDS.weights.maxBytes);
+    const url = new URL(`${t.base}/uploads`);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': String(MAX_UPLOAD_BYTES + 1) } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject).setTimeout(10_000, () => req.destroy(new Error('no answer within 10 s: the server waits for the body')));
+      req.write(Buffer.alloc(1024)); // a first chunk; the rest never comes
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    expect(tempFiles()).toEqual([]);
   });
 
   it('refuses an empty body', async () => {

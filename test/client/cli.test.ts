@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { CompareMatrix } from '../../src/formats/compare.js';
+import { TOKEN_ROLES } from '../../src/registry/vocab.js';
 import { BIN, spikelab } from './cli-run.js';
 import { seed, seedSegmentation, startLiveServer, type LiveServer, TINY_DATASET } from './harness.js';
 
@@ -23,6 +24,11 @@ describe('spikelab CLI without a server', () => {
       expect({ c, code: r.code }).toEqual({ c, code: 0 });
       expect(r.stdout).toContain(`Usage: spikelab ${c}`);
     }
+  });
+
+  test('token create offers every role of the one vocabulary (worker included)', async () => {
+    const r = await spikelab(['token', 'create', '--help']);
+    for (const role of TOKEN_ROLES) expect({ role, offered: r.stdout.includes(`"${role}"`) }).toEqual({ role, offered: true });
   });
 
   test('bad usage exits 2 with a message', async () => {

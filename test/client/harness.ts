@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type ConversionRun, type Job, type SpikelabClient } from '../../client/index.js';
+import { defaultDataRoots } from '../../src/data/files.js';
 import type { Config } from '../../src/config.js';
 import { installDashboard } from '../../src/dashboard/routes.js';
 import { type SpikelabServer, startServer } from '../../src/server.js';
@@ -24,7 +25,8 @@ export interface LiveServer {
 export async function startLiveServer(): Promise<LiveServer> {
   const dir = mkdtempSync(join(tmpdir(), 'spikelab-client-'));
   const databaseUrl = newTestDatabase(dir);
-  const config: Config = { port: 0, host: '127.0.0.1', databaseUrl, storeDir: join(dir, 'store'), backend: 'cpu' };
+  // the temporary directory is a data root too: tests import checkpoints and data sets written there
+  const config: Config = { port: 0, host: '127.0.0.1', databaseUrl, storeDir: join(dir, 'store'), backend: 'cpu', dataRoots: [...defaultDataRoots(join(dir, 'store')), dir] };
   const server = await startServer(config, { routes: [installDashboard], log: () => {} });
   const base = `http://127.0.0.1:${server.port}`;
   const client = connect(base);

@@ -10,6 +10,7 @@ const HELP: Record<keyof typeof CONFIG_SOURCES, string> = {
   databaseUrl: 'database',
   storeDir: 'model store directory',
   backend: `compute backend: ${BACKENDS.join(' | ')}`,
+  dataRoots: 'directories server-side paths may point into (colon-separated, absolute; default: working directory, model store, /usr/share/datasets)',
 };
 
 export function registerServe(program: Command): void {

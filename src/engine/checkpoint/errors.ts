@@ -25,3 +25,24 @@ export class CheckpointFormatError extends Error {
     super(`invalid checkpoint: ${problem}`);
   }
 }
+
+/** A checkpoint tensor holds NaN or ±Infinity: such weights make every prediction meaningless. */
+export class CheckpointValueError extends Error {
+  override readonly name = 'CheckpointValueError';
+
+  constructor(
+    readonly tensor: string,
+    readonly index: number,
+    readonly value: number,
+  ) {
+    super(`checkpoint tensor '${tensor}' holds ${String(value)} at element ${index} (weights must be finite numbers)`);
+  }
+}
+
+/** Throws CheckpointValueError at the first NaN or ±Infinity of `values`. */
+export function assertFinite(tensor: string, values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) throw new CheckpointValueError(tensor, i, v);
+  }
+}

@@ -40,10 +40,9 @@ const BN_NAMES: Record<string, string> = { gamma: 'weight', beta: 'bias', moving
 
 /** [h, w, c] of the feature map a Dense layer sees through a Flatten, or null. */
 function flattenedFrom(layer: tfl.layers.Layer): [number, number, number] | null {
-  const node = layer.inboundNodes[0] as unknown as { inboundLayers?: tfl.layers.Layer[] } | undefined;
-  const prev = node?.inboundLayers?.[0];
+  const prev = layer.inboundNodes[0]?.inboundLayers[0];
   if (!prev || prev.getClassName() !== 'Flatten') return null;
-  const shape = (prev.inboundNodes[0] as unknown as { inputTensors: { shape: (number | null)[] }[] }).inputTensors[0]!.shape.slice(1);
+  const shape = prev.inboundNodes[0]?.inputTensors[0]?.shape.slice(1) ?? [];
   return shape.length === 3 && (shape[0] ?? 1) * (shape[1] ?? 1) > 1 ? (shape as [number, number, number]) : null;
 }
 

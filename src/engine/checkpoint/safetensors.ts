@@ -47,6 +47,11 @@ function decode(dtype: SafetensorsDtype, bytes: Uint8Array, n: number): Float32A
   return out;
 }
 
+/** A tensor name as errors show it: at most 80 characters. */
+function shown(name: string): string {
+  return name.length > 80 ? `${name.slice(0, 77)}...` : name;
+}
+
 /**
  * Parses a safetensors buffer. Validates: header length within the buffer, JSON object header,
  * known dtypes, integer non-negative shapes, data_offsets inside the data section with
@@ -56,13 +61,14 @@ export function parseSafetensors(buf: Uint8Array): SafetensorsFile {
   if (buf.length < 8) throw new CheckpointFormatError(`safetensors file of ${buf.length} bytes has no header length`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const n = view.getBigUint64(0, true);
-  if (n > BigInt(buf.length - 8)) throw new CheckpointFormatError(`safetensors header length ${n} exceeds the ${buf.length - 8} bytes after it`);
+  // The length itself is not quoted: in a file that is not safetensors those 8 bytes are its content.
+  if (n > BigInt(buf.length - 8)) throw new CheckpointFormatError(`the safetensors header length (the first 8 bytes) exceeds the ${buf.length - 8} bytes after it: not a safetensors file`);
   const headerLen = Number(n);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(8, 8 + headerLen)));
-  } catch (e) {
-    throw new CheckpointFormatError(`safetensors header is not valid UTF-8 JSON (${(e as Error).message})`);
+  } catch {
+    throw new CheckpointFormatError('the safetensors header is not valid UTF-8 JSON: not a safetensors file');
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new CheckpointFormatError('safetensors header is not a JSON object');
   const data = buf.subarray(8 + headerLen);
@@ -74,24 +80,24 @@ export function parseSafetensors(buf: Uint8Array): SafetensorsFile {
       metadata = (entry ?? {}) as Record<string, string>;
       continue;
     }
-    const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    const e = (entry ?? {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const dtype = e.dtype as SafetensorsDtype;
-    if (typeof dtype !== 'string' || !(dtype in SIZES)) throw new CheckpointFormatError(`tensor '${name}': unsupported dtype ${JSON.stringify(e.dtype)}`);
+    if (typeof dtype !== 'string' || !(dtype in SIZES)) throw new CheckpointFormatError(`tensor '${shown(name)}': unsupported dtype (one of ${Object.keys(SIZES).join(', ')} expected)`);
     const shape = e.shape;
-    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || (d as number) < 0)) throw new CheckpointFormatError(`tensor '${name}': bad shape ${JSON.stringify(shape)}`);
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || (d as number) < 0)) throw new CheckpointFormatError(`tensor '${shown(name)}': shape is not a list of non-negative integers`);
     const off = e.data_offsets;
-    if (!Array.isArray(off) || off.length !== 2 || off.some((o) => !Number.isInteger(o) || (o as number) < 0)) throw new CheckpointFormatError(`tensor '${name}': bad data_offsets ${JSON.stringify(off)}`);
+    if (!Array.isArray(off) || off.length !== 2 || off.some((o) => !Number.isInteger(o) || (o as number) < 0)) throw new CheckpointFormatError(`tensor '${shown(name)}': data_offsets is not a pair of non-negative integers`);
     const [start, end] = off as [number, number];
     const numel = (shape as number[]).reduce((a, b) => a * b, 1);
-    if (end < start || end > data.length) throw new CheckpointFormatError(`tensor '${name}': data_offsets [${start}, ${end}] outside the ${data.length}-byte data section`);
-    if (end - start !== numel * SIZES[dtype]) throw new CheckpointFormatError(`tensor '${name}': ${end - start} bytes for ${numel} ${dtype} values (need ${numel * SIZES[dtype]})`);
+    if (end < start || end > data.length) throw new CheckpointFormatError(`tensor '${shown(name)}': data_offsets [${start}, ${end}] outside the ${data.length}-byte data section`);
+    if (end - start !== numel * SIZES[dtype]) throw new CheckpointFormatError(`tensor '${shown(name)}': ${end - start} bytes for ${numel} ${dtype} values (need ${numel * SIZES[dtype]})`);
     spans.push([start, end, name]);
     tensors.set(name, { name, dtype, shape: shape as number[], values: decode(dtype, data.subarray(start, end), numel) });
   }
   spans.sort((a, b) => a[0] - b[0]);
   let pos = 0;
   for (const [start, end, name] of spans) {
-    if (start !== pos) throw new CheckpointFormatError(`tensor '${name}' starts at ${start}: ${start < pos ? 'overlaps the previous tensor' : `hole after byte ${pos}`}`);
+    if (start !== pos) throw new CheckpointFormatError(`tensor '${shown(name)}' starts at ${start}: ${start < pos ? 'overlaps the previous tensor' : `hole after byte ${pos}`}`);
     pos = end;
   }
   if (pos !== data.length) throw new CheckpointFormatError(`${data.length - pos} unused bytes after the last tensor`);

@@ -1,7 +1,7 @@
 // Import / export of PyTorch state_dicts stored as safetensors.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { CheckpointMismatchError } from './errors.js';
+import { CheckpointMismatchError, assertFinite } from './errors.js';
 import { torchEntries } from './layout.js';
 import { parseSafetensors, writeSafetensors } from './safetensors.js';
 
@@ -21,7 +21,8 @@ export function exportSafetensors(model: tfl.LayersModel, metadata?: Record<stri
 /**
  * Loads a PyTorch-layout safetensors state_dict into `model` after checking every tensor: the first
  * missing, mis-shaped or (unless allowExtra) unexpected tensor raises CheckpointMismatchError with
- * its name and both shapes, and nothing is written. num_batches_tracked is ignored.
+ * its name and both shapes, and nothing is written; a NaN or ±Infinity value raises
+ * CheckpointValueError. num_batches_tracked is ignored.
  */
 export function importSafetensors(model: tfl.LayersModel, bytes: Uint8Array, opts: ImportOptions = {}): void {
   const file = parseSafetensors(bytes);
@@ -42,6 +43,7 @@ export function importSafetensors(model: tfl.LayersModel, bytes: Uint8Array, opt
   if (!opts.allowExtra) {
     for (const [name, t] of byName) if (!used.has(name)) throw new CheckpointMismatchError(name, null, t.shape);
   }
+  for (const e of entries) assertFinite(e.torchName, byName.get(e.torchName)!.values);
   for (const e of entries) {
     const t = tf.tensor(e.fromTorch(byName.get(e.torchName)!.values), e.weight.shape as number[]);
     e.weight.write(t);

@@ -1,4 +1,5 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { TokenRole } from '../../registry/vocab.js';
 import { NotFoundError } from '../../registry/errors.js';
 import { parseId } from '../../registry/pagination.js';
 import { toConnection } from '../connection.js';
@@ -9,6 +10,7 @@ import { CheckpointConnection, CheckpointType, toCheckpointType } from './checkp
 
 @Resolver(() => CheckpointType)
 export class CheckpointResolver {
+  @Authorized<TokenRole>('reader')
   @Query(() => CheckpointConnection, { description: 'Checkpoints of a model, oldest first unless orderBy says otherwise.' })
   async checkpoints(@Args(() => CheckpointsArgs) args: CheckpointsArgs, @Ctx() ctx: Context): Promise<CheckpointConnection> {
     const { filter } = args;
@@ -22,6 +24,12 @@ export class CheckpointResolver {
       args,
     );
     return toConnection(page, toCheckpointType);
+  }
+
+  @Authorized<TokenRole>('reader')
+  @Query(() => CheckpointType, { description: 'A live checkpoint by id (NOT_FOUND otherwise).' })
+  async checkpoint(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<CheckpointType> {
+    return toCheckpointType(await ctx.registry.checkpoints.get(parseId(id)));
   }
 
   @FieldResolver(() => ModelType)

@@ -1,4 +1,5 @@
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import type { TokenRole } from '../../registry/vocab.js';
 import { parseId } from '../../registry/pagination.js';
 import type { Context } from '../context.js';
 import { toRunFilter } from '../run-filter.input.js';
@@ -7,6 +8,7 @@ import { CompareMatrixType } from './compare.type.js';
 
 @Resolver(() => CompareMatrixType)
 export class CompareResolver {
+  @Authorized<TokenRole>('reader')
   @Query(() => CompareMatrixType, { description: 'Which backbone converts best: ANN reference, SNN metric at each step, accuracy loss, best step, first step within 1 point, SOPs, energy ratio.' })
   async compare(@Args(() => CompareArgs) args: CompareArgs, @Ctx() ctx: Context): Promise<CompareMatrixType> {
     return ctx.registry.compare.compare({

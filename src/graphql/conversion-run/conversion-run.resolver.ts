@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { TokenRole } from '../../registry/vocab.js';
 import type { StepMetricsEvent } from '../../jobs/events.js';
 import { NotFoundError } from '../../registry/errors.js';
 import { parseId } from '../../registry/pagination.js';
@@ -30,6 +31,7 @@ async function* stepStream(ctx: Context, runId: number): AsyncGenerator<StepMetr
 
 @Resolver(() => ConversionRunType)
 export class ConversionRunResolver {
+  @Authorized<TokenRole>('writer')
   @Mutation(() => ConversionRunType, { description: 'Queue conversion + simulation of a checkpoint on a dataset (BAD_USER_INPUT / NOT_FOUND before anything is queued).' })
   async startConversion(@Arg('input', () => StartConversionInput) input: StartConversionInput, @Ctx() ctx: Context): Promise<ConversionRunType> {
     const { registry, events } = ctx;
@@ -46,16 +48,19 @@ export class ConversionRunResolver {
     return toConversionRunType(run);
   }
 
+  @Authorized<TokenRole>('reader')
   @Query(() => ConversionRunConnection, { description: 'Conversion runs, oldest first unless orderBy says otherwise.' })
   async conversionRuns(@Args(() => ConversionRunsArgs) args: ConversionRunsArgs, @Ctx() ctx: Context): Promise<ConversionRunConnection> {
     return toConnection(await ctx.registry.conversionRuns.list(toRunFilter(args.filter), args), toConversionRunType);
   }
 
+  @Authorized<TokenRole>('reader')
   @Query(() => ConversionRunType)
   async conversionRun(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ConversionRunType> {
     return toConversionRunType(await ctx.registry.conversionRuns.get(parseId(id)));
   }
 
+  @Authorized<TokenRole>('writer')
   @Mutation(() => ConversionRunType, { description: 'Soft-delete a conversion run.' })
   async deleteConversionRun(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ConversionRunType> {
     return toConversionRunType(await ctx.registry.conversionRuns.softDelete(parseId(id)));
@@ -103,6 +108,7 @@ export class ConversionRunResolver {
     return row ? toJobType(row) : null;
   }
 
+  @Authorized<TokenRole>('reader')
   @Subscription(() => StepMetricsEventType, {
     name: 'stepMetrics',
     description: 'Per-step metrics of a queued or running conversion run as the simulation produces them (see StepMetricsEvent).',

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { TokenRole } from '../../registry/vocab.js';
 import type { Job } from '../../registry/jobs.js';
 import { TERMINAL_STATUSES } from '../../registry/jobs.js';
 import { parseId } from '../../registry/pagination.js';
@@ -27,16 +28,19 @@ async function* jobStream(ctx: Context, id: number): AsyncGenerator<Job> {
 
 @Resolver(() => JobType)
 export class JobResolver {
+  @Authorized<TokenRole>('reader')
   @Query(() => JobType)
   async job(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<JobType> {
     return toJobType(await ctx.registry.jobs.get(parseId(id)));
   }
 
+  @Authorized<TokenRole>('reader')
   @Query(() => JobConnection, { description: 'Jobs, oldest first unless orderBy says otherwise.' })
   async jobs(@Args(() => JobsArgs) args: JobsArgs, @Ctx() ctx: Context): Promise<JobConnection> {
     return toConnection(await ctx.registry.jobs.list({ status: args.status, kind: args.kind }, args), toJobType);
   }
 
+  @Authorized<TokenRole>('writer')
   @Mutation(() => JobType, { description: 'Cancel a job: a queued one at once, a running one within one batch. A finished job is returned unchanged.' })
   async cancelJob(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<JobType> {
     const { registry, events } = ctx;
@@ -45,6 +49,7 @@ export class JobResolver {
     return toJobType(job);
   }
 
+  @Authorized<TokenRole>('reader')
   @Subscription(() => JobType, {
     description: 'The job now, then each progress update or status change; completes when the job ends (FAILED carries the error).',
     subscribe: ({ args, context }) => jobStream(context as Context, parseId(String((args as { id: string }).id))),

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { TokenRole } from '../../registry/vocab.js';
 import { NotFoundError } from '../../registry/errors.js';
 import { parseId } from '../../registry/pagination.js';
 import { CheckpointType, toCheckpointType } from '../checkpoint/checkpoint.type.js';
@@ -13,6 +14,7 @@ import { TrainingMetricType, TrainingRunConnection, TrainingRunType, toTrainingM
 
 @Resolver(() => TrainingRunType)
 export class TrainingRunResolver {
+  @Authorized<TokenRole>('writer')
   @Mutation(() => TrainingRunType, { description: 'Queue training of a model on a dataset (BAD_USER_INPUT / NOT_FOUND before anything is queued). Watch it with jobProgress(run.jobId).' })
   async startTraining(@Arg('input', () => StartTrainingInput) input: StartTrainingInput, @Ctx() ctx: Context): Promise<TrainingRunType> {
     const { registry, events } = ctx;
@@ -29,16 +31,19 @@ export class TrainingRunResolver {
     return toTrainingRunType(run);
   }
 
+  @Authorized<TokenRole>('reader')
   @Query(() => TrainingRunConnection, { description: 'Training runs, oldest first unless orderBy says otherwise.' })
   async trainingRuns(@Args(() => TrainingRunsArgs) args: TrainingRunsArgs, @Ctx() ctx: Context): Promise<TrainingRunConnection> {
     return toConnection(await ctx.registry.trainingRuns.list(toRunFilter(args.filter), args), toTrainingRunType);
   }
 
+  @Authorized<TokenRole>('reader')
   @Query(() => TrainingRunType)
   async trainingRun(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<TrainingRunType> {
     return toTrainingRunType(await ctx.registry.trainingRuns.get(parseId(id)));
   }
 
+  @Authorized<TokenRole>('writer')
   @Mutation(() => TrainingRunType, { description: 'Soft-delete a training run (its checkpoints stay).' })
   async deleteTrainingRun(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<TrainingRunType> {
     return toTrainingRunType(await ctx.registry.trainingRuns.softDelete(parseId(id)));
