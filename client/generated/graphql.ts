@@ -336,7 +336,7 @@ export type DashboardStateQueryVariables = Exact<{
 }>;
 
 
-export type DashboardStateQuery = { jobs: { totalCount: number, nodes: Array<{ id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null }> }, conversionRuns: { totalCount: number, nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
+export type DashboardStateQuery = { jobs: { totalCount: number, nodes: Array<{ id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null }> }, conversionRuns: { totalCount: number, nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
 
 export type LiveStepMetricsSubscriptionVariables = Exact<{
   runId: string;
@@ -387,7 +387,7 @@ export type JobFieldsFragment = { id: string, kind: string, status: string, prog
 
 export type TrainingRunFieldsFragment = { id: string, status: string, modelId: string, datasetId: string, jobId: string | null, epochsCompleted: number, metricName: string | null, bestMetric: number | null, bestEpoch: number | null, backendUsed: string | null, resultCheckpointId: string | null, error: string | null, createdAt: string, finishedAt: string | null, model: { name: string }, dataset: { name: string } };
 
-export type ConversionRunFieldsFragment = { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } };
+export type ConversionRunFieldsFragment = { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } };
 
 export type StartTrainingMutationVariables = Exact<{
   input: StartTrainingInput;
@@ -401,7 +401,7 @@ export type StartConversionMutationVariables = Exact<{
 }>;
 
 
-export type StartConversionMutation = { startConversion: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
+export type StartConversionMutation = { startConversion: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
 
 export type TrainingRunQueryVariables = Exact<{
   id: string;
@@ -415,7 +415,7 @@ export type ConversionRunQueryVariables = Exact<{
 }>;
 
 
-export type ConversionRunQuery = { conversionRun: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
+export type ConversionRunQuery = { conversionRun: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
 
 export type ConversionRunsQueryVariables = Exact<{
   filter?: RunFilterInput | null | undefined;
@@ -425,7 +425,7 @@ export type ConversionRunsQueryVariables = Exact<{
 }>;
 
 
-export type ConversionRunsQuery = { conversionRuns: { nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type ConversionRunsQuery = { conversionRuns: { nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type TrainingRunsQueryVariables = Exact<{
   filter?: RunFilterInput | null | undefined;
@@ -511,7 +511,7 @@ export type ConversionRunPanelsQueryVariables = Exact<{
 
 export type ConversionRunPanelsQuery = { conversionRun: { id: string, task: string, status: string, checkpoint: { model: { name: string } }, dataset: { name: string }, panels: Array<{ width: number, height: number, image: Array<number>, label: Array<number>, ann: Array<number>, snn: Array<number> }> | null } };
 
-export type SweepFieldsFragment = { id: string, status: string, datasetId: string, pointCount: number, pointsDone: number, cachedPoints: number, progress: number, message: string | null, sweptAxes: Array<string>, fixed: Record<string, unknown>, maxSamples: number | null, backend: string, force: boolean, calibrations: number, simulations: number, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, axes: Array<{ name: string, values: Array<string> }>, dataset: { name: string }, work: Array<{ checkpointId: string, points: number, calibrations: number, simulations: number, job: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } | null }>, runs: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> };
+export type SweepFieldsFragment = { id: string, status: string, datasetId: string, pointCount: number, pointsDone: number, cachedPoints: number, progress: number, message: string | null, sweptAxes: Array<string>, fixed: Record<string, unknown>, maxSamples: number | null, backend: string, force: boolean, calibrations: number, simulations: number, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, axes: Array<{ name: string, values: Array<string> }>, dataset: { name: string }, work: Array<{ checkpointId: string, points: number, calibrations: number, simulations: number, job: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } | null }>, runs: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> };
 
 export type SweepPivotFieldsFragment = { sweepId: string, axis: string, metric: string, step: number | null, columns: Array<string>, rows: Array<{ label: string, backbone: string, checkpointId: string, annValue: number | null, values: Array<number | null>, runIds: Array<string | null>, others: Array<{ name: string, value: string }> }> };
 
@@ -520,14 +520,14 @@ export type StartSweepMutationVariables = Exact<{
 }>;
 
 
-export type StartSweepMutation = { startSweep: { id: string, status: string, datasetId: string, pointCount: number, pointsDone: number, cachedPoints: number, progress: number, message: string | null, sweptAxes: Array<string>, fixed: Record<string, unknown>, maxSamples: number | null, backend: string, force: boolean, calibrations: number, simulations: number, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, axes: Array<{ name: string, values: Array<string> }>, dataset: { name: string }, work: Array<{ checkpointId: string, points: number, calibrations: number, simulations: number, job: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } | null }>, runs: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
+export type StartSweepMutation = { startSweep: { id: string, status: string, datasetId: string, pointCount: number, pointsDone: number, cachedPoints: number, progress: number, message: string | null, sweptAxes: Array<string>, fixed: Record<string, unknown>, maxSamples: number | null, backend: string, force: boolean, calibrations: number, simulations: number, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, axes: Array<{ name: string, values: Array<string> }>, dataset: { name: string }, work: Array<{ checkpointId: string, points: number, calibrations: number, simulations: number, job: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } | null }>, runs: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
 
 export type SweepQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type SweepQuery = { sweep: { id: string, status: string, datasetId: string, pointCount: number, pointsDone: number, cachedPoints: number, progress: number, message: string | null, sweptAxes: Array<string>, fixed: Record<string, unknown>, maxSamples: number | null, backend: string, force: boolean, calibrations: number, simulations: number, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, axes: Array<{ name: string, values: Array<string> }>, dataset: { name: string }, work: Array<{ checkpointId: string, points: number, calibrations: number, simulations: number, job: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } | null }>, runs: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
+export type SweepQuery = { sweep: { id: string, status: string, datasetId: string, pointCount: number, pointsDone: number, cachedPoints: number, progress: number, message: string | null, sweptAxes: Array<string>, fixed: Record<string, unknown>, maxSamples: number | null, backend: string, force: boolean, calibrations: number, simulations: number, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, axes: Array<{ name: string, values: Array<string> }>, dataset: { name: string }, work: Array<{ checkpointId: string, points: number, calibrations: number, simulations: number, job: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } | null }>, runs: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
 
 export type SweepsQueryVariables = Exact<{
   datasetId?: string | null | undefined;
@@ -545,7 +545,7 @@ export type CancelSweepMutationVariables = Exact<{
 }>;
 
 
-export type CancelSweepMutation = { cancelSweep: { id: string, status: string, datasetId: string, pointCount: number, pointsDone: number, cachedPoints: number, progress: number, message: string | null, sweptAxes: Array<string>, fixed: Record<string, unknown>, maxSamples: number | null, backend: string, force: boolean, calibrations: number, simulations: number, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, axes: Array<{ name: string, values: Array<string> }>, dataset: { name: string }, work: Array<{ checkpointId: string, points: number, calibrations: number, simulations: number, job: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } | null }>, runs: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
+export type CancelSweepMutation = { cancelSweep: { id: string, status: string, datasetId: string, pointCount: number, pointsDone: number, cachedPoints: number, progress: number, message: string | null, sweptAxes: Array<string>, fixed: Record<string, unknown>, maxSamples: number | null, backend: string, force: boolean, calibrations: number, simulations: number, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, axes: Array<{ name: string, values: Array<string> }>, dataset: { name: string }, work: Array<{ checkpointId: string, points: number, calibrations: number, simulations: number, job: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } | null }>, runs: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
 
 export type SweepPivotQueryVariables = Exact<{
   sweepId: string;
@@ -679,6 +679,21 @@ export const ConversionRunFieldsFragmentDoc = new TypedDocumentString(`
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue
@@ -785,6 +800,21 @@ fragment ConversionRunFields on ConversionRun {
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue
@@ -973,6 +1003,21 @@ fragment ConversionRunFields on ConversionRun {
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue
@@ -1155,6 +1200,21 @@ export const StartConversionDocument = new TypedDocumentString(`
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue
@@ -1238,6 +1298,21 @@ export const ConversionRunDocument = new TypedDocumentString(`
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue
@@ -1294,6 +1369,21 @@ export const ConversionRunsDocument = new TypedDocumentString(`
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue
@@ -1632,6 +1722,21 @@ fragment ConversionRunFields on ConversionRun {
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue
@@ -1742,6 +1847,21 @@ fragment ConversionRunFields on ConversionRun {
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue
@@ -1882,6 +2002,21 @@ fragment ConversionRunFields on ConversionRun {
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue

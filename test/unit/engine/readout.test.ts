@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { convertAndSimulate, readoutAt, type ConversionData } from '../../../src/engine/conversion/index.js';
+import * as ort from 'onnxruntime-node';
+import { convertAndSimulate, exportSnn, readoutAt, type ConversionData, type SnnContract } from '../../../src/engine/conversion/index.js';
 import { InvalidConversionInputError } from '../../../src/engine/errors.js';
 import { discs, seedWeights, useWasm } from './helpers.js';
 import { referenceLayers, referenceSimulate } from './reference.js';
@@ -77,6 +78,23 @@ describe('segmentation readout', () => {
     // not the same number twice: the readouts differ on this net
     const gap = Math.max(...logit.stepMetrics['softDice']!.map((v, i) => Math.abs(v - prob.stepMetrics['softDice']![i]!)));
     expect(gap).toBeGreaterThan(1e-3);
+    // the exported SNN of the mean-logit run accumulates the logits, as the run did
+    const file = exportSnn(m, logit.lambdas!, logit.config);
+    const contract = file.contract as SnnContract;
+    expect(contract.output.meaning).toMatch(/σ\(Σ\/t\).*mean-logit/);
+    const session = await ort.InferenceSession.create(file.bytes);
+    const feeds: Record<string, ort.Tensor> = { input: new ort.Tensor('float32', set.images.slice(), [n, 1, H, H]) };
+    for (const st of contract.states) feeds[st.name] = new ort.Tensor('float32', new Float32Array(n * st.shape.reduce((a, b) => a * b, 1)).fill(st.init as number), [n, ...st.shape]);
+    let exported: Float32Array | null = null;
+    for (let call = 0; call * contract.stepsPerCall < T; call++) {
+      const out = await session.run(feeds);
+      for (const st of contract.states) feeds[st.name] = out[st.name.replace(/^state:/, 'next:')]!;
+      const k = T - call * contract.stepsPerCall;
+      if (k <= contract.stepsPerCall) exported = out[`output:${k}`]!.data as Float32Array;
+    }
+    await session.release();
+    expect(exported).not.toBeNull();
+    exported!.forEach((v, i) => expect(v).toBeCloseTo(ref.acc[T - 1]![i]!, 3));
     // panels show the readout's map at T
     const panel = logit.panels![0]!;
     const acc = ref.acc[T - 1]!;
