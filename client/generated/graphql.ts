@@ -11,14 +11,22 @@ export type ConversionConfigInput = {
   batchSize?: number;
   /** Training batches used for percentile calibration. An integer in 1..100000; default 1. */
   calibrationBatches?: number;
+  /** Calibration clip: none, or gamma (activations clipped at Γ, in ANN units, while calibrating, as the reference converter does; the clipped values feed later sites). One of none, gamma; default none. */
+  calibrationClip?: string;
   /** One λ per channel instead of one per activation site. Default false. */
   channelWise?: boolean;
+  /** Early exit (classification): a sample stops once the top-1 minus top-2 of its mean logits (ANN units) exceeds this margin. A number in [0, 1000000]. */
+  earlyExitMargin?: number | null | undefined;
+  /** Early exit (classification): a sample stops once its top-1 class has been the same for this many consecutive steps. An integer in 1..4096. */
+  earlyExitPatience?: number | null | undefined;
   /** Γ: maximum spikes per neuron per step (1 = plain IF). An integer in 1..1024; default 5. */
   gamma?: number;
   /** Max-pool conversion: lipool (lateral inhibition) or gate (the ablation). One of lipool, gate; default lipool. */
   maxPool?: string;
   /** p: calibration percentile (0.99 as in the original study). A number in (0, 1]; default 0.99. */
   percentile?: number;
+  /** Segmentation readout at step t: mean-probability (the running mean of the head's per-step sigmoids) or mean-logit (the sigmoid of the running mean of its logits). One of mean-probability, mean-logit; default mean-probability. */
+  readout?: string;
   /** Membrane reset after a spike: by subtraction or to zero. One of subtract, zero; default subtract. */
   reset?: string;
   /** Seed of every random choice. An integer in -2147483648..2147483647; default 0. */
@@ -274,7 +282,7 @@ export type DashboardStateQueryVariables = Exact<{
 }>;
 
 
-export type DashboardStateQuery = { jobs: { totalCount: number, nodes: Array<{ id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null }> }, conversionRuns: { totalCount: number, nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
+export type DashboardStateQuery = { jobs: { totalCount: number, nodes: Array<{ id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null }> }, conversionRuns: { totalCount: number, nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
 
 export type LiveStepMetricsSubscriptionVariables = Exact<{
   runId: string;
@@ -325,7 +333,7 @@ export type JobFieldsFragment = { id: string, kind: string, status: string, prog
 
 export type TrainingRunFieldsFragment = { id: string, status: string, modelId: string, datasetId: string, jobId: string | null, epochsCompleted: number, metricName: string | null, bestMetric: number | null, bestEpoch: number | null, backendUsed: string | null, resultCheckpointId: string | null, error: string | null, createdAt: string, finishedAt: string | null, model: { name: string }, dataset: { name: string } };
 
-export type ConversionRunFieldsFragment = { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } };
+export type ConversionRunFieldsFragment = { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } };
 
 export type StartTrainingMutationVariables = Exact<{
   input: StartTrainingInput;
@@ -339,7 +347,7 @@ export type StartConversionMutationVariables = Exact<{
 }>;
 
 
-export type StartConversionMutation = { startConversion: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
+export type StartConversionMutation = { startConversion: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
 
 export type TrainingRunQueryVariables = Exact<{
   id: string;
@@ -353,7 +361,7 @@ export type ConversionRunQueryVariables = Exact<{
 }>;
 
 
-export type ConversionRunQuery = { conversionRun: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
+export type ConversionRunQuery = { conversionRun: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
 
 export type ConversionRunsQueryVariables = Exact<{
   filter?: RunFilterInput | null | undefined;
@@ -363,7 +371,7 @@ export type ConversionRunsQueryVariables = Exact<{
 }>;
 
 
-export type ConversionRunsQuery = { conversionRuns: { nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type ConversionRunsQuery = { conversionRuns: { nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type TrainingRunsQueryVariables = Exact<{
   filter?: RunFilterInput | null | undefined;
@@ -567,6 +575,21 @@ export const ConversionRunFieldsFragmentDoc = new TypedDocumentString(`
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue
@@ -731,6 +754,21 @@ fragment ConversionRunFields on ConversionRun {
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue
@@ -910,6 +948,21 @@ export const StartConversionDocument = new TypedDocumentString(`
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue
@@ -990,6 +1043,21 @@ export const ConversionRunDocument = new TypedDocumentString(`
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue
@@ -1043,6 +1111,21 @@ export const ConversionRunsDocument = new TypedDocumentString(`
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue

@@ -1,13 +1,13 @@
 // Conversion runs: validated and created with their job; finished by writing the summary, every
 // per-step metric and every layer statistic in the same transaction as the SUCCEEDED status.
 import { z } from 'zod';
-import { CONVERSION_BACKENDS, DEFAULT_CONVERSION_CONFIG, JOB_FIELDS, conversionConfigSchema, storedConversionConfigSchema, summariseSeries, valueSchema, type ConversionConfig, type ConversionResult, type SegmentationPanel } from '../formats/index.js';
+import { CONVERSION_BACKENDS, DEFAULT_CONVERSION_CONFIG, JOB_FIELDS, conversionConfigSchema, storedConversionConfigSchema, summariseSeries, taskConfigIssues, valueSchema, type ConversionConfig, type ConversionResult, type SegmentationPanel } from '../formats/index.js';
 import type { Prisma, PrismaClient } from './db.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
 import type { JobService } from './jobs.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
-import { CONVERSION_RUN_OMIT, CorruptRowError, checkpointRecord, conversionRunRecord, datasetRecord, lambdasOf, lambdasSchema, panelsOf, panelsSchema, toJson, annMetricsSchema, warningsSchema, type ConversionRun } from './records.js';
+import { CONVERSION_RUN_OMIT, CorruptRowError, checkpointRecord, conversionRunRecord, datasetRecord, lambdasOf, lambdasSchema, panelsOf, panelsSchema, toJson, annMetricsSchema, earlyExitSchema, warningsSchema, type ConversionRun } from './records.js';
 import { checkFit, conversionRunWhere, datasetGeometry, type RunFilter } from './runs.js';
 
 export type { ConversionRun } from './records.js';
@@ -85,6 +85,8 @@ export class ConversionRunService {
     const dataset = datasetRecord(dsRow);
     const geo = await datasetGeometry(dataset);
     checkFit(checkpointRecord(cpRow).manifest.spec, geo, 'checkpointId');
+    const [misplaced, ...more] = taskConfigIssues(config, geo.task).map((i) => ({ field: `config.${i.path}`, message: `${i.message} (data set ${dataset.name} is ${geo.task})` }));
+    if (misplaced !== undefined) throw new InvalidInputError(misplaced.field, misplaced.message, more);
     const run = await this.prisma.$transaction(async (tx) => {
       const job = await tx.job.create({ data: { kind: 'conversion', payload: {}, priority: p.priority ?? 0, maxAttempts: p.maxAttempts ?? 3 } });
       const run = await tx.conversionRun.create({
@@ -139,8 +141,12 @@ export class ConversionRunService {
 
   /** The config a worker runs with, rebuilt from the run's columns. */
   configOf(run: ConversionRun): ConversionConfig {
-    const { timeSteps, percentile, gamma, channelWise, maxPool, reset, vInit, calibrationBatches, batchSize, seed } = run;
-    const r = storedConversionConfigSchema.safeParse({ timeSteps, percentile, gamma, channelWise, maxPool, reset, vInit, calibrationBatches, batchSize, seed });
+    const { timeSteps, percentile, gamma, channelWise, maxPool, reset, vInit, calibrationBatches, batchSize, seed, calibrationClip, readout, earlyExitPatience, earlyExitMargin } = run;
+    const r = storedConversionConfigSchema.safeParse({
+      ...{ timeSteps, percentile, gamma, channelWise, maxPool, reset, vInit, calibrationBatches, batchSize, seed, calibrationClip, readout },
+      ...(earlyExitPatience !== null && { earlyExitPatience }),
+      ...(earlyExitMargin !== null && { earlyExitMargin }),
+    });
     if (!r.success) throw new CorruptRowError('ConversionRun', run.id, 'config', r.error.issues[0]?.message ?? 'unreadable');
     return r.data;
   }
@@ -179,6 +185,7 @@ export class ConversionRunService {
             warnings: toJson(warningsSchema, r.warnings),
             ...(r.panels && { panels: toJson(panelsSchema, r.panels) }),
             ...(r.lambdas && { lambdas: toJson(lambdasSchema, r.lambdas) }),
+            ...(r.earlyExit && { earlyExit: toJson(earlyExitSchema, r.earlyExit) }),
           },
         });
       },

@@ -10,6 +10,7 @@ import {
   PRETRAINING_KINDS,
   TASKS,
   checkpointManifestSchema,
+  type EarlyExitRecord,
   datasetOptionsSchema,
   imageShapeSchema,
   issuesOf,
@@ -52,6 +53,17 @@ export const warningsSchema = z.array(z.string());
 export const panelsSchema = z.array(segmentationPanelSchema);
 /** Calibrated λ per activation site: one value, or one per channel. */
 export const lambdasSchema = z.record(z.string(), z.array(z.number()).min(1));
+export const earlyExitSchema = z.object({
+  patience: z.number().int().nullable(),
+  margin: z.number().nullable(),
+  accuracy: z.number(),
+  meanSteps: z.number(),
+  stepsHistogram: z.array(z.number().int()),
+  exited: z.number().int(),
+  sops: z.number(),
+  fixedSops: z.number(),
+  energyRatio: z.number(),
+});
 
 export type Model = Omit<db.Model, 'spec' | 'architecture' | 'family' | 'pretraining'> & {
   spec: z.output<typeof storedModelSpecSchema>;
@@ -69,9 +81,10 @@ export type Dataset = Omit<db.Dataset, 'options' | 'imageShape' | 'format' | 'ta
 };
 export type Job = Omit<db.Job, 'payload'> & { payload: z.output<typeof jobPayloadSchema> };
 /** A conversion run without its (large) segmentation panels and λ: ConversionRunService.panels / exportInputs read them. */
-export type ConversionRun = Omit<db.ConversionRun, 'annMetrics' | 'warnings' | 'panels' | 'lambdas'> & {
+export type ConversionRun = Omit<db.ConversionRun, 'annMetrics' | 'warnings' | 'panels' | 'lambdas' | 'earlyExit'> & {
   annMetrics: Record<string, number> | null;
   warnings: string[];
+  earlyExit: EarlyExitRecord | null;
 };
 export type { LayerStat, TrainingMetric, ApiToken } from './db.js';
 
@@ -120,6 +133,7 @@ export function conversionRunRecord(row: Omit<db.ConversionRun, 'panels' | 'lamb
   return {
     ...row,
     annMetrics: annMetricsOf(row.id, row.annMetrics),
+    earlyExit: row.earlyExit == null ? null : column(earlyExitSchema, 'ConversionRun', row.id, 'earlyExit', row.earlyExit),
     warnings: row.warnings == null ? [] : column(warningsSchema, 'ConversionRun', row.id, 'warnings', row.warnings),
   };
 }

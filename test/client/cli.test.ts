@@ -167,6 +167,9 @@ describe('spikelab CLI against a live server', () => {
     const on = await spikelab(['convert', 'cli-cnn', '--dataset', 'cli-synth', '-T', '4', '--channel-wise', '--max-pool', 'lipool', '--json'], env);
     expect(on.code).toBe(0);
     expect(JSON.parse(on.stdout)).toMatchObject({ channelWise: true, maxPool: 'lipool', status: 'SUCCEEDED' });
+    const early = await spikelab(['convert', 'cli-cnn', '--dataset', 'cli-synth', '-T', '4', '--calibration-clip', 'gamma', '--early-exit-patience', '2'], env);
+    expect(early.code).toBe(0);
+    expect(early.stdout).toMatch(/early exit \(patience 2\): accuracy \d\.\d{4}, mean [234]\.\d\d steps, \d+\/\d+ met a rule by T, SOPs\/sample /);
     const jobs = await spikelab(['jobs'], env);
     expect(jobs.stdout).toMatch(/^job\s+kind\s+status\s+progress/m);
     // newest first by default (the server orders: past any page size the newest are never missed)

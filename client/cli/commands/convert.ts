@@ -57,6 +57,11 @@ export function registerConvert(program: Command): void {
         console.log(`conversion run ${r.id}: ${r.status}, T=${r.timeSteps}, ${r.samples ?? '?'} test samples, backend ${r.backendUsed ?? '-'}`);
         console.log(`${r.primaryMetric ?? 'metric'}: ANN ${f4(r.annValue)} → SNN ${f4(r.best)} best (step ${r.bestStep ?? '-'}), loss at T ${f4(r.lossAtT)}, within 1% from step ${r.firstStepWithin1 ?? 'never'}`);
         console.log(`SOPs/sample ${r.sops?.toExponential(3) ?? '-'}, energy SNN/ANN ${f4(r.energyRatio)}`);
+        const e = r.earlyExit;
+        if (e) {
+          const rule = [e.patience != null && `patience ${e.patience}`, e.margin != null && `margin ${e.margin}`].filter(Boolean).join(' or ');
+          console.log(`early exit (${rule}): accuracy ${f4(e.accuracy)}, mean ${e.meanSteps.toFixed(2)} steps, ${e.exited}/${r.samples ?? '?'} met a rule by T, SOPs/sample ${e.sops.toExponential(3)} (${((100 * e.sops) / e.fixedSops).toFixed(1)} % of fixed T), energy SNN/ANN ${f4(e.energyRatio)}`);
+        }
         for (const w of r.warnings) console.log(`warning: ${w}`);
       });
     });
