@@ -164,7 +164,7 @@ export const CIFAR10_FILES = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`).c
  * directories are checked only by checkDataDir (the caller does it, so that parsing stays pure).
  */
 export function parseStudyArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): StudySettings | null {
-  const s: StudySettings = structuredClone(DEFAULT_SETTINGS) as StudySettings;
+  const s: StudySettings = structuredClone(DEFAULT_SETTINGS);
   if (env['STUDY_FASHION_MNIST']) s.fashionDir = env['STUDY_FASHION_MNIST'];
   if (env['STUDY_CIFAR10']) s.cifar10Dir = env['STUDY_CIFAR10'];
   const args = [...argv];

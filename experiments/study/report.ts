@@ -123,7 +123,7 @@ function curvesSpec(ds: DatasetStudy): TopLevelSpec {
         strokeDash: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['SNN', 'ANN'], range: [[1, 0], [5, 4]] } },
       },
     },
-  } as TopLevelSpec;
+  };
 }
 
 function sweepSpec(ds: DatasetStudy): TopLevelSpec {
@@ -153,7 +153,7 @@ function sweepSpec(ds: DatasetStudy): TopLevelSpec {
         { mark: { type: 'text', fontSize: 13 }, encoding: { text: { field: 'acc', type: 'quantitative', format: '.3f' }, color: { value: 'black' } } },
       ],
     },
-  } as TopLevelSpec;
+  };
 }
 
 function unetSpec(u: UnetStudy): TopLevelSpec {
@@ -181,7 +181,7 @@ function unetSpec(u: UnetStudy): TopLevelSpec {
       color: { field: 'metric', type: 'nominal', title: null },
       strokeDash: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['SNN', 'ANN'], range: [[1, 0], [5, 4]] } },
     },
-  } as TopLevelSpec;
+  };
 }
 
 /** Draws every figure the results allow; returns the file names written (relative to dir). */
