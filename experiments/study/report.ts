@@ -329,13 +329,47 @@ function machineBlock(r: StudyResults): string {
   ].join('\n');
 }
 
+const mean = (xs: number[]): number => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
+const lossAt = (b: BackboneResult): number => b.conversion.summary.lossAtT;
+
+/** What the measured rows say, in sentences computed from them (nothing here is typed in by hand). */
+export function findings(ds: DatasetStudy): string {
+  const bs = ds.backbones;
+  if (bs.length === 0) return '';
+  const lines: string[] = [];
+  const fam = (f: string): BackboneResult[] => bs.filter((b) => b.family === f);
+  const plain = fam('plain');
+  const residual = fam('residual');
+  const T = bs[0]!.conversion.config.timeSteps;
+  if (plain.length > 0 && residual.length > 0) {
+    lines.push(
+      `- **Family.** Mean ANN → SNN loss at T = ${T}: plain (VGG) ${pts(mean(plain.map(lossAt)))} points over ${plain.length} backbone(s), residual (ResNet) ${pts(mean(residual.map(lossAt)))} points over ${residual.length}. ` +
+        `Mean first step within 1 point of the ANN (backbones that got there): plain ${fmtStep(mean(plain.map((b) => b.conversion.summary.firstStepWithin1 ?? NaN).filter(Number.isFinite)))}, residual ${fmtStep(mean(residual.map((b) => b.conversion.summary.firstStepWithin1 ?? NaN).filter(Number.isFinite)))}; ` +
+        `never within 1 point by T: ${bs.filter((b) => b.conversion.summary.firstStepWithin1 === null).map((b) => b.label).join(', ') || 'none'}.`,
+    );
+  }
+  const widths = [...new Set(bs.map((b) => b.width))].sort((a, b) => a - b);
+  if (widths.length > 1) {
+    lines.push(`- **Size.** Mean loss at T by width: ${widths.map((w) => `×${w} ${pts(mean(bs.filter((b) => b.width === w).map(lossAt)))} points`).join(', ')}; mean ANN accuracy ${widths.map((w) => `×${w} ${f3(mean(bs.filter((b) => b.width === w).map((b) => b.conversion.summary.annValue)))}`).join(', ')}.`);
+  }
+  const best = [...bs].sort((a, b) => lossAt(a) - lossAt(b))[0]!;
+  const worst = [...bs].sort((a, b) => lossAt(b) - lossAt(a))[0]!;
+  lines.push(`- **Extremes.** Smallest loss at T: ${best.label} (${pts(lossAt(best))} points); largest: ${worst.label} (${pts(lossAt(worst))} points). Lowest energy ratio: ${[...bs].sort((a, b) => a.conversion.summary.energyRatio - b.conversion.summary.energyRatio)[0]!.label}.`);
+  lines.push(`- These are ${ds.testImages} test images: one image is ${(100 / ds.testImages).toFixed(2)} points, so differences of a point or two between backbones are within the noise of the subset.`);
+  return lines.join('\n');
+}
+
+const fmtStep = (v: number): string => (Number.isFinite(v) ? `t ≈ ${v.toFixed(1)}` : 'none got there');
+
 function differences(r: StudyResults): string {
   const fm = r.datasets.find((d) => d.key === 'fashion-mnist');
   const rn18 = fm?.backbones.filter((b) => b.architecture === 'resnet18') ?? [];
+  const vgg = fm?.backbones.filter((b) => b.family === 'plain') ?? [];
   const rn18Text = rn18.length > 0 ? rn18.map((b) => `${b.label} ${f3(b.conversion.summary.annValue)} → ${f3(b.conversion.stepMetrics['accuracy']?.at(-1))}`).join(', ') : 'not run';
   const u = r.unet;
   return [
-    `- **ResNet-18, 0.97 → 0.10 in the reference; here ${rn18Text}.** The reference's collapse to chance level was a conversion bug, not a property of residual nets: its ResNet block applied one ReLU module at two sites (after the first conv and after the addition), so the two sites shared one membrane potential and one threshold (design/conversion.md §1 and defect 1). This engine creates one neuron population per activation *site* (a ReLU object called twice becomes two populations), so the residual nets convert like the plain ones.`,
+    `- **ResNet-18, 0.97 → 0.10 in the reference; here ${rn18Text}.** The reference's collapse to chance level was a conversion bug, not a property of residual nets: its ResNet block applied one ReLU module at two sites (after the first conv and after the addition), so the two sites shared one membrane potential and one threshold (design/conversion.md §1 and defect 1). This engine creates one neuron population per activation *site* (a ReLU object called twice becomes two populations)` +
+      (rn18.length > 0 && vgg.length > 0 ? `: here ResNet-18 loses ${pts(mean(rn18.map(lossAt)))} points at T on average, the VGGs ${pts(mean(vgg.map(lossAt)))}.` : '.'),
     '- **Data set.** The reference is CIFAR-10 (32×32 colour); this run is Fashion-MNIST (28×28 grey), the real data set installed here. Run `npm run study -- --cifar10 DIR` where the CIFAR-10 binary files are for the like-for-like comparison.',
     `- **Width and training budget.** The reference trained full-width networks to convergence (ANN ≈ 0.92–0.97). Here, on 2 shared cores, the networks are ×${r.settings.widths.join(' / ×')} wide and trained for ${r.settings.epochs} epoch(s) on ${r.settings.trainSamples} images, so the ANN accuracies are lower and not comparable in absolute terms; what is comparable is the ANN → SNN loss at T and how fast the SNN catches up.`,
     '- **VGG-18 vs VGG-11/16.** The reference\'s "VGG-18" is its own 2-2-4-4-3 variant (in the zoo as `vgg18`); the family question here is asked with the standard VGG-11 and VGG-16.',
@@ -382,6 +416,13 @@ export function renderReadme(r: StudyResults, figures: readonly string[]): strin
     parts.push('');
     parts.push(`${ds.trainImages} training images, ${ds.validationImages} held out for validation; every accuracy below is on the first ${ds.testImages} test images (ANN and SNN on the same images).`);
     parts.push('');
+    const fd = findings(ds);
+    if (fd !== '') {
+      parts.push('### What the rows say');
+      parts.push('');
+      parts.push(fd);
+      parts.push('');
+    }
     parts.push(`### SNN accuracy at time step t`);
     parts.push('');
     parts.push(accuracyTable(ds));
