@@ -126,24 +126,35 @@ function curvesSpec(ds: DatasetStudy): TopLevelSpec {
   };
 }
 
+/** Steps the heat map shows: an early one (T/4) and T. */
+export function sweepSteps(T: number): number[] {
+  return T >= 4 ? [T / 4 === Math.floor(T / 4) ? T / 4 : Math.floor(T / 4), T] : [T];
+}
+
 function sweepSpec(ds: DatasetStudy): TopLevelSpec {
   const values: Record<string, unknown>[] = [];
+  const T = ds.sweeps[0]?.timeSteps ?? 1;
+  const steps = sweepSteps(T);
   for (const s of ds.sweeps) {
     for (const c of s.cells) {
-      const at = c.series[s.timeSteps - 1] ?? NaN;
-      values.push({ backbone: s.label, gamma: `Γ = ${c.gamma}`, p: `p = ${c.percentile}`, acc: at, loss: c.ann - at, label: `${at.toFixed(3)}\n(${c.summary.firstStepWithin1 ?? '–'})` });
+      for (const t of steps) {
+        const at = c.series[t - 1] ?? NaN;
+        values.push({ backbone: s.label, step: `t = ${t}`, gamma: `Γ = ${c.gamma}`, p: `p = ${c.percentile}`, acc: at, loss: c.ann - at });
+      }
     }
   }
-  const T = ds.sweeps[0]?.timeSteps ?? 0;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `${ds.name} sweep: SNN accuracy at T = ${T} (ANN − SNN in colour), ${ds.sweepTestImages} test images`, anchor: 'start' },
+    title: { text: `${ds.name} sweep: SNN accuracy (text) and ANN − SNN (colour) at t = ${steps.join(' and ')}, ${ds.sweepTestImages} test images`, anchor: 'start' },
     data: { values },
     background: 'white',
-    facet: { field: 'backbone', type: 'nominal', title: null },
+    facet: {
+      column: { field: 'backbone', type: 'nominal', title: null },
+      row: { field: 'step', type: 'nominal', title: null, sort: steps.map((t) => `t = ${t}`) },
+    },
     spec: {
       width: 180,
-      height: 150,
+      height: 130,
       encoding: {
         x: { field: 'p', type: 'nominal', title: 'calibration percentile', axis: { labelAngle: 0 } },
         y: { field: 'gamma', type: 'nominal', title: 'max burst Γ', sort: 'descending' },
@@ -153,7 +164,7 @@ function sweepSpec(ds: DatasetStudy): TopLevelSpec {
         { mark: { type: 'text', fontSize: 13 }, encoding: { text: { field: 'acc', type: 'quantitative', format: '.3f' }, color: { value: 'black' } } },
       ],
     },
-  };
+  } as TopLevelSpec;
 }
 
 function unetSpec(u: UnetStudy): TopLevelSpec {
@@ -381,6 +392,18 @@ function differences(r: StudyResults): string {
   ].join('\n');
 }
 
+function notDone(r: StudyResults): string {
+  const s = r.settings;
+  const lines: string[] = [];
+  if (!s.widths.includes(1)) lines.push('- Width ×1: left out of the defaults because it does not fit the time budget on this machine (2 cores shared with other work); `--widths 0.25,0.5,1` runs it.');
+  if (s.cifar10Dir === null) lines.push('- CIFAR-10: no CIFAR-10 files on this machine (nothing is downloaded); `--cifar10 DIR` or `STUDY_CIFAR10=DIR` adds it.');
+  lines.push('- ResNet-50, ResNet-101 and CLIP-RN50 of the original study: not trained or converted here.');
+  lines.push(`- Training to convergence: ${s.epochs} epoch(s) on ${s.trainSamples} images is a budget, not a converged network; the ANN figures are what that budget gives.`);
+  if (s.unet.enabled && s.unet.timeSteps < 256) lines.push(`- UNet at T = 256 (the reference's T) and on Lucchi: here T = ${s.unet.timeSteps} on the synthetic EM set (\`--unet-T 256\`; Lucchi is not installed here).`);
+  lines.push('- The sweep runs one calibration and one simulation per cell (plain conversions); a shared-calibration sweep engine (issue 12 item 1) was not on main when this was written.');
+  return lines.join('\n');
+}
+
 /** README.md of the study, from the results (complete or not). */
 export function renderReadme(r: StudyResults, figures: readonly string[]): string {
   const has = (f: string): boolean => figures.includes(f);
@@ -477,6 +500,10 @@ export function renderReadme(r: StudyResults, figures: readonly string[]): strin
   parts.push('### Why the numbers differ');
   parts.push('');
   parts.push(differences(r));
+  parts.push('');
+  parts.push('## Not done in this run');
+  parts.push('');
+  parts.push(notDone(r));
   parts.push('');
   return parts.join('\n');
 }
