@@ -164,7 +164,7 @@ function sweepSpec(ds: DatasetStudy): TopLevelSpec {
         { mark: { type: 'text', fontSize: 13 }, encoding: { text: { field: 'acc', type: 'quantitative', format: '.3f' }, color: { value: 'black' } } },
       ],
     },
-  } as TopLevelSpec;
+  };
 }
 
 function unetSpec(u: UnetStudy): TopLevelSpec {
@@ -396,7 +396,7 @@ function notDone(r: StudyResults): string {
   const s = r.settings;
   const lines: string[] = [];
   if (!s.widths.includes(1)) lines.push('- Width ×1: left out of the defaults because it does not fit the time budget on this machine (2 cores shared with other work); `--widths 0.25,0.5,1` runs it.');
-  if (s.cifar10Dir === null) lines.push('- CIFAR-10: no CIFAR-10 files on this machine (nothing is downloaded); `--cifar10 DIR` or `STUDY_CIFAR10=DIR` adds it.');
+  if (s.cifar10Dir === null) lines.push('- CIFAR-10: not given to this run (no CIFAR-10 files are installed on the build machine, and the study downloads nothing); `--cifar10 DIR` or `STUDY_CIFAR10=DIR` adds it.');
   lines.push('- ResNet-50, ResNet-101 and CLIP-RN50 of the original study: not trained or converted here.');
   lines.push(`- Training to convergence: ${s.epochs} epoch(s) on ${s.trainSamples} images is a budget, not a converged network; the ANN figures are what that budget gives.`);
   if (s.unet.enabled && s.unet.timeSteps < 256) lines.push(`- UNet at T = 256 (the reference's T) and on Lucchi: here T = ${s.unet.timeSteps} on the synthetic EM set (\`--unet-T 256\`; Lucchi is not installed here).`);
