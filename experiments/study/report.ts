@@ -363,6 +363,19 @@ export function findings(ds: DatasetStudy): string {
   if (widths.length > 1) {
     lines.push(`- **Size.** Mean loss at T by width: ${widths.map((w) => `×${w} ${pts(mean(bs.filter((b) => b.width === w).map(lossAt)))} points`).join(', ')}; mean ANN accuracy ${widths.map((w) => `×${w} ${f3(mean(bs.filter((b) => b.width === w).map((b) => b.conversion.summary.annValue)))}`).join(', ')}.`);
   }
+  const climbing = bs
+    .map((b) => {
+      const acc = b.conversion.stepMetrics['accuracy'] ?? [];
+      const half = Math.max(1, Math.floor(acc.length / 2));
+      return { b, gain: (acc.at(-1) ?? NaN) - (acc[half - 1] ?? NaN), half, sites: b.conversion.layerStats.filter((l) => l.kind === 'if').length };
+    })
+    .filter((x) => x.gain > 0.05 && lossAt(x.b) > 0.02);
+  if (climbing.length > 0) {
+    lines.push(
+      `- **Still climbing at T.** ${climbing.map((x) => `${x.b.label} gained ${pts(x.gain)} points between t = ${x.half} and t = ${T} (${x.sites} spiking sites)`).join('; ')}: ` +
+        `${climbing.length > 1 ? 'these SNNs had' : 'the SNN had'} not caught up with the ANN by T (gain of more than 5 points over the last half of the steps, loss at T above 2 points), so the loss at T measures latency more than a final conversion error: every spiking layer in series delays the signal; more steps (\`-T 128\`, \`-T 256\`) show where it levels off.`,
+    );
+  }
   const best = [...bs].sort((a, b) => lossAt(a) - lossAt(b))[0]!;
   const worst = [...bs].sort((a, b) => lossAt(b) - lossAt(a))[0]!;
   lines.push(`- **Extremes.** Smallest loss at T: ${best.label} (${pts(lossAt(best))} points); largest: ${worst.label} (${pts(lossAt(worst))} points). Lowest energy ratio: ${[...bs].sort((a, b) => a.conversion.summary.energyRatio - b.conversion.summary.energyRatio)[0]!.label}.`);
