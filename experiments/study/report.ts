@@ -1,6 +1,6 @@
 // The study's report: README.md (tables, settings, machine, reference values) and PNG figures
 // (Vega-Lite → SVG → PNG with sharp, offline), all written atomically from one StudyResults.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSpecToPng, writeFileAtomic } from '../../client/report/render.js';
@@ -524,9 +524,51 @@ export function renderReadme(r: StudyResults, figures: readonly string[]): strin
   return parts.join('\n');
 }
 
+/** Further runs kept in sub-directories of the report's directory (each with its own results.json and README.md). */
+export function readFurtherRuns(dir: string): { name: string; results: StudyResults }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'results.json')))
+    .map((e) => ({ name: e.name, results: JSON.parse(readFileSync(join(dir, e.name, 'results.json'), 'utf8')) as StudyResults }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** One section listing the further runs: their command and, per backbone, ANN → SNN at T. */
+export function furtherRunsSection(runs: readonly { name: string; results: StudyResults }[]): string {
+  if (runs.length === 0) return '';
+  const out: string[] = ['## Further runs', ''];
+  for (const { name, results: r } of runs) {
+    out.push(`### [${name}](${name}/README.md)${r.complete ? '' : ' (incomplete)'}`);
+    out.push('');
+    out.push(`\`${r.command}\`, ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${(r.wallSeconds / 60).toFixed(1)} min, same machine kind (${r.machine.cores} cores, load ${r.machine.loadAverageAtStart.join(' / ')} at start).`);
+    out.push('');
+    const rows: (string | number)[][] = [];
+    for (const ds of r.datasets) {
+      for (const b of ds.backbones) {
+        const acc = b.conversion.stepMetrics['accuracy'] ?? [];
+        const s = b.conversion.summary;
+        const T = b.conversion.config.timeSteps;
+        rows.push([`${ds.name}: ${b.label}`, 'accuracy', f4(s.annValue), ...[64, 128, T].map((t) => (t <= T ? f4(acc[t - 1]) : '–')), s.firstStepWithin1 ?? 'never']);
+      }
+    }
+    if (r.unet) {
+      const u = r.unet;
+      const sd = u.conversion.stepMetrics['softDice'] ?? [];
+      const T = u.conversion.config.timeSteps;
+      rows.push([`synthetic EM: ${u.label}`, 'soft Dice', f4(u.conversion.summary.annValue), ...[64, 128, T].map((t) => (t <= T ? f4(sd[t - 1]) : '–')), u.conversion.summary.firstStepWithin1 ?? 'never']);
+      const f1 = u.conversion.stepMetrics['f1'];
+      if (f1) rows.push([`synthetic EM: ${u.label}`, 'F1 (binarised)', f4(u.conversion.annMetrics['f1']), ...[64, 128, T].map((t) => (t <= T ? f4(f1[t - 1]) : '–')), '']);
+    }
+    out.push(table(['run', 'metric', 'ANN', 'SNN t = 64', 't = 128', 't = T', 'first t within 1 point'], rows));
+    out.push('');
+  }
+  return out.join('\n');
+}
+
 /** Writes the figures and README.md into dir; returns the files written. */
 export async function writeReport(r: StudyResults, dir: string): Promise<string[]> {
   const figures = await writeFigures(r, dir);
-  await writeFileAtomic(join(dir, 'README.md'), renderReadme(r, figures));
+  const further = furtherRunsSection(readFurtherRuns(dir));
+  await writeFileAtomic(join(dir, 'README.md'), renderReadme(r, figures) + (further === '' ? '' : `\n${further}`));
   return [...figures, 'README.md'];
 }

@@ -5,7 +5,7 @@
 // Flags: `npm run study -- --help` (experiments/study/options.ts).
 import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadDataset } from '../../src/data/index.js';
 import type { LoadedDataset } from '../../src/data/types.js';
@@ -142,7 +142,7 @@ async function main(argv: string[]): Promise<number> {
       conversionBackend: 'ONNX Runtime (onnxruntime-node), CPU execution provider',
       ortThreads: defaultThreads(),
     },
-    settings: { ...s, outDir: 'experiments/study' },
+    settings: { ...s, outDir: relative(process.cwd(), s.outDir) || '.' },
     datasets: [],
     unet: null,
   };
