@@ -148,6 +148,15 @@ describe('study pipeline and report', () => {
       expect(md).toContain('![Fashion-MNIST: sweep heat map](fashion-mnist-sweep-heatmap.png)');
       expect(md).not.toContain('Incomplete run');
       expect(renderReadme({ ...results, complete: false }, [])).toContain('Incomplete run');
+      // A further run kept in a sub-directory is summarised, with a link, in the main report.
+      mkdirSync(join(dir, 'long-T'));
+      writeFileSync(join(dir, 'long-T', 'results.json'), resultsJson({ ...results, command: 'npm run study -- -T 2 --out long-T' }));
+      await writeReport(results, dir);
+      const withFurther = readFileSync(join(dir, 'README.md'), 'utf8');
+      expect(withFurther).toContain('## Further runs');
+      expect(withFurther).toContain('### [long-T](long-T/README.md)');
+      expect(withFurther).toContain('`npm run study -- -T 2 --out long-T`');
+      expect(withFurther).toContain(`| Fashion-MNIST: VGG-11 ×0.125 | accuracy | ${b.conversion.summary.annValue.toFixed(4)} | – | – | ${acc[1]!.toFixed(4)} |`);
       // results.json round-trips (numbers to 6 significant digits).
       const back = JSON.parse(resultsJson(results)) as StudyResults;
       expect(back.datasets[0]!.backbones[0]!.conversion.stepMetrics['accuracy']).toEqual(acc.map((v) => Number(v.toPrecision(6))));
