@@ -403,7 +403,7 @@ function differences(r: StudyResults): string {
     '- **ResNet-50 / ResNet-101 / CLIP-RN50** were not trained here (bottleneck blocks at these sizes do not fit the time budget; CLIP needs the hybrid head of issue 12 item 6).',
     `- **Calibration.** λ is the 0.99 percentile of each site's post-ReLU outputs, zeros included, never clipped at Γ during calibration; the reference clipped at Γ silently (defect 3), which shrinks deeper λ and changes the early steps (measured on a small Fashion-MNIST VGG: accuracy at T = 4 0.58 unclipped vs 0.65 clipped). Accuracies are per-sample means over the test subset (the reference averaged per-batch values, defect 5).`,
     u
-      ? `- **UNet.** The reference is a full UNet on Lucchi (768×1024 EM slices, T = 256); here a small UNet (depth ${u.spec.depth}, base width ${u.spec.baseWidth}, ${sci(u.parameters)} parameters) on the project's synthetic EM-like set (${u.spec.inputShape[0]}×${u.spec.inputShape[1]}), T = ${u.conversion.config.timeSteps}. Lucchi is not installed here (the readers exist: \`lucchi-tiff\`, \`lucchi-png\`). Soft Dice here is the running mean of the per-step sigmoid outputs (design/conversion.md §5), not the reference's per-image min-max normalisation. The running mean carries the first steps' near-zero outputs, so soft Dice climbs slowly in both studies (compare the per-step row above), while the binarised F1 is close to the ANN's much earlier.`
+      ? `- **UNet.** The reference is a full UNet on Lucchi (768×1024 EM slices, T = 256); here a small UNet (depth ${u.spec.depth}, base width ${u.spec.baseWidth}, ${sci(u.parameters)} parameters) on the project's synthetic EM-like set (${u.spec.inputShape[0]}×${u.spec.inputShape[1]}), T = ${u.conversion.config.timeSteps}. Lucchi is not installed here (the readers exist: \`lucchi-tiff\`, \`lucchi-png\`). Soft Dice here is the running mean of the per-step sigmoid outputs (design/conversion.md §5), not the reference's per-image min-max normalisation. The running mean carries the first steps' near-zero outputs, so soft Dice climbs slowly in both studies (compare the per-step row above), while the binarised F1 is close to the ANN's much earlier. It also averages the sigmoid of each step's (fluctuating) output rather than taking the sigmoid of the averaged output, which gives softer probabilities than the ANN's; soft Dice rewards confident probabilities, so it stays below the ANN's even where the thresholded masks nearly agree (consistent with F1 and IoU here; the readout options of issue 12 address this).`
       : '- **UNet**: not run.',
   ].join('\n');
 }
@@ -559,7 +559,8 @@ export function furtherRunsSection(runs: readonly { name: string; results: Study
       const f1 = u.conversion.stepMetrics['f1'];
       if (f1) rows.push([`synthetic EM: ${u.label}`, 'F1 (binarised)', f4(u.conversion.annMetrics['f1']), ...[64, 128, T].map((t) => (t <= T ? f4(f1[t - 1]) : '–')), '']);
     }
-    out.push(table(['run', 'metric', 'ANN', 'SNN t = 64', 't = 128', 't = T', 'first t within 1 point'], rows));
+    const ts = new Set([...r.datasets.flatMap((d) => d.backbones.map((b) => b.conversion.config.timeSteps)), ...(r.unet ? [r.unet.conversion.config.timeSteps] : [])]);
+    out.push(table(['run', 'metric', 'ANN', 'SNN t = 64', 't = 128', ts.size === 1 ? `t = T = ${[...ts][0]}` : 't = T', 'first t within 1 point'], rows));
     out.push('');
   }
   return out.join('\n');
