@@ -282,7 +282,7 @@ export type DashboardStateQueryVariables = Exact<{
 }>;
 
 
-export type DashboardStateQuery = { jobs: { totalCount: number, nodes: Array<{ id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null }> }, conversionRuns: { totalCount: number, nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
+export type DashboardStateQuery = { jobs: { totalCount: number, nodes: Array<{ id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null }> }, conversionRuns: { totalCount: number, nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, hybrid: boolean, analogOps: Array<string>, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
 
 export type LiveStepMetricsSubscriptionVariables = Exact<{
   runId: string;
@@ -333,7 +333,7 @@ export type JobFieldsFragment = { id: string, kind: string, status: string, prog
 
 export type TrainingRunFieldsFragment = { id: string, status: string, modelId: string, datasetId: string, jobId: string | null, epochsCompleted: number, metricName: string | null, bestMetric: number | null, bestEpoch: number | null, backendUsed: string | null, resultCheckpointId: string | null, error: string | null, createdAt: string, finishedAt: string | null, model: { name: string }, dataset: { name: string } };
 
-export type ConversionRunFieldsFragment = { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } };
+export type ConversionRunFieldsFragment = { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, hybrid: boolean, analogOps: Array<string>, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } };
 
 export type StartTrainingMutationVariables = Exact<{
   input: StartTrainingInput;
@@ -347,7 +347,7 @@ export type StartConversionMutationVariables = Exact<{
 }>;
 
 
-export type StartConversionMutation = { startConversion: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
+export type StartConversionMutation = { startConversion: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, hybrid: boolean, analogOps: Array<string>, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
 
 export type TrainingRunQueryVariables = Exact<{
   id: string;
@@ -361,7 +361,7 @@ export type ConversionRunQueryVariables = Exact<{
 }>;
 
 
-export type ConversionRunQuery = { conversionRun: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
+export type ConversionRunQuery = { conversionRun: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, hybrid: boolean, analogOps: Array<string>, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
 
 export type ConversionRunsQueryVariables = Exact<{
   filter?: RunFilterInput | null | undefined;
@@ -371,7 +371,7 @@ export type ConversionRunsQueryVariables = Exact<{
 }>;
 
 
-export type ConversionRunsQuery = { conversionRuns: { nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type ConversionRunsQuery = { conversionRuns: { nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, hybrid: boolean, analogOps: Array<string>, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type TrainingRunsQueryVariables = Exact<{
   filter?: RunFilterInput | null | undefined;
@@ -590,6 +590,8 @@ export const ConversionRunFieldsFragmentDoc = new TypedDocumentString(`
     fixedSops
     energyRatio
   }
+  hybrid
+  analogOps
   samples
   primaryMetric
   annValue
@@ -769,6 +771,8 @@ fragment ConversionRunFields on ConversionRun {
     fixedSops
     energyRatio
   }
+  hybrid
+  analogOps
   samples
   primaryMetric
   annValue
@@ -963,6 +967,8 @@ export const StartConversionDocument = new TypedDocumentString(`
     fixedSops
     energyRatio
   }
+  hybrid
+  analogOps
   samples
   primaryMetric
   annValue
@@ -1058,6 +1064,8 @@ export const ConversionRunDocument = new TypedDocumentString(`
     fixedSops
     energyRatio
   }
+  hybrid
+  analogOps
   samples
   primaryMetric
   annValue
@@ -1126,6 +1134,8 @@ export const ConversionRunsDocument = new TypedDocumentString(`
     fixedSops
     energyRatio
   }
+  hybrid
+  analogOps
   samples
   primaryMetric
   annValue

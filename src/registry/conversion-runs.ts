@@ -7,7 +7,7 @@ import { InvalidInputError, NotFoundError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
 import type { JobService } from './jobs.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
-import { CONVERSION_RUN_OMIT, CorruptRowError, checkpointRecord, conversionRunRecord, datasetRecord, lambdasOf, lambdasSchema, panelsOf, panelsSchema, toJson, annMetricsSchema, earlyExitSchema, warningsSchema, type ConversionRun } from './records.js';
+import { CONVERSION_RUN_OMIT, CorruptRowError, checkpointRecord, conversionRunRecord, datasetRecord, lambdasOf, lambdasSchema, panelsOf, panelsSchema, toJson, annMetricsSchema, earlyExitSchema, analogOpsSchema, warningsSchema, type ConversionRun } from './records.js';
 import { checkFit, conversionRunWhere, datasetGeometry, type RunFilter } from './runs.js';
 
 export type { ConversionRun } from './records.js';
@@ -186,6 +186,7 @@ export class ConversionRunService {
             ...(r.panels && { panels: toJson(panelsSchema, r.panels) }),
             ...(r.lambdas && { lambdas: toJson(lambdasSchema, r.lambdas) }),
             ...(r.earlyExit && { earlyExit: toJson(earlyExitSchema, r.earlyExit) }),
+            ...(r.hybrid && { hybrid: true, analogOps: toJson(analogOpsSchema, r.hybrid.analogOps) }),
           },
         });
       },
