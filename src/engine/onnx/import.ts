@@ -13,6 +13,7 @@ import { annMacs } from '../conversion/sops.js';
 import { deriveFamily, deriveTask } from './derive.js';
 import { OnnxFormatError, OnnxImportError, OnnxUnsupportedError, safeName } from './errors.js';
 import { buildAnalogHead, headSplit, type HeadSplit } from './head.js';
+import { ANALOG_HEAD_OPS } from './supported.js';
 import { FOLDABLE, foldOp, type FoldContext } from './fold.js';
 import { resolveInput } from './input.js';
 import { mapNode } from './map.js';
@@ -237,8 +238,9 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
   };
 }
 
-/** Whether an import error was raised by a head node (while mapping it, or by checkConvertible naming it). */
+/** Whether an import error was raised by a head node whose every op may be analog (ANALOG_HEAD_OPS) (while mapping it, or by checkConvertible naming it). */
 function inHead(split: HeadSplit, e: OnnxImportError, failedAt: OnnxNode | null): boolean {
+  if ([...split.nodes].some((n) => !ANALOG_HEAD_OPS.has(n.opType))) return false;
   if (failedAt !== null) return split.nodes.has(failedAt);
   return e instanceof OnnxUnsupportedError && [...split.nodes].some((n) => n.name === e.node);
 }
