@@ -139,6 +139,10 @@ describe('imported ONNX models through conversion, compare and export', () => {
     expect(h.warnings.some((w: string) => w.startsWith('hybrid:'))).toBe(true);
     const plain = dataOf(await t.gql('query($id: ID!) { conversionRun(id: $id) { hybrid analogOps } }', { id: onnxRunId })).conversionRun;
     expect(plain).toEqual({ hybrid: false, analogOps: [] });
+    // no SNN file for a hybrid run: a clear 4xx, not a worker crash
+    const res = await get(`/exports/conversion-runs/${run.id}/snn.onnx`);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toMatch(/hybrid/);
   });
 
   it('answers a missing, unfinished or malformed export with the error code and its HTTP status', async () => {
