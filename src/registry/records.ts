@@ -58,6 +58,8 @@ export const warningsSchema = z.array(z.string());
 export const panelsSchema = z.array(segmentationPanelSchema);
 /** Calibrated λ per activation site: one value, or one per channel. */
 export const lambdasSchema = z.record(z.string(), z.array(z.number()).min(1));
+/** The analog head's ONNX op types of a hybrid run. */
+export const analogOpsSchema = z.array(z.string());
 export const earlyExitSchema = z.object({
   patience: z.number().int().nullable(),
   margin: z.number().nullable(),
@@ -86,10 +88,12 @@ export type Dataset = Omit<db.Dataset, 'options' | 'imageShape' | 'format' | 'ta
 };
 export type Job = Omit<db.Job, 'payload'> & { payload: z.output<typeof jobPayloadSchema> };
 /** A conversion run without its (large) segmentation panels and λ: ConversionRunService.panels / exportInputs read them. */
-export type ConversionRun = Omit<db.ConversionRun, 'annMetrics' | 'warnings' | 'panels' | 'lambdas' | 'earlyExit'> & {
+export type ConversionRun = Omit<db.ConversionRun, 'annMetrics' | 'warnings' | 'panels' | 'lambdas' | 'earlyExit' | 'analogOps'> & {
   annMetrics: Record<string, number> | null;
   warnings: string[];
   earlyExit: EarlyExitRecord | null;
+  /** Hybrid runs: the analog head's op types; [] otherwise. */
+  analogOps: string[];
 };
 export type Sweep = Omit<db.Sweep, 'axes'> & { axes: SweepAxes };
 export type { LayerStat, TrainingMetric, ApiToken, SweepJob, SweepPoint } from './db.js';
@@ -141,6 +145,7 @@ export function conversionRunRecord(row: Omit<db.ConversionRun, 'panels' | 'lamb
     annMetrics: annMetricsOf(row.id, row.annMetrics),
     earlyExit: row.earlyExit == null ? null : column(earlyExitSchema, 'ConversionRun', row.id, 'earlyExit', row.earlyExit),
     warnings: row.warnings == null ? [] : column(warningsSchema, 'ConversionRun', row.id, 'warnings', row.warnings),
+    analogOps: row.analogOps == null ? [] : column(analogOpsSchema, 'ConversionRun', row.id, 'analogOps', row.analogOps),
   };
 }
 
