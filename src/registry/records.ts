@@ -151,7 +151,7 @@ export function conversionRunRecord(row: Omit<db.ConversionRun, 'panels' | 'lamb
 
 /** The config a run was (or will be) computed with, from its columns: one per field of the conversion table. */
 export function conversionConfigOf(run: Pick<ConversionRun, 'id'>): ConversionConfig {
-  const row = run as unknown as Record<string, unknown>;
+  const row: Record<string, unknown> = { ...run };
   // a field without a default (an early-exit rule) is a NULL column when off, and absent from the config
   return column(storedConversionConfigSchema, 'ConversionRun', run.id, 'config', Object.fromEntries(SWEEP_AXES.filter((k) => row[k] != null).map((k) => [k, row[k]])));
 }
