@@ -11,7 +11,8 @@ import { followJob } from '../follow.js';
 import { printJson } from '../output.js';
 import { int } from '../parse.js';
 
-interface ConvertOptions {
+/** The options `spikelab convert` and `spikelab sweep` share (the config fields come from the table). */
+export interface ConvertOptions {
   dataset: string;
   maxTestSamples?: number;
   backend?: string;
