@@ -92,6 +92,13 @@ export function annSnnBarsSpec(m: CompareMatrix, opts: { width?: number; height?
 export function sweepHeatmapSpec(p: SweepPivot, opts: { width?: number; height?: number; title?: string } = {}): TopLevelSpec {
   const rowLabel = (r: SweepPivot['rows'][number]): string => (r.annValue === null ? r.label : `${r.label} (ANN ${r.annValue.toFixed(3)})`);
   const cells = p.rows.flatMap((r) => r.values.flatMap((v, i) => (v === null ? [] : [{ row: rowLabel(r), column: p.columns[i]!, value: v, run: r.runIds[i] }])));
+  // rates (accuracy, Dice…) keep the fixed 0–1 scale, so that two sweeps' maps compare by colour;
+  // any other metric (SOPs, a loss) spans its own values
+  const values = cells.map((c) => c.value);
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const domain: [number, number] = lo >= 0 && hi <= 1 ? [0, 1] : [lo, hi > lo ? hi : lo + 1];
+  const dark = domain[0] + 0.6 * (domain[1] - domain[0]);
   const x = { field: 'column', type: 'ordinal' as const, sort: p.columns, title: p.axis };
   const y = { field: 'row', type: 'ordinal' as const, sort: p.rows.map(rowLabel), title: null };
   return {
@@ -107,7 +114,7 @@ export function sweepHeatmapSpec(p: SweepPivot, opts: { width?: number; height?:
         mark: { type: 'rect' },
         encoding: {
           x, y,
-          color: { field: 'value', type: 'quantitative', scale: { scheme: 'viridis', domain: [0, 1] }, title: p.metric },
+          color: { field: 'value', type: 'quantitative', scale: { scheme: 'viridis', domain }, title: p.metric },
           tooltip: [{ field: 'row', title: 'row' }, { field: 'column', title: p.axis }, { field: 'value', format: '.4f', title: p.metric }, { field: 'run', title: 'run' }],
         },
       },
@@ -116,7 +123,7 @@ export function sweepHeatmapSpec(p: SweepPivot, opts: { width?: number; height?:
         encoding: {
           x, y,
           text: { field: 'value', type: 'quantitative', format: '.3f' },
-          color: { condition: { test: 'datum.value < 0.6', value: 'white' }, value: 'black' },
+          color: { condition: { test: `datum.value < ${dark}`, value: 'white' }, value: 'black' },
         },
       },
     ],

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { CompareMatrix, CompareRow } from '../../src/formats/compare.js';
-import { annSnnBarsSpec, renderSegmentationPanels, renderSpecToPng, specToSvg, stepCurveSpec } from '../../client/report/index.js';
+import type { SweepPivot } from '../../src/formats/sweep.js';
+import { annSnnBarsSpec, renderSegmentationPanels, renderSpecToPng, specToSvg, stepCurveSpec, sweepHeatmapSpec } from '../../client/report/index.js';
 
 const steps = [1, 2, 4, 8, 16];
 function row(backbone: string, ann: number, values: (number | null)[]): CompareRow {
@@ -57,5 +58,16 @@ describe('report figures', () => {
 
   test('mismatched panel data is refused with the sizes', async () => {
     await expect(renderSegmentationPanels([{ width: 4, height: 4, image: [1], label: [], ann: [], snn: [] }], join(dir, 'bad.png'))).rejects.toThrow(/expected 4×4/);
+  });
+
+  test('a sweep heat map keeps 0–1 for rates and spans the values of any other metric', () => {
+    const pivot = (metric: string, values: number[]): SweepPivot => ({
+      sweepId: '1', axis: 'gamma', metric, step: null, columns: values.map((_, i) => String(i + 1)),
+      rows: [{ label: 'vgg', backbone: 'vgg', checkpointId: '1', others: [], annValue: null, values, runIds: values.map((_, i) => String(i)) }],
+    });
+    const scaleOf = (p: SweepPivot): unknown => JSON.stringify(sweepHeatmapSpec(p)).match(/"scale":\{"scheme":"viridis","domain":(\[[^\]]*\])/)?.[1];
+    expect(scaleOf(pivot('accuracy', [0.2, 0.9]))).toBe('[0,1]');
+    expect(scaleOf(pivot('sops', [1200, 5400]))).toBe('[1200,5400]');
+    expect(scaleOf(pivot('sops', [7, 7]))).toBe('[7,8]');
   });
 });
