@@ -5,6 +5,7 @@ import {
   CompareDocument, DashboardStateDocument, DatasetsDocument, JobProgressDocument, LiveStepMetricsDocument, ModelsDocument,
   type DashboardStateQuery,
 } from '../generated/graphql.js';
+import { seriesNames } from '../report/specs.js';
 import { drawComparison, drawLive } from './chart.js';
 import { fillTable, GqlError, gql, saveToken, savedToken } from './gql.js';
 import { follow, liveCount } from './live.js';
@@ -84,8 +85,10 @@ async function refreshComparison(runs: { id: string; status: string; primaryMetr
     ? { compare: { metric: metricSel.value, steps: [], rows: [] } }
     : await gql(CompareDocument, { runIds: chosen.map((r) => r.id), metric: metricSel.value || null, steps });
   await drawComparison($('chart'), $('bars'), compare);
+  // the same names as the chart's series: a backbone with several runs gets its run ids
+  const names = seriesNames(compare);
   fillTable($('compare'), ['backbone', 'family', 'parameters', 'T', 'ANN', 'SNN at T', 'best', 'first ≤1%', 'loss@T', 'E_SNN/E_ANN'],
-    compare.rows.map((r) => [r.backbone, r.family, r.parameterCount, r.timeSteps, r.annValue, [...r.values].reverse().find((v) => v !== null) ?? null, r.best, r.firstStepWithin1, r.lossAtT, r.energyRatio]), 'no finished conversion runs');
+    compare.rows.map((r, i) => [names[i] ?? r.backbone, r.family, r.parameterCount, r.timeSteps, r.annValue, [...r.values].reverse().find((v) => v !== null) ?? null, r.best, r.firstStepWithin1, r.lossAtT, r.energyRatio]), 'no finished conversion runs');
 }
 
 async function refreshRegistry(): Promise<void> {

@@ -15,7 +15,7 @@ const baseConfig = {
 };
 
 /** The series name of each row: its backbone, with the run id when several runs share a backbone (a sweep). */
-function seriesNames(m: CompareMatrix): string[] {
+export function seriesNames(m: CompareMatrix): string[] {
   const seen = new Map<string, number>();
   for (const r of m.rows) seen.set(r.backbone, (seen.get(r.backbone) ?? 0) + 1);
   return m.rows.map((r) => ((seen.get(r.backbone) ?? 0) > 1 ? `${r.backbone} (run ${r.conversionRunId})` : r.backbone));
