@@ -1,8 +1,9 @@
 // ONNX Runtime's CPU provider runs convolutions and pools in a blocked channel layout ("NCHWc")
 // and inserts ReorderOutput/ReorderInput around every op it does not know in that layout, such as
 // Clip and Floor. Those ops work element by element, so they give the same bits in either layout:
-// this pass moves them into the blocked layout and drops the reorders around them. It rewrites
-// the model ORT itself optimised (its kernels, its reordered weights), so results stay identical.
+// this pass moves them into the blocked layout and drops the reorders around them, and writes the
+// depthwise ±1 update convolutions as the Add/Sub they compute. It rewrites the model ORT itself
+// optimised (its kernels, its reordered weights), so results stay identical.
 import onnxProto from 'onnx-proto';
 
 type Node = onnxProto.onnx.INodeProto;
