@@ -28,6 +28,7 @@ export interface IfParams {
  * and, with a counter N, N ← N + s. The value sent on is s (spike count; one spike carries θ in
  * the units of V, i.e. λ in ANN units after normalisation). Returns the new V, s and new N.
  * For blockable populations the products s·(−θ) and s·1 are depthwise convolutions (see blockable).
+ * convFirst: whether z's first term is computed by a convolution in the same graph (see below).
  */
 /**
  * Whether per-channel products of a [C, H, W] value are written as depthwise 1×1 convolutions:
@@ -46,13 +47,17 @@ export function depthwiseScale(g: OnnxGraph, x: string, key: string, w: Float32A
   return g.op('Conv', [x, weight], { kernel_shape: [1, 1], group: w.length, pads: [0, 0, 0, 0], strides: [1, 1], dilations: [1, 1] });
 }
 
-export function emitIfStep(g: OnnxGraph, v: string, z: string | readonly string[], p: IfParams, count: string | null): { v: string; s: string; n: string | null } {
+export function emitIfStep(g: OnnxGraph, v: string, z: string | readonly string[], p: IfParams, count: string | null, convFirst = true): { v: string; s: string; n: string | null } {
   const c = p.shape[0] ?? 1;
   const dw = blockable(p.shape) && p.reset === 'subtract';
   // z may be the terms of a residual sum: V joins the last terms first, the first term (a
   // convolution's output) last, so that ONNX Runtime can fuse each addition into a convolution.
   const terms = typeof z === 'string' ? [z] : z;
-  let u = v;
+  // No term is computed by a convolution of this step (an input-only value such as the first
+  // layer's output): V passes an identity depthwise convolution that takes the addition instead
+  // (V·1 + z: the same single rounding), so that U is a convolution's output and the update of V
+  // below fuses into its depthwise convolution too; two plain Add passes become one fused pass.
+  let u = dw && !convFirst ? depthwiseScale(g, v, `${p.key}.identity`, new Float32Array(c).fill(1)) : v;
   for (let i = terms.length - 1; i >= 0; i--) u = g.op('Add', [terms[i] as string, u]);
   const theta = p.theta === null ? null : channelConstant(g, `${p.key}.theta`, p.theta, p.shape);
   const inv = p.theta === null ? null : channelConstant(g, `${p.key}.invTheta`, p.theta.map((t) => 1 / t), p.shape);

@@ -73,6 +73,15 @@ function emitSteps(g: OnnxGraph, plan: SnnPlan, statics: ReadonlyMap<string, str
       if (has(name)) states.set(name, depthwiseScale(g, get(name), `${n.id}.identity`, new Float32Array(n.shape[0] ?? 1).fill(1)));
     }
   }
+  // So do the input-only values such sites read: once per call, where ONNX Runtime would
+  // otherwise reorder them once per step for a plain Add that it cannot fuse.
+  const blocked = new Map(statics);
+  for (const n of plan.graph.nodes) {
+    const id = n.inputs[0] ?? '';
+    const x = statics.get(id);
+    if (n.op.kind !== 'relu' || !blockable(n.shape) || reset !== 'subtract' || x === undefined || blocked.get(id) !== x) continue;
+    blocked.set(id, depthwiseScale(g, x, `${id}.static.identity`, new Float32Array(n.shape[0] ?? 1).fill(1)));
+  }
   // A residual add read only by one site: its terms go to the site's membrane sum (emitIfStep).
   const users = consumers(plan.graph);
   const byId = nodeById(plan.graph);
@@ -83,23 +92,36 @@ function emitSteps(g: OnnxGraph, plan: SnnPlan, statics: ReadonlyMap<string, str
       .map((n) => n.id),
   );
   const terms = new Map<string, string[]>();
+  const firstTermIsConv = new Map<string, boolean>();
+  /**
+   * Whether input i of n reaches it as the output of a convolution computed in the step graph
+   * (a dynamic linear layer, or an alignment factor written as a depthwise convolution), into
+   * which ONNX Runtime can fuse the addition that reads it.
+   */
+  const convOutput = (n: GraphNode, i: number): boolean => {
+    const id = n.inputs[i] ?? '';
+    const src = byId.get(id) as GraphNode;
+    if (plan.scales.inputFactors.get(n.id)?.[i] != null && blockable(src.shape)) return true;
+    return !plan.isStatic.has(id) && isLinear(src.op);
+  };
   for (let k = 1; k <= steps; k++) {
-    const values = new Map(statics);
+    const values = new Map(blocked);
     for (const n of plan.graph.nodes) {
       if (plan.isStatic.has(n.id)) continue;
       const xs = inputsOf(g, plan, n, values);
       let y: string;
       if (deferred.has(n.id)) {
         // Linear-layer outputs first: the last addition is then fused into a convolution.
-        const linearFirst = n.inputs.map((id, i) => ({ v: xs[i] as string, lin: isLinear((byId.get(id) as GraphNode).op) })).sort((a, b) => Number(b.lin) - Number(a.lin));
+        const linearFirst = n.inputs.map((_, i) => ({ v: xs[i] as string, lin: convOutput(n, i) })).sort((a, b) => Number(b.lin) - Number(a.lin));
         terms.set(n.id, linearFirst.map((t) => t.v));
+        firstTermIsConv.set(n.id, linearFirst[0]?.lin ?? false);
         values.set(n.id, '');
         continue;
       }
       if (n.op.kind === 'relu') {
         const count = has(`${n.id}:n`) ? get(`${n.id}:n`) : null;
         const z = terms.get(n.inputs[0] ?? '') ?? (xs[0] as string);
-        const r = emitIfStep(g, get(`${n.id}:v`), z, { gamma, reset, theta: plan.scales.theta.get(n.id) ?? null, shape: n.shape, key: n.id }, count);
+        const r = emitIfStep(g, get(`${n.id}:v`), z, { gamma, reset, theta: plan.scales.theta.get(n.id) ?? null, shape: n.shape, key: n.id }, count, firstTermIsConv.get(n.inputs[0] ?? '') ?? convOutput(n, 0));
         states.set(`${n.id}:v`, r.v);
         if (r.n !== null) states.set(`${n.id}:n`, r.n);
         y = r.s;

@@ -1,8 +1,9 @@
 // ONNX Runtime's CPU provider runs convolutions and pools in a blocked channel layout ("NCHWc")
 // and inserts ReorderOutput/ReorderInput around every op it does not know in that layout, such as
 // Clip and Floor. Those ops work element by element, so they give the same bits in either layout:
-// this pass moves them into the blocked layout and drops the reorders around them. It rewrites
-// the model ORT itself optimised (its kernels, its reordered weights), so results stay identical.
+// this pass moves them into the blocked layout and drops the reorders around them, and writes the
+// depthwise ±1 update convolutions as the Add/Sub they compute. It rewrites the model ORT itself
+// optimised (its kernels, its reordered weights), so results stay identical.
 import onnxProto from 'onnx-proto';
 
 type Node = onnxProto.onnx.INodeProto;
@@ -17,6 +18,8 @@ export interface LayoutPassReport {
   readonly inserted: number;
   /** Element-wise nodes now running on blocked tensors. */
   readonly moved: number;
+  /** Depthwise ±1 convolutions with a Sum input rewritten as Add/Sub (see unitDepthwiseToElementwise). */
+  readonly simplified: number;
 }
 
 const isNchwc = (n: Node, op: string): boolean => n.domain === NCHWC && n.opType === op;
@@ -143,7 +146,10 @@ export function moveElementwiseIntoBlockedLayout(bytes: Uint8Array): { bytes: Ui
       }
     }
   }
-  if (moved === 0) return { bytes, report: { removed, inserted, moved } };
+  if (moved === 0) {
+    const simplified = nodes.filter((n) => unitDepthwiseToElementwise(n, init)).length;
+    return { bytes: simplified === 0 ? bytes : onnxProto.onnx.ModelProto.encode(model).finish(), report: { removed, inserted, moved, simplified } };
+  }
   const out: Node[] = [];
   for (const n of nodes) {
     if (drop.has(n)) continue;
@@ -160,6 +166,42 @@ export function moveElementwiseIntoBlockedLayout(bytes: Uint8Array): { bytes: Ui
     if (next.length === live.length) break;
     live = next;
   }
+  const simplified = live.filter((n) => unitDepthwiseToElementwise(n, init)).length;
   graph.node = live;
-  return { bytes: onnxProto.onnx.ModelProto.encode(model).finish(), report: { removed, inserted, moved } };
+  return { bytes: onnxProto.onnx.ModelProto.encode(model).finish(), report: { removed, inserted, moved, simplified } };
+}
+
+/** The float32 values of an initializer (raw bytes or float_data). */
+function floats(t: onnxProto.onnx.ITensorProto): Float32Array {
+  const raw = t.rawData;
+  if (raw !== null && raw !== undefined && raw.length > 0) return new Float32Array(Uint8Array.from(raw).buffer);
+  return Float32Array.from(t.floatData ?? []);
+}
+
+/**
+ * A blocked depthwise 1×1 convolution with weights all +1 or all −1, no bias and a Sum input
+ * (the membrane and counter updates V ← U − s, N ← N + s that the emitters write as convolutions so
+ * that ORT keeps them blocked and fuses their additions) becomes the Add or Sub it computes, in
+ * place: Sum + x·(±1) is one exactly rounded sum either way, and ORT's element-wise kernels stream
+ * the two tensors faster than its convolution kernel does. The node keeps its output name, so the
+ * convolution that already reads it as its own Sum input is unchanged. Returns whether it rewrote n.
+ */
+function unitDepthwiseToElementwise(n: Node, init: ReadonlyMap<string, onnxProto.onnx.ITensorProto>): boolean {
+  const ins = n.input ?? [];
+  if (!isNchwc(n, 'Conv') || ins.length !== 4 || ins[2] !== '' || (ins[3] ?? '') === '') return false;
+  const attr = new Map((n.attribute ?? []).map((a) => [a.name ?? '', a]));
+  if (attr.has('activation')) return false;
+  const w = init.get(ins[1] ?? '');
+  const dims = (w?.dims ?? []).map(Number);
+  if (w === undefined || dims.length !== 4 || dims.slice(1).some((d) => d !== 1) || Number(attr.get('group')?.i ?? 1) !== dims[0]) return false;
+  const ints = (name: string): number[] => (attr.get(name)?.ints ?? []).map(Number);
+  if (![...ints('kernel_shape'), ...ints('strides'), ...ints('dilations')].every((v) => v === 1) || !ints('pads').every((v) => v === 0)) return false;
+  const values = floats(w);
+  const sign = values[0];
+  if ((sign !== 1 && sign !== -1) || values.some((v) => v !== sign)) return false;
+  n.opType = sign === 1 ? 'Add' : 'Sub';
+  n.domain = '';
+  n.input = [ins[3] as string, ins[0] as string];
+  n.attribute = [];
+  return true;
 }

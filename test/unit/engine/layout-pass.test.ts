@@ -5,6 +5,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { calibrate, chooseStepsPerCall, emitStaticGraph, emitStepGraph, foldBatchNorm, initialState, planSnn, SNN_NAMES, SpikingNetwork } from '../../../src/engine/conversion/index.js';
+import { depthwiseScale } from '../../../src/engine/conversion/emit-neurons.js';
 import { extractGraph, nhwcToNchw } from '../../../src/engine/ir/index.js';
 import { createBlockedSession, createSession, moveElementwiseIntoBlockedLayout, OnnxGraph, type OrtSession, type ResolvedBackend } from '../../../src/engine/ort/index.js';
 import { randomArray, rng, seedWeights, useWasm } from './helpers.js';
@@ -103,5 +104,38 @@ describe('moving element-wise ops into ONNX Runtime\'s blocked layout', () => {
     const a = await (await createSession(bytes, cpu)).run(input);
     const b = await (await createBlockedSession(bytes, cpu)).run(input);
     expect(b['y']!.data).toEqual(a['y']!.data);
+  });
+
+  it('writes a depthwise ±1 convolution with a Sum input as the Add or Sub it computes, bit-identically, and leaves other weights alone', async () => {
+    const g = new OnnxGraph('t');
+    const shape = [2, 16, 4, 4];
+    const a = g.input('a', shape);
+    const b = g.input('b', shape);
+    const conv = (v: string, seed: number): string => g.op('Conv', [v, g.constant(randomArray(16 * 16 * 9, rng(seed)), [16, 16, 3, 3])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+    const ca = conv(a, 8);
+    const cb = conv(b, 9);
+    // ORT fuses each Add into the depthwise convolution as its Sum input (the membrane update's shape).
+    g.output(g.op('Add', [cb, depthwiseScale(g, ca, 'minus', new Float32Array(16).fill(-1))]), 'sub', shape);
+    g.output(g.op('Add', [cb, depthwiseScale(g, ca, 'plus', new Float32Array(16).fill(1))]), 'add', shape);
+    g.output(g.op('Add', [cb, depthwiseScale(g, ca, 'two', new Float32Array(16).fill(2))]), 'two', shape);
+    const mixed = new Float32Array(16).fill(-1);
+    mixed[5] = -2;
+    g.output(g.op('Add', [cb, depthwiseScale(g, ca, 'mixed', mixed)]), 'mixed', shape);
+    const bytes = g.encode();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'spikelab-layout-'));
+    const file = path.join(dir, 'opt.onnx');
+    await (await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', intraOpNumThreads: 1, optimizedModelFilePath: file, logSeverityLevel: 3 })).release();
+    const optimized = readFileSync(file);
+    rmSync(dir, { recursive: true, force: true });
+    const { bytes: rewritten, report } = moveElementwiseIntoBlockedLayout(optimized);
+    const ops = (m: Uint8Array): string[] => (onnxProto.onnx.ModelProto.decode(m).graph?.node ?? []).map((q) => q.opType ?? '');
+    expect(report.simplified).toBe(2);
+    expect(ops(rewritten).filter((o) => o === 'Sub')).toHaveLength(1);
+    expect(ops(rewritten).filter((o) => o === 'Add')).toHaveLength(1);
+    expect(ops(rewritten).filter((o) => o === 'Conv')).toHaveLength(ops(optimized).filter((o) => o === 'Conv').length - 2);
+    const input = { a: new ort.Tensor('float32', randomArray(2 * 16 * 16, rng(10)), shape), b: new ort.Tensor('float32', randomArray(2 * 16 * 16, rng(11)), shape) };
+    const plain = await (await createSession(bytes, cpu)).run(input);
+    const blocked = await (await createBlockedSession(bytes, cpu)).run(input);
+    for (const k of ['sub', 'add', 'two', 'mixed']) expect(blocked[k]!.data).toEqual(plain[k]!.data);
   });
 });
