@@ -1,6 +1,6 @@
 // Messages between the job runner (main thread) and its worker threads. Plain data only
 // (structured clone); weights travel as transferable Uint8Arrays.
-import type { BackendName, CheckpointManifest, ConversionConfig, ConversionResult, DatasetSpec, EpochRecord, ModelSpec, Progress, TrainingConfig, TrainingOutcome } from '../formats/index.js';
+import type { BackendName, BatchSums, CheckpointManifest, ConversionConfig, ConversionResult, DatasetSpec, EpochRecord, ModelSpec, Progress, TrainingConfig, TrainingOutcome } from '../formats/index.js';
 
 export interface CheckpointPayload {
   manifest: CheckpointManifest;
@@ -21,6 +21,8 @@ export interface ConversionTask {
   dataset: DatasetSpec;
   config: ConversionConfig;
   maxSamples: number | null;
+  /** Batches committed by earlier attempts: not simulated again (ConvertOptions.resume). */
+  resume: BatchSums[];
 }
 
 /** Checks weights against the model `spec` builds (importCheckpoint); answers with the manifest. */
@@ -50,6 +52,6 @@ export type FromWorker =
   | { type: 'progress'; jobId: number; progress: Progress }
   | { type: 'iteration'; jobId: number; iteration: number; loss: number; lr: number }
   | { type: 'epoch'; jobId: number; record: EpochRecord }
-  | { type: 'batch'; jobId: number; batch: number; batches: number; samples: number; stepMetrics: Record<string, number[]> }
+  | { type: 'batch'; jobId: number; batch: number; batches: number; samples: number; stepMetrics: Record<string, number[]>; sums: BatchSums }
   | { type: 'done'; jobId: number; training?: TrainingOutput; conversion?: ConversionResult; manifest?: Omit<CheckpointManifest, 'weightsSha256'> }
   | { type: 'error'; jobId: number; message: string; name: string; cancelled: boolean };

@@ -1,9 +1,9 @@
 // Conversion runs: validated and created with their job; finished by writing the summary, every
 // per-step metric and every layer statistic in the same transaction as the SUCCEEDED status.
 import { z } from 'zod';
-import { CONVERSION_BACKENDS, DEFAULT_CONVERSION_CONFIG, JOB_FIELDS, conversionConfigSchema, storedConversionConfigSchema, valueSchema, type ConversionConfig, type ConversionResult, type SegmentationPanel } from '../formats/index.js';
+import { batchSumsSchema, CONVERSION_BACKENDS, type BatchSums, DEFAULT_CONVERSION_CONFIG, JOB_FIELDS, conversionConfigSchema, storedConversionConfigSchema, valueSchema, type ConversionConfig, type ConversionResult, type SegmentationPanel } from '../formats/index.js';
 import type { Prisma, PrismaClient } from './db.js';
-import { NotFoundError } from './errors.js';
+import { JobNotHeldError, NotFoundError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
 import type { JobService } from './jobs.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
@@ -24,9 +24,12 @@ export const startConversionSchema = z.object({
 });
 export type StartConversionParams = Loose<z.input<typeof startConversionSchema>>;
 
-/** Partial results kept when a run fails or is cancelled: running per-step estimates. */
-export interface PartialConversion {
+/** One finished test batch as a worker reports it: its own sums, and the running metrics after it. */
+export interface BatchCommit {
+  sums: BatchSums;
+  /** Test samples simulated so far (this batch and every earlier one). */
   samples: number;
+  /** Running per-step metrics over those samples. */
   stepMetrics: Record<string, number[]>;
 }
 
@@ -112,6 +115,8 @@ export class ConversionRunService {
       result: { conversionRunId: runId, best: finite(s.best), bestStep: s.bestStep },
       extra: async (tx) => {
         await insertStepMetrics(tx, runId, r.stepMetrics);
+        // the final series supersedes the per-batch sums a retry would have resumed from
+        await tx.conversionBatch.deleteMany({ where: { conversionRunId: runId } });
         await tx.layerStat.deleteMany({ where: { conversionRunId: runId } });
         await tx.layerStat.createMany({
           data: r.layerStats.map((l, position) => ({ conversionRunId: runId, position, site: l.site, kind: l.kind, neurons: l.neurons, lambda: l.lambda, lambdaMin: l.lambdaMin, lambdaMax: l.lambdaMax, firingRate: finite(l.firingRate) ?? 0, sops: finite(l.sops) ?? 0 })),
@@ -142,21 +147,45 @@ export class ConversionRunService {
     });
   }
 
-  /** FAILED or CANCELLED, keeping whatever running per-step estimates the worker had sent. */
-  async abort(runId: number, jobId: number, status: 'FAILED' | 'CANCELLED', error: string, partial: PartialConversion | null): Promise<void> {
+  /**
+   * Commits one finished test batch: its sums (keyed by batch index: committing the same batch
+   * again changes nothing) and the running per-step metrics, in one transaction, only while job
+   * `jobId` is RUNNING and held by `workerId` (JobNotHeldError otherwise: a worker that lost the
+   * job must stop). A kill after this keeps the batch; the next attempt resumes after it.
+   */
+  async commitBatch(runId: number, jobId: number, workerId: string | null, b: BatchCommit): Promise<void> {
+    const sums = batchSumsSchema.parse(b.sums);
+    await this.prisma.$transaction(async (tx) => {
+      const job = await tx.job.findUnique({ where: { id: jobId }, select: { status: true, workerId: true, attempts: true } });
+      if (!job || job.status !== 'RUNNING' || (workerId !== null && job.workerId !== workerId)) throw new JobNotHeldError(jobId, workerId);
+      const key = { conversionRunId_batch: { conversionRunId: runId, batch: sums.batch } };
+      if (await tx.conversionBatch.findUnique({ where: key, select: { batch: true } })) return;
+      await tx.conversionBatch.create({ data: { conversionRunId: runId, batch: sums.batch, samples: sums.samples, sums: sums.sums, attempt: job.attempts } });
+      await insertStepMetrics(tx, runId, b.stepMetrics);
+      await tx.conversionRun.update({ where: { id: runId }, data: { samples: b.samples } });
+    });
+  }
+
+  /** The batches committed so far (what a retried attempt resumes from), in batch order. */
+  async batchesOf(runId: number): Promise<BatchSums[]> {
+    const rows = await this.prisma.conversionBatch.findMany({ where: { conversionRunId: runId }, orderBy: { batch: 'asc' } });
+    return rows.map((r) => batchSumsSchema.parse({ batch: r.batch, samples: r.samples, sums: r.sums }));
+  }
+
+  /** FAILED or CANCELLED, keeping the running per-step metrics of the batches committed so far. */
+  async abort(runId: number, jobId: number, status: 'FAILED' | 'CANCELLED', error: string): Promise<void> {
     await this.jobs.finish(jobId, status, {
       error,
       extra: async (tx) => {
-        if (!partial) return;
-        await insertStepMetrics(tx, runId, partial.stepMetrics);
-        await tx.conversionRun.update({ where: { id: runId }, data: { samples: partial.samples, warnings: [`partial: per-step metrics over the first ${partial.samples} test samples only`] } });
+        const run = await tx.conversionRun.findUnique({ where: { id: runId }, select: { samples: true } });
+        if (run?.samples) await tx.conversionRun.update({ where: { id: runId }, data: { warnings: [`partial: per-step metrics over the first ${run.samples} test samples only`] } });
       },
     });
   }
 
-  /** A retried run starts with no metrics. */
+  /** A retried run keeps its committed batches (it resumes after them); layer stats are recomputed. */
   async resetResults(runId: number): Promise<void> {
-    await this.prisma.$transaction([this.prisma.stepMetric.deleteMany({ where: { conversionRunId: runId } }), this.prisma.layerStat.deleteMany({ where: { conversionRunId: runId } })]);
+    await this.prisma.layerStat.deleteMany({ where: { conversionRunId: runId } });
   }
 
   async softDelete(id: number): Promise<ConversionRun> {

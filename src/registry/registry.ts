@@ -15,6 +15,8 @@ import { ModelService } from './models.js';
 import { ModelStore } from './store.js';
 import { TokenService } from './tokens.js';
 import { TrainingRunService } from './training-runs.js';
+import { SPIKELAB_VERSION } from './paths.js';
+import { WorkerService } from './workers.js';
 
 export interface RegistryOptions {
   databaseUrl: string;
@@ -39,6 +41,7 @@ export interface Registry {
   readonly compare: CompareService;
   readonly tokens: TokenService;
   readonly deletion: DeletionService;
+  readonly workers: WorkerService;
   /** Where server-side paths may point (SPIKELAB_DATA_ROOTS). */
   readonly dataRoots: readonly string[];
   /** Migrations applied while opening (empty when the database was up to date). */
@@ -71,6 +74,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
     compare: new CompareService(prisma, dataVersion.read),
     tokens: new TokenService(prisma),
     deletion: new DeletionService(prisma, models, checkpoints),
+    workers: new WorkerService(prisma, jobs, SPIKELAB_VERSION),
     dataRoots,
     appliedMigrations,
     isDatabaseReachable: () => isDatabaseReachable(prisma, opts.databaseUrl),

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Task } from '../../formats/conversion.js';
-import { readSegStats, SEG_STAT_COLUMNS, SegmentationAccumulator, segmentationStatsTensor, topKCorrect } from './metrics.js';
+import type { BatchSums } from '../../formats/worker.js';
+import { readSegStats, SEG_STAT_COLUMNS, SEG_SUM_NAMES, SegmentationAccumulator, segmentationStatsTensor, topKCorrect } from './metrics.js';
 
 /**
  * Turns the SNN's accumulated output at every step into per-step metrics, sample-weighted across
@@ -74,25 +75,59 @@ export class StepCollector {
     }
   }
 
-  /** Reads the batch's per-step tensors back and adds them to the per-step totals. */
-  endBatch(): void {
+  /**
+   * Reads the batch's per-step tensors back and adds them to the per-step totals; returns the
+   * batch's own additive sums (top-1/top-5 hits per step, or the segmentation sums per step), which
+   * addBatchSums() restores in a resumed run.
+   */
+  endBatch(): Record<string, number[]> {
     const n = this.pending.length;
     const stacked = tf.stack(this.pending);
     const flat = stacked.dataSync();
     stacked.dispose();
     const per = flat.length / n;
+    const mine = this.emptySums();
     for (let t = 0; t < n; t++) {
       if (this.task === 'classification') {
         const scores = flat.subarray(t * per, (t + 1) * per);
-        this.top1[t] = (this.top1[t] as number) + topKCorrect(scores, this.labels, this.numClasses, 1);
-        if (this.top5 !== null) this.top5[t] = (this.top5[t] as number) + topKCorrect(scores, this.labels, this.numClasses, 5);
+        mine['top1']![t] = topKCorrect(scores, this.labels, this.numClasses, 1);
+        if (this.top5 !== null) mine['top5']![t] = topKCorrect(scores, this.labels, this.numClasses, 5);
       } else {
-        const acc = this.seg[t] as SegmentationAccumulator;
+        const acc = new SegmentationAccumulator();
         for (const s of readSegStats(flat, t * per, per / SEG_STAT_COLUMNS)) acc.add(s);
+        acc.sums().forEach((v, k) => (mine[SEG_SUM_NAMES[k]!]![t] = v));
       }
     }
+    this.addSums(mine);
     this.samples += this.batch;
     this.discardBatch();
+    return mine;
+  }
+
+  /** Adds a batch simulated earlier (BatchSums of a previous attempt) as if it had just run. */
+  addBatchSums(b: BatchSums): void {
+    for (const [name, values] of Object.entries(this.emptySums())) {
+      const got = b.sums[name];
+      if (!got || got.length !== values.length) throw new Error(`stored batch ${b.batch} has no ${name} sums over ${values.length} steps`);
+    }
+    this.addSums(b.sums);
+    this.samples += b.samples;
+  }
+
+  private emptySums(): Record<string, number[]> {
+    const names = this.task === 'classification' ? (this.top5 !== null ? ['top1', 'top5'] : ['top1']) : [...SEG_SUM_NAMES];
+    return Object.fromEntries(names.map((k) => [k, new Array<number>(this.steps).fill(0)]));
+  }
+
+  private addSums(sums: Record<string, readonly number[]>): void {
+    for (let t = 0; t < this.steps; t++) {
+      if (this.task === 'classification') {
+        this.top1[t] = (this.top1[t] as number) + (sums['top1']?.[t] ?? 0);
+        if (this.top5 !== null) this.top5[t] = (this.top5[t] as number) + (sums['top5']?.[t] ?? 0);
+      } else {
+        (this.seg[t] as SegmentationAccumulator).addSums(SEG_SUM_NAMES.map((k) => sums[k]?.[t] ?? 0));
+      }
+    }
   }
 
   /** Drops per-step tensors of an unfinished batch (cancellation, errors). */

@@ -77,6 +77,9 @@ export function softDice(s: SegImageStats): number {
 }
 
 /** Running totals over images, so metrics weight every image (and pooled: every pixel) equally. */
+/** Names of SegmentationAccumulator.sums(), in order. */
+export const SEG_SUM_NAMES = ['images', 'dice', 'accImg', 'iouImg', 'f1Img', 'tp', 'fp', 'fn', 'tn'] as const;
+
 export class SegmentationAccumulator {
   private n = 0;
   private dice = 0;
@@ -99,6 +102,24 @@ export class SegmentationAccumulator {
     this.fp += s.fp;
     this.fn += s.fn;
     this.tn += s.tn;
+  }
+
+  /** The additive sums behind the metrics, in SEG_SUM_NAMES order (a batch's share, for resuming). */
+  sums(): number[] {
+    return [this.n, this.dice, this.accImg, this.iouImg, this.f1Img, this.tp, this.fp, this.fn, this.tn];
+  }
+
+  /** Adds sums produced by sums() (of a batch simulated earlier, maybe by another worker). */
+  addSums(v: readonly number[]): void {
+    this.n += v[0] ?? 0;
+    this.dice += v[1] ?? 0;
+    this.accImg += v[2] ?? 0;
+    this.iouImg += v[3] ?? 0;
+    this.f1Img += v[4] ?? 0;
+    this.tp += v[5] ?? 0;
+    this.fp += v[6] ?? 0;
+    this.fn += v[7] ?? 0;
+    this.tn += v[8] ?? 0;
   }
 
   /**

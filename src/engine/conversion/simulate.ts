@@ -10,6 +10,7 @@ import {
   type Task,
 } from '../../formats/conversion.js';
 import { initBackend } from '../backend/index.js';
+import type { BatchSums } from '../../formats/worker.js';
 import { CancelledError, InvalidConversionInputError } from '../errors.js';
 import { batchRanges, imageBatch, labelSlice, seededPermutation } from './batches.js';
 import { calibrate } from './calibrate.js';
@@ -39,6 +40,10 @@ export interface BatchReport {
   samples: number;
   /** Per-step metrics over the samples so far (values[t-1] = after step t). */
   stepMetrics: Record<string, number[]>;
+  /** This batch's own additive sums (ConvertOptions.resume takes them back). */
+  sums: BatchSums['sums'];
+  /** Test samples in this batch. */
+  batchSamples: number;
 }
 
 export interface ConvertOptions {
@@ -58,6 +63,11 @@ export interface ConvertOptions {
   layerFactory?: SnnOptions['layerFactory'];
   /** Segmentation: how many test images to keep as figure panels (default 4; 0 = none). */
   panels?: number;
+  /**
+   * Batches an earlier attempt already simulated (their BatchReport sums): they are added to the
+   * totals and not simulated again, so the result counts each batch exactly once.
+   */
+  resume?: readonly BatchSums[];
 }
 
 /**
@@ -138,20 +148,32 @@ export async function convertAndSimulate(
       y.dispose();
     }
 
+    const done = new Set<number>();
+    for (const prior of opts.resume ?? []) {
+      const r = ranges[prior.batch - 1];
+      if (!r || r.length !== prior.samples) throw new InvalidConversionInputError(`stored batch ${prior.batch} (${prior.samples} samples) does not match this run's test batches`);
+      if (done.has(prior.batch)) continue;
+      collector.addBatchSums(prior);
+      done.add(prior.batch);
+    }
+    if (done.size > 0) warnings.push(`resumed after ${done.size} of ${ranges.length} batches simulated by an earlier attempt; firing rates and SOPs are averaged over the ${data.test.count - collector.samples} samples simulated since`);
+    const simulated = data.test.count - collector.samples;
     const total = ranges.length * cfg.timeSteps;
     for (let b = 0; b < ranges.length; b++) {
+      if (done.has(b + 1)) continue;
       const r = ranges[b] as number[];
       const keepFinal = b === 0 && panelCount > 0 ? (acc: tf.Tensor): void => {
         const mean = tf.div(acc, cfg.timeSteps);
         snnPanel = mean.dataSync().slice(0, panelCount * labelSize) as Float32Array;
         mean.dispose();
       } : undefined;
-      await simulateBatch(snn, collector, data.test, imageShape, labelSlice(data.test, labelSize, r), r, cfg.timeSteps, (t) => {
+      const sums = { value: {} as BatchSums['sums'] };
+      await simulateBatch(snn, collector, sums, data.test, imageShape, labelSlice(data.test, labelSize, r), r, cfg.timeSteps, (t) => {
         check(`batch ${b + 1}, step ${t}`);
         progress(0.05 + (0.95 * (b * cfg.timeSteps + t)) / total, 'simulate', { batch: b + 1, step: t });
       }, keepFinal);
       progress(0.05 + (0.95 * (b + 1)) / ranges.length, 'simulate', { batch: b + 1, message: `batch ${b + 1}/${ranges.length} done` });
-      opts.onBatch?.({ batch: b + 1, batches: ranges.length, samples: collector.samples, stepMetrics: collector.stepMetrics() });
+      opts.onBatch?.({ batch: b + 1, batches: ranges.length, samples: collector.samples, stepMetrics: collector.stepMetrics(), sums: sums.value, batchSamples: r.length });
     }
 
     const stepMetrics = collector.stepMetrics();
@@ -161,7 +183,7 @@ export async function convertAndSimulate(
         opts.onStep(t, Object.fromEntries(Object.entries(stepMetrics).map(([k, v]) => [k, v[t - 1] as number])));
       }
     }
-    const stats = layerStats(snn, cal.lambdas, cfg.timeSteps, data.test.count);
+    const stats = layerStats(snn, cal.lambdas, cfg.timeSteps, Math.max(1, simulated));
     const result: ConversionResult = {
       task: data.task,
       config: cfg,
@@ -187,6 +209,7 @@ export async function convertAndSimulate(
 async function simulateBatch(
   snn: SpikingNetwork,
   collector: StepCollector,
+  out: { value: BatchSums['sums'] },
   split: Split,
   imageShape: readonly number[],
   labels: Float32Array,
@@ -209,7 +232,7 @@ async function simulateBatch(
       // Let the event loop run so that an abort (e.g. a worker message) can arrive mid-batch.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    collector.endBatch();
+    out.value = collector.endBatch();
   } finally {
     x.dispose();
     collector.discardBatch();
