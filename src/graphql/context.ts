@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { EventBus } from '../jobs/events.js';
 import type { ImportCheckpointParams } from '../jobs/import.js';
+import type { RemoteJobs } from '../jobs/remote.js';
 import type { SeriesSelection, StepPoint } from '../registry/metrics.js';
 import type { Checkpoint, Dataset, Job, LayerStat, Model, TrainingMetric } from '../registry/records.js';
 import type { Registry } from '../registry/registry.js';
@@ -20,6 +21,8 @@ export type Caller = { kind: 'anonymous' } | { kind: 'local' } | { kind: 'token'
 export interface Services {
   registry: Registry;
   events: EventBus;
+  /** What remote workers call (claim, report, finish): src/jobs/remote.ts. */
+  remote: RemoteJobs;
   /** importCheckpoint with the server's worker settings (src/jobs/import.ts). */
   importCheckpoint(p: ImportCheckpointParams): Promise<Checkpoint>;
 }

@@ -11,6 +11,7 @@ import { JobResolver } from './job/job.resolver.js';
 import { ModelResolver } from './model/model.resolver.js';
 import { TokenResolver } from './token/token.resolver.js';
 import { TrainingRunResolver } from './training-run/training-run.resolver.js';
+import { WorkerResolver } from './worker/worker.resolver.js';
 import { authChecker, rootFieldRoles, type RootRoles } from './token/auth.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's own resolver list type
@@ -24,6 +25,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CompareResolver,
   TokenResolver,
   CheckpointAdminResolver,
+  WorkerResolver,
 ];
 
 /**
