@@ -4,7 +4,7 @@ import type { CompareMatrix, SegmentationPanel } from '../../src/formats/compare
 import {
   CancelJobDocument, CheckpointsDocument, ConversionRunPanelsDocument, ImportCheckpointDocument, SetAliasDocument, CompareDocument, ConversionRunDocument, ConversionRunsDocument, CreateModelDocument,
   DatasetsDocument, JobDocument, JobsDocument, ModelsDocument, RegisterDatasetDocument, StartConversionDocument,
-  StartTrainingDocument, StepMetricsDocument, TrainingRunDocument, TrainingRunsDocument,
+  StartTrainingDocument, StepMetricsDocument, TrainingRunDocument, TrainingRunsDocument, WorkersDocument, type WorkersQuery,
   type CheckpointFieldsFragment, type CompareQueryVariables, type ConversionRunFieldsFragment, type ImportCheckpointInput, type CreateModelInput, type DatasetFieldsFragment,
   type ListOrder, type ModelFieldsFragment, type RegisterDatasetInput, type RunFilterInput, type StartConversionInput,
   type StartTrainingInput, type TrainingRunFieldsFragment,
@@ -19,6 +19,7 @@ export type Model = ModelFieldsFragment;
 export type TrainingRun = TrainingRunFieldsFragment;
 export type ConversionRun = ConversionRunFieldsFragment;
 export type Checkpoint = CheckpointFieldsFragment;
+export type Worker = WorkersQuery['workers'][number];
 export type { ImportCheckpointInput, CompareQueryVariables as CompareArgs, CreateModelInput, Job, ListOrder, RegisterDatasetInput, RunFilterInput, StartConversionInput, StartTrainingInput, WaitOptions };
 
 interface Page<T> {
@@ -45,6 +46,11 @@ export class SpikelabClient {
 
   constructor(opts: ConnectOptions) {
     this.transport = new Transport(opts);
+  }
+
+  /** Remote job workers seen in the last day, with their running jobs and last heartbeat. */
+  async workers(): Promise<Worker[]> {
+    return (await this.transport.request(WorkersDocument, {})).workers;
   }
 
   /** Registers a data set the server can read (CONFLICT if the name is taken). */

@@ -12,6 +12,7 @@ import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
 import { registerTrain } from './commands/train.js';
+import { registerWorker } from './commands/worker.js';
 import { addGlobalOptions } from './context.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerCompare(program);
   registerReport(program);
   registerToken(program);
+  registerWorker(program);
   return program;
 }
 
