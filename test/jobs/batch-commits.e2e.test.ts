@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL results are untyped JSON; the assertions pin their shape */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- GraphQL results are untyped JSON; the assertions pin their shape */
 // kill -9 of the server during a conversion (the embedded default: SQLite, in-process runner): the
 // per-step metrics of the batches simulated before the kill are committed (one ConversionBatch row
 // per batch, and the running StepMetric series), the restarted server resumes after them, and the

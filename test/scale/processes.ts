@@ -37,9 +37,9 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SPIKELAB_BACKEND: 'cpu', SPIKELAB_WORKERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stderr!.on('data', (d: Buffer) => log.push(String(d)));
+  child.stderr.on('data', (d: Buffer) => log.push(String(d)));
   const base = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       log.push(String(d));
       const m = /GraphQL at (http:\/\/[^/]+)\/graphql/.exec(String(d));
       if (m?.[1]) resolve(m[1]);
@@ -59,9 +59,9 @@ export async function startWorkerProcess(args: string[], env: Record<string, str
     env: { ...process.env, SPIKELAB_BACKEND: 'cpu', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (d: Buffer) => log.push(String(d)));
+  child.stdout.on('data', (d: Buffer) => log.push(String(d)));
   await new Promise<void>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
+    child.stderr.on('data', (d: Buffer) => {
       log.push(String(d));
       if (/registered with/.test(log.join(''))) resolve();
     });
