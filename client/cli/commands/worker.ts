@@ -14,6 +14,7 @@ interface WorkerCliOptions {
   concurrency: number;
   cache: string;
   alsoServer?: string[];
+  lockMs: number;
 }
 
 function redisUrl(value: string): string {
@@ -40,11 +41,12 @@ export function registerWorker(program: Command): void {
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend of the worker threads').choices(BACKENDS).default('auto').env('SPIKELAB_BACKEND'))
     .option('--concurrency <n>', 'jobs at once (one worker thread each)', int(1, 64), 1)
     .addOption(new Option('--cache <dir>', 'where downloaded checkpoints and data sets are kept (by sha256)').env('SPIKELAB_WORKER_CACHE').default(join(homedir(), '.cache', 'spikelab-worker')))
+    .option('--lock-ms <ms>', 'with --queue: a worker silent this long (killed, frozen) loses its running job to another worker', int(1000, 600_000), 15_000)
     .option('--also-server <url>', 'another replica of the same server, used when --server cannot be reached (repeatable)', httpUrl)
     .action(async (opts: WorkerCliOptions, c: Command) => {
       const { server, token } = c.optsWithGlobals<GlobalOptions>();
       const { startWorker } = await import('../../worker/worker.js');
-      const w = await startWorker({ servers: [server, ...(opts.alsoServer ?? [])], ...(token && { token }), ...(opts.queue && { queue: opts.queue }), backend: opts.backend, concurrency: opts.concurrency, cacheDir: opts.cache });
+      const w = await startWorker({ servers: [server, ...(opts.alsoServer ?? [])], ...(token && { token }), ...(opts.queue && { queue: opts.queue }), backend: opts.backend, concurrency: opts.concurrency, cacheDir: opts.cache, lockMs: opts.lockMs });
       const stop = (): void => void w.stop();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
