@@ -1,144 +1,264 @@
-// Engine benchmark: ANN forward vs one SNN time step on a VGG from the model zoo.
+// Engine benchmark: converts and simulates a VGG-11 and a ResNet-18 (CIFAR-shaped, width ×0.5) on
+// ONNX Runtime at batch 64 and runs the very same converted SNN in PyTorch eager (Debian's
+// python3-torch, /usr/bin/python3) with the same T, batch, threads and work, spike counting
+// included. ORT and PyTorch runs alternate (3 each); ratios are medians of the per-pair ratios.
 // `npm run bench:engine`. Prints a table, then (last line) one JSON object for the acceptance check.
-import * as tf from '@tensorflow/tfjs-core';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { syntheticClassification } from '../src/data/synthetic.js';
 import { initBackend } from '../src/engine/backend/index.js';
-import { AnnExecutor, buildSnn, calibrate, extractGraph, foldBatchNorm, annMacs } from '../src/engine/index.js';
+import { annMacs, calibrate, chooseStepsPerCall, foldBatchNorm, nchwBatch, planSnn, SpikingNetwork } from '../src/engine/conversion/index.js';
+import { extractGraph } from '../src/engine/ir/index.js';
+import { AnnRunner, defaultThreads } from '../src/engine/ort/index.js';
 import { buildModel } from '../src/engine/zoo/index.js';
-import type { Architecture } from '../src/formats/model.js';
+import type { ZooArchitecture } from '../src/formats/model.js';
+import { writeSnnSpec } from './snn-spec.js';
 
-const ARCH = (process.env['BENCH_ARCH'] ?? 'vgg11') as Architecture;
-const WIDTH = Number(process.env['BENCH_WIDTH'] ?? 1);
-const BATCH = Number(process.env['BENCH_BATCH'] ?? 32);
-const REPS = Number(process.env['BENCH_REPS'] ?? 7);
+const MODELS = (process.env['BENCH_MODELS'] ?? 'vgg11,resnet18').split(',') as ZooArchitecture[];
+const WIDTH = Number(process.env['BENCH_WIDTH'] ?? 0.5);
+const BATCH = Number(process.env['BENCH_BATCH'] ?? 64);
+const T = Number(process.env['BENCH_T'] ?? 32);
+const K_ENV = process.env['BENCH_K'];
+const REPS = Number(process.env['BENCH_REPS'] ?? 3);
+const PYTHON = process.env['BENCH_PYTHON'] ?? '/usr/bin/python3';
+const THREADS = defaultThreads();
+/**
+ * The clock. With one thread per process, CPU time is the compute time and stays meaningful when
+ * other processes share the cores (PyTorch reports its own process CPU time); with more threads
+ * only wall time is (idle threads may spin). BENCH_CLOCK=wall|cpu overrides.
+ */
+const CLOCK = (process.env['BENCH_CLOCK'] ?? (THREADS === 1 ? 'cpu' : 'wall')) as 'wall' | 'cpu';
 const SIZE = 32;
 
-function median(xs: number[]): number {
+const ks: Record<string, number> = {};
+const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
+};
+const round = (v: number, digits = 1): number => Math.round(v * 10 ** digits) / 10 ** digits;
 
-/**
- * The clock. On a single-threaded CPU backend (wasm without threads, cpu) the process's CPU time
- * is the compute time and stays meaningful when other processes share the cores; on a GPU or
- * multi-threaded backend only wall time is.
- */
-let useCpuClock = false;
-function now(): number {
-  if (!useCpuClock) return performance.now();
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
+/** The PyTorch side: one long-lived python process answering JSON commands (bench/torch_snn.py). */
+class Torch {
+  private readonly answers: ((line: string) => void)[] = [];
 
-/** Time of fn in ms; the result's first element is read so that async backends finish. */
-function timed(fn: () => tf.Tensor | null): { ms: number; wallMs: number } {
-  const t0 = now();
-  const w0 = performance.now();
-  const y = fn();
-  if (y !== null) {
-    tf.tidy(() => tf.slice(tf.reshape(y, [-1]), 0, 1).dataSync());
-    y.dispose();
+  private constructor(private readonly proc: ChildProcessWithoutNullStreams) {
+    createInterface({ input: proc.stdout }).on('line', (line) => this.answers.shift()?.(line));
+    proc.stderr.on('data', (d: Buffer) => process.stderr.write(d));
   }
-  return { ms: now() - t0, wallMs: performance.now() - w0 };
+
+  /** Null (with the reason) when python3 or torch is missing. */
+  static async start(): Promise<{ torch: Torch | null; info: string }> {
+    const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+    if (probe.status !== 0) return { torch: null, info: `PyTorch not available (${PYTHON} -c 'import torch' failed: ${(probe.stderr || String(probe.error)).trim().split('\n').pop() ?? ''}); install Debian's python3-torch` };
+    const script = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'torch_snn.py');
+    const t = new Torch(spawn(PYTHON, [script], { stdio: 'pipe' }));
+    const r = await t.ask({ cmd: 'threads', threads: THREADS });
+    return { torch: t, info: `PyTorch ${String(r['version'])} eager (${PYTHON}), ${String(r['threads'])} threads` };
+  }
+
+  ask(cmd: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      this.answers.push((line) => {
+        try {
+          resolve(JSON.parse(line) as Record<string, unknown>);
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      });
+      this.proc.stdin.write(`${JSON.stringify(cmd)}\n`);
+    });
+  }
+
+  stop(): void {
+    this.proc.stdin.end();
+  }
+}
+
+interface ModelResult {
+  name: string;
+  macs: number;
+  populations: number;
+  annMs: number;
+  stepMs: number;
+  /** Median over the runs of (SNN step time / ANN forward time), each pair measured back to back. */
+  stepRatio: number;
+  ortRates: number[];
+  torchRates: number[];
+  /** Image-steps per CPU-second (all threads), a load-robust companion to the wall-clock rates. */
+  ortCpuRates: number[];
+  torchCpuRates: number[];
+  agreement: string;
+}
+
+async function benchModel(arch: ZooArchitecture, torch: Torch | null, dir: string): Promise<ModelResult> {
+  const spec = { architecture: arch, inputShape: [SIZE, SIZE, 3] as [number, number, number], numClasses: 10, widthMultiplier: WIDTH, ...(arch.startsWith('resnet') ? { stem: 'cifar' as const } : {}) };
+  const model = buildModel(spec, { seed: 1 });
+  const graph = foldBatchNorm(extractGraph(model));
+  model.dispose();
+  const data = syntheticClassification({ numClasses: 10, height: SIZE, width: SIZE, channels: 3, train: BATCH, test: BATCH, noise: 0.3, seed: 1 });
+  const idx = Array.from({ length: BATCH }, (_, i) => i);
+  const x = nchwBatch(data.test, [SIZE, SIZE, 3], idx);
+  const ortOpts = { backend: 'cpu' as const, threads: THREADS };
+  const { lambdas } = await calibrate(graph, [{ x: nchwBatch(data.train, [SIZE, SIZE, 3], idx), batch: BATCH }], { percentile: 0.99, channelWise: false }, ortOpts);
+  const plan = planSnn(graph, lambdas, { gamma: 5, reset: 'subtract', vInit: 0, maxPool: 'lipool', collectStats: true });
+  const ann = await AnnRunner.create(graph, ortOpts);
+  // The engine's own choice of steps per call unless BENCH_K says otherwise.
+  const K = K_ENV !== undefined ? Number(K_ENV) : chooseStepsPerCall(T, annMacs(graph) * BATCH);
+  ks[arch] = K;
+  const snn = await SpikingNetwork.create(plan, { ...ortOpts, stepsPerCall: K });
+  const mdir = path.join(dir, arch);
+  const xFile = path.join(dir, `${arch}.x.bin`);
+  writeFileSync(xFile, new Uint8Array(x.buffer));
+  if (torch !== null) {
+    rmSync(mdir, { recursive: true, force: true });
+    mkdirSync(mdir);
+    writeSnnSpec(plan, mdir);
+    await torch.ask({ cmd: 'load', name: arch, dir: mdir });
+  }
+
+  let counted = 0;
+  const cpuNow = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  const clock = (): number => (CLOCK === 'cpu' ? cpuNow() * 1000 : performance.now());
+  const ortRun = async (): Promise<{ seconds: number; cpuSeconds: number; stepSeconds: number; acc: Float32Array; spikes: number }> => {
+    const c0 = cpuNow();
+    const t0 = clock();
+    await snn.reset(x, BATCH);
+    const t1 = clock();
+    let acc: Float32Array = new Float32Array(0);
+    while (snn.t < T) acc = (await snn.run(Math.min(K, T - snn.t))).at(-1) as Float32Array;
+    const t2 = clock();
+    // Spike totals of every population (counters and derived totals) belong to the work.
+    let all = 0;
+    for (const p of snn.populations) for (const v of (await snn.spikeTotals(p)) ?? []) all += v;
+    const t3 = clock();
+    const spikes = all - counted;
+    counted = all;
+    return { seconds: (t3 - t0) / 1000, cpuSeconds: cpuNow() - c0, stepSeconds: (t2 - t1) / 1000, acc, spikes };
+  };
+  const torchRun = async (): Promise<{ seconds: number; cpuSeconds: number; acc: Float32Array; spikes: number }> => {
+    const out = path.join(dir, `${arch}.acc.bin`);
+    const r = await (torch as Torch).ask({ cmd: 'run', name: arch, x: xFile, batch: BATCH, steps: T, out });
+    const buf = readFileSync(out);
+    const spikes = Object.values(r['spikes'] as Record<string, number>).reduce((a, b) => a + b, 0);
+    return { seconds: (CLOCK === 'cpu' ? r['cpuSeconds'] : r['seconds']) as number, cpuSeconds: r['cpuSeconds'] as number, acc: new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4), spikes };
+  };
+  /** T ANN forwards back to back (as long as the SNN's T steps, so both meet the same machine load): ms per forward. */
+  const annRun = async (times = T): Promise<number> => {
+    const t0 = CLOCK === 'cpu' ? cpuNow() * 1000 : performance.now();
+    for (let i = 0; i < times; i++) await ann.run(x, BATCH);
+    return ((CLOCK === 'cpu' ? cpuNow() * 1000 : performance.now()) - t0) / times;
+  };
+
+  // Warm-up: session set-up, memory growth, PyTorch's first-call costs.
+  await annRun(2);
+  await ortRun();
+  if (torch !== null) await torch.ask({ cmd: 'run', name: arch, x: xFile, batch: BATCH, steps: 2, out: path.join(dir, 'warm.bin') });
+
+  const annMs: number[] = [];
+  const stepMs: number[] = [];
+  const stepRatios: number[] = [];
+  const ortRates: number[] = [];
+  const torchRates: number[] = [];
+  const ortCpuRates: number[] = [];
+  const torchCpuRates: number[] = [];
+  let agreement = 'PyTorch not run';
+  for (let r = 0; r < REPS; r++) {
+    const a = await annRun();
+    const o = await ortRun();
+    annMs.push(a);
+    ortRates.push((BATCH * T) / o.seconds);
+    ortCpuRates.push((BATCH * T) / o.cpuSeconds);
+    stepMs.push((o.stepSeconds * 1000) / T);
+    stepRatios.push((o.stepSeconds * 1000) / T / a);
+    if (torch !== null) {
+      const p = await torchRun();
+      torchRates.push((BATCH * T) / p.seconds);
+      torchCpuRates.push((BATCH * T) / p.cpuSeconds);
+      agreement = `${compare(o.acc, p.acc)}, spikes ${o.spikes} vs ${p.spikes}`;
+    }
+  }
+  await snn.release();
+  await ann.release();
+  return { name: `${arch} ×${WIDTH}`, macs: annMacs(graph), populations: plan.populations.length, annMs: median(annMs), stepMs: median(stepMs), stepRatio: median(stepRatios), ortRates, torchRates, ortCpuRates, torchCpuRates, agreement };
+}
+
+/** How close the two SNNs' accumulated outputs at step T are: same argmax count and max |Δ|. */
+function compare(a: Float32Array, b: Float32Array): string {
+  let same = 0;
+  let diff = 0;
+  const classes = a.length / BATCH;
+  for (let n = 0; n < BATCH; n++) {
+    const row = (v: Float32Array): number[] => Array.from(v.subarray(n * classes, (n + 1) * classes));
+    const ra = row(a);
+    const rb = row(b);
+    if (ra.indexOf(Math.max(...ra)) === rb.indexOf(Math.max(...rb))) same++;
+  }
+  for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
+  return `same argmax on ${same}/${BATCH}, max |Δ acc| ${diff.toPrecision(3)}`;
 }
 
 async function main(): Promise<void> {
-  const info = await initBackend('auto');
-  const backend = tf.getBackend();
-  useCpuClock = (backend === 'wasm' || backend === 'cpu') && (info.threads ?? 1) <= 1;
-  const spec = { architecture: ARCH, inputShape: [SIZE, SIZE, 3] as [number, number, number], numClasses: 10, widthMultiplier: WIDTH };
-  const model = buildModel(spec, { seed: 1 });
-  const data = syntheticClassification({ numClasses: 10, height: SIZE, width: SIZE, channels: 3, train: BATCH, test: BATCH, noise: 0.3, seed: 1 });
-  const x = tf.tensor(data.test.images, [BATCH, SIZE, SIZE, 3]);
-  const calX = tf.tensor(data.train.images, [BATCH, SIZE, SIZE, 3]);
-
-  const graph = foldBatchNorm(extractGraph(model));
-  const macs = annMacs(graph);
-  const ann = new AnnExecutor(graph);
-  const { lambdas } = calibrate(graph, [calX], { percentile: 0.99, channelWise: false });
-  const snn = buildSnn(graph, lambdas, { gamma: 5, reset: 'subtract', vInit: 0, maxPool: 'lipool' });
-
-  // Warm-up (kernel set-up, memory growth), then interleaved repetitions so that load from other
-  // processes on the machine hits both measurements alike.
-  timed(() => ann.forward(x));
-  timed(() => model.predict(x) as tf.Tensor);
-  const tReset = timed(() => {
-    snn.reset(x);
-    return null;
-  });
-  for (let i = 0; i < 3; i++) snn.step();
-  const annMs: number[] = [];
-  const annWall: number[] = [];
-  const stepMs: number[] = [];
-  const stepWall: number[] = [];
-  const forward = (): void => {
-    const a = timed(() => ann.forward(x));
-    annMs.push(a.ms);
-    annWall.push(a.wallMs);
-  };
-  const step = (): void => {
-    const s = timed(() => {
-      snn.step();
-      return null;
-    });
-    stepMs.push(s.ms);
-    stepWall.push(s.wallMs);
-  };
-  // A-B-B-A per repetition cancels slow drifts of the machine's load.
-  for (let r = 0; r < REPS; r++) {
-    forward();
-    step();
-    step();
-    forward();
+  await initBackend('cpu'); // tfjs only builds the zoo models here
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'spikelab-bench-'));
+  const { torch, info } = await Torch.start();
+  try {
+    const results: ModelResult[] = [];
+    for (const m of MODELS) results.push(await benchModel(m, torch, dir));
+    const rows: [string, string][] = [
+      ['engine', `onnxruntime-node, cpu provider, ${THREADS} intra-op threads, steps per call ${Object.entries(ks).map(([k, v]) => `${k} ${v}`).join(', ')}`],
+      ['reference', info],
+      ['work', `batch ${BATCH}, T = ${T}, Γ = 5, reset by subtraction, LIPool, spike counts of every population; ${REPS} alternating runs`],
+      ['clock', CLOCK === 'cpu' ? 'process CPU time (one thread per process: robust to other load on the machine)' : 'wall clock'],
+    ];
+    const imageStepsPerS: Record<string, number> = {};
+    const torchImageStepsPerS: Record<string, number> = {};
+    const ratios: number[] = [];
+    const stepRatios: Record<string, number> = {};
+    for (const r of results) {
+      const key = r.name.split(' ')[0] as string;
+      imageStepsPerS[key] = round(median(r.ortRates));
+      stepRatios[key] = round(r.stepRatio, 3);
+      rows.push([`${r.name}`, `${(r.macs / 1e6).toFixed(1)} M MACs/image, ${r.populations} populations`]);
+      rows.push([`  ANN forward (ORT)`, `${r.annMs.toFixed(1)} ms / batch (T forwards back to back before each SNN run)`]);
+      rows.push([`  SNN step (ORT)`, `${r.stepMs.toFixed(1)} ms / batch  → step/forward ${stepRatios[key]}`]);
+      rows.push([`  SNN image-steps/s (ORT)`, `${r.ortRates.map((v) => v.toFixed(0)).join(', ')}  (per CPU-second: ${r.ortCpuRates.map((v) => v.toFixed(0)).join(', ')})`]);
+      if (r.torchRates.length > 0) {
+        torchImageStepsPerS[key] = round(median(r.torchRates));
+        const ratio = median(r.ortRates.map((v, i) => v / (r.torchRates[i] as number)));
+        ratios.push(ratio);
+        rows.push([`  SNN image-steps/s (PyTorch)`, `${r.torchRates.map((v) => v.toFixed(0)).join(', ')}  (per CPU-second: ${r.torchCpuRates.map((v) => v.toFixed(0)).join(', ')})`]);
+        rows.push([`  ORT / PyTorch (median of pairs)`, `${ratio.toFixed(3)}  (${r.agreement})`]);
+      }
+    }
+    const w = Math.max(...rows.map((r) => r[0].length));
+    for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
+    console.log(
+      JSON.stringify({
+        imageStepsPerS,
+        torchImageStepsPerS: torch === null ? null : torchImageStepsPerS,
+        vsTorch: ratios.length === MODELS.length ? round(Math.min(...ratios), 3) : null,
+        stepToForwardRatio: Math.max(...Object.values(stepRatios)),
+        stepToForwardRatios: stepRatios,
+        batch: BATCH,
+        timeSteps: T,
+        stepsPerCall: ks,
+        threads: THREADS,
+        clock: CLOCK,
+        torch: info,
+      }),
+    );
+  } finally {
+    torch?.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
-  const layersMs = [0, 1, 2].map(() => timed(() => model.predict(x) as tf.Tensor).ms);
-  // Sync once so async backends have finished the timed steps (a no-op for wasm/cpu).
-  const out = snn.output();
-  out.dataSync();
-  out.dispose();
-
-  const fwd = median(annMs);
-  const stepT = median(stepMs);
-  const result = {
-    model: `${ARCH}×${WIDTH}`,
-    batch: BATCH,
-    annImagesPerS: round((BATCH * 1000) / fwd),
-    snnImageStepsPerS: round((BATCH * 1000) / stepT),
-    stepToForwardRatio: round(stepT / fwd, 3),
-    peakRssMb: round(process.resourceUsage().maxRSS / 1024),
-    backend,
-    clock: useCpuClock ? 'process-cpu' : 'wall',
-  };
-  const rows: [string, string][] = [
-    ['backend', `${backend} (threads: ${String(info.threads)})`],
-    ['model', `${ARCH} width ×${WIDTH}, input ${SIZE}×${SIZE}×3, batch ${BATCH}, ${(macs / 1e6).toFixed(1)} M MACs/image`],
-    ['sites / populations', `${snn.populations.length}`],
-    ['clock', useCpuClock ? 'process CPU time (single-threaded backend on a shared machine)' : 'wall'],
-    ['ANN forward (folded graph, fused conv+bias+ReLU)', `${fwd.toFixed(1)} ms  (median of ${annMs.length}; wall ${median(annWall).toFixed(1)} ms)`],
-    ['ANN forward (tfjs-layers model.predict)', `${median(layersMs).toFixed(1)} ms  (median of ${layersMs.length})`],
-    ['SNN reset (state + first layer, once per batch)', `${tReset.ms.toFixed(1)} ms`],
-    ['SNN step (all layers, neurons, LIPool, counters)', `${stepT.toFixed(1)} ms  (median of ${stepMs.length}; wall ${median(stepWall).toFixed(1)} ms)`],
-    ['step / forward, wall clock', `${(median(stepWall) / median(annWall)).toFixed(3)}`],
-    ['ANN images/s', `${result.annImagesPerS}`],
-    ['SNN image-steps/s', `${result.snnImageStepsPerS}`],
-    ['step / forward', `${result.stepToForwardRatio}`],
-    ['peak RSS', `${result.peakRssMb} MB`],
-  ];
-  const w = Math.max(...rows.map((r) => r[0].length));
-  for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
-
-  snn.dispose();
-  ann.dispose();
-  x.dispose();
-  calX.dispose();
-  model.dispose();
-  console.log(JSON.stringify(result));
-}
-
-function round(v: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
 }
 
 main().catch((err: unknown) => {

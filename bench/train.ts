@@ -8,7 +8,7 @@ import type { LoadedDataset } from '../src/data/types.js';
 import { describeBackend, initBackend } from '../src/engine/backend/index.js';
 import { evaluate, trainModel } from '../src/engine/train/index.js';
 import { buildModel, describeModel } from '../src/engine/zoo/index.js';
-import type { ModelSpec } from '../src/formats/model.js';
+import type { ZooModelSpec } from '../src/formats/model.js';
 import { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from '../src/formats/training.js';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
@@ -17,7 +17,7 @@ const FASHION = '/usr/share/datasets/fashion-mnist';
 interface Row { case: string; params: number; mflopsPerImage: number; batch: number; images: number; seconds: number; imagesPerSecond: number; note: string }
 
 /** Trains one epoch over `data.train` and times the iterations after the first (warm-up) one. */
-async function throughput(name: string, spec: ModelSpec, data: LoadedDataset, batch: number, note = ''): Promise<Row> {
+async function throughput(name: string, spec: ZooModelSpec, data: LoadedDataset, batch: number, note = ''): Promise<Row> {
   const model = buildModel(spec, { seed: 0 });
   const cfg: TrainingConfig = { ...DEFAULT_TRAINING_CONFIG, epochs: 1, batchSize: batch, validationSplit: 0, augment: true };
   const stamps: number[] = [];
@@ -42,11 +42,11 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const rows: Row[] = [];
 
-  const cnnSpec: ModelSpec = { architecture: 'cnn-small', inputShape: [28, 28, 1], numClasses: 10, widthMultiplier: 1 };
+  const cnnSpec: ZooModelSpec = { architecture: 'cnn-small', inputShape: [28, 28, 1], numClasses: 10, widthMultiplier: 1 };
   const synth28 = await loadDataset({ format: 'synthetic-classification', task: 'classification', options: { size: 28, trainCount: 64 * 21, testCount: 0, seed: 0 } });
   rows.push(await throughput('cnn-small 28×28×1 (synthetic)', cnnSpec, synth28, 64));
 
-  const vggSpec: ModelSpec = { architecture: 'vgg11', inputShape: [32, 32, 3], numClasses: 10, widthMultiplier: 0.125 };
+  const vggSpec: ZooModelSpec = { architecture: 'vgg11', inputShape: [32, 32, 3], numClasses: 10, widthMultiplier: 0.125 };
   const synth32 = await loadDataset({ format: 'synthetic-classification', task: 'classification', options: { size: 32, channels: 3, trainCount: 32 * 11, testCount: 0, seed: 0 } });
   rows.push(await throughput('vgg11 ×0.125 32×32×3 (synthetic)', vggSpec, synth32, 32));
 

@@ -16,8 +16,11 @@ import { authenticate, authPlugin, listenHost, refusal } from './graphql/token/a
 import { type WsOnSubscribe, wsOnSubscribe } from './graphql/ws-guard.js';
 import { type EventBus, InProcessEventBus } from './jobs/events.js';
 import type { JobEnv } from './jobs/execution.js';
+import { exportAnnFile, exportSnnFile } from './jobs/export.js';
 import { importCheckpoint } from './jobs/import.js';
 import { deadWorkerCheck } from './jobs/liveness.js';
+import { OneShotTasks } from './jobs/one-shot.js';
+import { importOnnxModel } from './jobs/onnx-import.js';
 import { RedisJobQueue } from './jobs/queue.js';
 import { RedisEventBus } from './jobs/redis.js';
 import { RemoteJobs } from './jobs/remote.js';
@@ -79,7 +82,16 @@ export async function openApp(config: Config, opts: AppOptions = {}): Promise<Ap
     // a remote worker's job is dead when its pid on this host is gone, or its heartbeats stopped
     const isDead = deadWorkerCheck(hostname(), () => false, opts.staleMs ?? 30_000);
     const remote = new RemoteJobs(env, isDead);
-    const services: Services = { registry, events, remote, importCheckpoint: (p) => importCheckpoint(env, p) };
+    const tasks = new OneShotTasks(config.backend, log);
+    const services: Services = {
+      registry,
+      events,
+      remote,
+      importCheckpoint: (p) => importCheckpoint(env, p),
+      importOnnxModel: (p) => importOnnxModel(env, tasks, p),
+      exportAnn: (id) => exportAnnFile(env, tasks, id),
+      exportSnn: (id) => exportSnnFile(env, tasks, id),
+    };
     const schema = await buildGraphQLSchema();
     let runner: JobRunner | null = null;
     if (config.queueUrl) {

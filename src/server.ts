@@ -1,6 +1,6 @@
 // HTTP entry point: puts the app (src/app.ts, the composition root) on one port: GraphQL
 // (POST /graphql), subscriptions (graphql-ws on the same path), the offline explorer (GET /graphql
-// from a browser), /healthz and PUT /uploads. Others add routes (the dashboard at GET /) through
+// from a browser), /healthz, PUT /uploads and GET /exports/… (src/exports.ts). Others add routes (the dashboard at GET /) through
 // StartOptions.routes; `spikelab serve` calls serveUntilSignal too.
 import './production-env.js';
 import 'reflect-metadata';
@@ -21,6 +21,7 @@ import { type App, openApp } from './app.js';
 import { type Config, loadConfig } from './config.js';
 import { READ_BOUNDS } from './data/files.js';
 import { installDashboard } from './dashboard/routes.js';
+import { installExports } from './exports.js';
 import type { Context } from './graphql/context.js';
 import { ERROR_CODES, formatError, getErrorFromUnknown } from './graphql/errors.js';
 import { explorerHtml } from './graphql/explorer.js';
@@ -180,6 +181,7 @@ async function mountApp(app: App, httpServer: Server, options: StartOptions = {}
   );
   installUploads(http, app);
   installWorkerRoutes(http, app);
+  installExports(http, app);
   for (const install of options.routes ?? []) await install(http, app);
   return { http, stop: () => apollo.stop() };
 }

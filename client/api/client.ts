@@ -2,16 +2,16 @@
 // committed schema.graphql (client/generated, GraphQL Code Generator).
 import type { CompareMatrix, SegmentationPanel } from '../../src/formats/compare.js';
 import {
-  CancelJobDocument, CheckpointsDocument, ConversionRunPanelsDocument, ImportCheckpointDocument, SetAliasDocument, CompareDocument, ConversionRunDocument, ConversionRunsDocument, CreateModelDocument,
+  CancelJobDocument, CheckpointDocument, CheckpointsDocument, ConversionRunPanelsDocument, ImportCheckpointDocument, ImportOnnxModelDocument, SetAliasDocument, CompareDocument, ConversionRunDocument, ConversionRunsDocument, CreateModelDocument,
   DatasetsDocument, JobDocument, JobsDocument, ModelsDocument, RegisterDatasetDocument, StartConversionDocument,
   StartTrainingDocument, StepMetricsDocument, TrainingRunDocument, TrainingRunsDocument, WorkersDocument, type WorkersQuery,
-  type CheckpointFieldsFragment, type CompareQueryVariables, type ConversionRunFieldsFragment, type ImportCheckpointInput, type CreateModelInput, type DatasetFieldsFragment,
+  type CheckpointFieldsFragment, type CompareQueryVariables, type ConversionRunFieldsFragment, type ImportCheckpointInput, type ImportOnnxModelInput, type ImportOnnxModelMutation, type CreateModelInput, type DatasetFieldsFragment,
   type ListOrder, type ModelFieldsFragment, type RegisterDatasetInput, type RunFilterInput, type StartConversionInput,
   type StartTrainingInput, type TrainingRunFieldsFragment,
 } from '../generated/graphql.js';
 import { SpikelabError } from './errors.js';
 import { type ConnectOptions, Transport } from './transport.js';
-import { type CheckpointFileFormat, STREAM_UPLOAD_THRESHOLD, openCheckpointFile, payloadBase64, payloadStream } from './upload.js';
+import { type CheckpointFileFormat, STREAM_UPLOAD_THRESHOLD, openCheckpointFile, openOnnxFile, payloadBase64, payloadStream } from './upload.js';
 import { type Job, type WaitOptions, waitForJob } from './wait.js';
 
 export type Dataset = DatasetFieldsFragment;
@@ -20,7 +20,11 @@ export type TrainingRun = TrainingRunFieldsFragment;
 export type ConversionRun = ConversionRunFieldsFragment;
 export type Checkpoint = CheckpointFieldsFragment;
 export type Worker = WorkersQuery['workers'][number];
-export type { ImportCheckpointInput, CompareQueryVariables as CompareArgs, CreateModelInput, Job, ListOrder, RegisterDatasetInput, RunFilterInput, StartConversionInput, StartTrainingInput, WaitOptions };
+/** The first checkpoint of an imported ONNX model, with the model. */
+export type ImportedOnnxModel = ImportOnnxModelMutation['importOnnxModel'];
+/** importOnnxModel's options besides the file. */
+export type OnnxImportOptions = Omit<ImportOnnxModelInput, 'name' | 'path' | 'base64' | 'uploadId'>;
+export type { ImportOnnxModelInput, ImportCheckpointInput, CompareQueryVariables as CompareArgs, CreateModelInput, Job, ListOrder, RegisterDatasetInput, RunFilterInput, StartConversionInput, StartTrainingInput, WaitOptions };
 
 interface Page<T> {
   nodes: T[];
@@ -116,6 +120,36 @@ export class SpikelabClient {
       ...(file.weightSpecs && { weightSpecs: file.weightSpecs }),
       ...(opts.aliases && { aliases: opts.aliases }),
     });
+  }
+
+  /**
+   * Registers an ONNX file as a model (architecture onnx) with the file as its first checkpoint: a
+   * file on the server (`path`), its bytes (`base64`) or an upload (`uploadId`).
+   */
+  async importOnnxModel(input: ImportOnnxModelInput): Promise<ImportedOnnxModel> {
+    return (await this.transport.request(ImportOnnxModelDocument, { input })).importOnnxModel;
+  }
+
+  /** Uploads a local .onnx file as a new model: inline as base64 up to `streamAbove` bytes (default 10 MB), else streamed to PUT /uploads first. */
+  async uploadOnnxModel(name: string, localPath: string, opts: OnnxImportOptions & { streamAbove?: number } = {}): Promise<ImportedOnnxModel> {
+    const { streamAbove, ...options } = opts;
+    const file = await openOnnxFile(localPath);
+    const payload = file.bytes > (streamAbove ?? STREAM_UPLOAD_THRESHOLD) ? { uploadId: (await this.transport.upload(payloadStream(file))).uploadId } : { base64: await payloadBase64(file) };
+    return this.importOnnxModel({ name, ...payload, source: options.source ?? localPath, ...options });
+  }
+
+  /** Writes a checkpoint's ANN (id or model[:alias]) as a standalone ONNX file to `outFile` (temp name, then renamed). */
+  async exportAnn(checkpointRef: string, outFile: string): Promise<{ path: string; bytes: number; checkpointId: string }> {
+    const checkpointId = await this.resolveCheckpoint(checkpointRef);
+    const cp = (await this.transport.request(CheckpointDocument, { id: checkpointId })).checkpoint;
+    return { ...(await this.transport.download(cp.annOnnxUrl, outFile)), checkpointId };
+  }
+
+  /** Writes a SUCCEEDED conversion run's SNN as a standalone ONNX file to `outFile` (temp name, then renamed). */
+  async exportSnn(runId: string, outFile: string): Promise<{ path: string; bytes: number }> {
+    const run = await this.conversionRun(runId);
+    if (!run.snnOnnxUrl) throw new SpikelabError(`conversion run ${runId} is ${run.status}: only a SUCCEEDED run has an SNN to export`, 'BAD_USER_INPUT');
+    return this.transport.download(run.snnOnnxUrl, outFile);
   }
 
   /** Points an alias of the checkpoint's model (e.g. best) at this checkpoint. */

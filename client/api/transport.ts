@@ -1,7 +1,13 @@
 // HTTP (queries, mutations) and graphql-ws (subscriptions) against one Spikelab server.
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 import { createClient, type Client as WsClient } from 'graphql-ws';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import WebSocket from 'ws';
 import { fromGraphQLErrors, SpikelabError } from './errors.js';
 
@@ -88,6 +94,42 @@ export class Transport {
     if (json?.errors && json.errors.length > 0) throw fromGraphQLErrors(json.errors);
     if (!res.ok || !json?.uploadId) throw new SpikelabError(`upload answered HTTP ${res.status}`, 'HTTP_ERROR', { status: res.status });
     return { uploadId: json.uploadId, sha256: json.sha256 ?? '', sizeBytes: json.sizeBytes ?? 0 };
+  }
+
+  /**
+   * GET `path` (relative to the server, e.g. a download URL from the API) into `outFile`: streamed to
+   * a temporary file beside it, renamed into place once complete (an interrupted download leaves
+   * no partial file). The server's JSON error answer becomes a SpikelabError with its code.
+   */
+  async download(path: string, outFile: string): Promise<{ path: string; bytes: number }> {
+    const url = new URL(path, this.endpoint);
+    const headers: Record<string, string> = { accept: 'application/octet-stream, application/json' };
+    if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
+    let res: Response;
+    try {
+      res = await fetch(url, { headers });
+    } catch (e) {
+      throw new SpikelabError(`cannot reach Spikelab server at ${url.origin}: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`, 'CONNECTION_FAILED');
+    }
+    if (!res.ok || !res.body) {
+      const json = (await res.json().catch(() => null)) as GraphQLResponse<never> | null;
+      if (json?.errors && json.errors.length > 0) throw fromGraphQLErrors(json.errors);
+      throw new SpikelabError(`GET ${url.pathname} answered HTTP ${res.status}`, 'HTTP_ERROR', { status: res.status });
+    }
+    const tmp = join(dirname(outFile), `.${basename(outFile)}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
+    let bytes = 0;
+    try {
+      const body = Readable.fromWeb(res.body as NodeReadableStream<Uint8Array>);
+      body.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      await pipeline(body, createWriteStream(tmp, { flags: 'wx' }));
+      await rename(tmp, outFile);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw new SpikelabError(`cannot write ${outFile}: ${e instanceof Error ? e.message : String(e)}`, 'IO_ERROR');
+    }
+    return { path: outFile, bytes };
   }
 
   private wsClient(): WsClient {

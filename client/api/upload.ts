@@ -45,13 +45,25 @@ export async function openCheckpointFile(path: string, format: CheckpointFileFor
   }
 }
 
+/** A local .onnx file for upload (the whole file is the payload). */
+export async function openOnnxFile(path: string): Promise<{ files: string[]; bytes: number }> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new SpikelabError(`${path} is not a file`, 'BAD_USER_INPUT');
+    return { files: [path], bytes: info.size };
+  } catch (err) {
+    if (err instanceof SpikelabError) throw err;
+    throw new SpikelabError(`cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`, 'BAD_USER_INPUT');
+  }
+}
+
 /** The payload as base64 (small files). */
-export async function payloadBase64(file: CheckpointFile): Promise<string> {
+export async function payloadBase64(file: Pick<CheckpointFile, 'files'>): Promise<string> {
   return Buffer.concat(await Promise.all(file.files.map((f) => readFile(f)))).toString('base64');
 }
 
 /** The payload as a stream of chunks read from disk (large files). */
-export async function* payloadStream(file: CheckpointFile): AsyncGenerator<Uint8Array> {
+export async function* payloadStream(file: Pick<CheckpointFile, 'files'>): AsyncGenerator<Uint8Array> {
   for (const f of file.files) {
     for await (const chunk of createReadStream(f)) yield chunk as Buffer;
   }

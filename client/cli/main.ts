@@ -5,6 +5,7 @@ import { SpikelabError } from '../api/errors.js';
 import { registerCompare } from './commands/compare.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDataset } from './commands/dataset.js';
+import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerModel } from './commands/model.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerImport(program);
   registerConvert(program);
+  registerExport(program);
   registerJobs(program);
   registerCompare(program);
   registerReport(program);

@@ -65,7 +65,10 @@ async function refreshComparison(runs: { id: string; status: string; primaryMetr
   const metricSel = $<HTMLSelectElement>('metric');
   const datasetSel = $<HTMLSelectElement>('dataset');
   const done = runs.filter((r) => r.status === 'SUCCEEDED');
-  const datasets = [...new Set(done.map((r) => r.dataset.name))];
+  // the data set with the most finished runs comes first, so a fresh page opens on the widest comparison
+  const perDataset = new Map<string, number>();
+  for (const r of done) perDataset.set(r.dataset.name, (perDataset.get(r.dataset.name) ?? 0) + 1);
+  const datasets = [...perDataset.keys()].sort((a, b) => (perDataset.get(b) ?? 0) - (perDataset.get(a) ?? 0));
   syncSelect(datasetSel, datasets.map((d) => ({ value: d, label: d })));
   const inDataset = done.filter((r) => r.dataset.name === datasetSel.value);
   const metrics = [...new Set(inDataset.map((r) => r.primaryMetric).filter((m): m is string => m !== null))];

@@ -33,6 +33,31 @@ export async function gql<R, V>(doc: Operation<R, V>, variables: NoInfer<V>): Pr
   return json.data;
 }
 
+/**
+ * A link that downloads `url` (an export of the server) with the saved token: fetched, then handed
+ * to the browser as a blob (a plain link could not carry the Authorization header).
+ */
+export function downloadLink(url: string, filename: string, label: string): HTMLAnchorElement {
+  const a = Object.assign(document.createElement('a'), { href: url, textContent: label, className: 'download' });
+  a.addEventListener('click', (ev) => {
+    ev.preventDefault();
+    const token = savedToken();
+    void fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+      .then(async (res) => {
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        const blobUrl = URL.createObjectURL(await res.blob());
+        const save = Object.assign(document.createElement('a'), { href: blobUrl, download: filename });
+        save.click();
+        setTimeout(() => URL.revokeObjectURL(blobUrl), 10_000);
+      })
+      .catch((e: unknown) => {
+        a.title = `download failed: ${e instanceof Error ? e.message : String(e)}`;
+        a.classList.add('failed');
+      });
+  });
+  return a;
+}
+
 /** Builds a table from header names and rows of cells (text, numbers, or ready elements). */
 export function fillTable(table: HTMLElement, headers: string[], rows: (string | number | null | undefined | Node)[][], empty = 'none yet'): void {
   table.replaceChildren();

@@ -1,6 +1,6 @@
 // Tables of the dashboard: jobs with live progress bars, conversion runs with their summaries.
 import type { DashboardStateQuery } from '../generated/graphql.js';
-import { fillTable } from './gql.js';
+import { downloadLink, fillTable } from './gql.js';
 
 type Job = DashboardStateQuery['jobs']['nodes'][number];
 type Run = DashboardStateQuery['conversionRuns']['nodes'][number];
@@ -32,12 +32,13 @@ export function renderJobs(table: HTMLElement, jobs: Job[], limit = 15): void {
     ]), 'no jobs yet');
 }
 
-/** Conversion runs as the server lists them for the dashboard: newest first. */
+/** Conversion runs as the server lists them for the dashboard: newest first; a finished run's SNN downloads as ONNX. */
 export function renderRuns(table: HTMLElement, runs: Run[]): void {
-  fillTable(table, ['run', 'backbone', 'data set', 'status', 'T', 'Γ', 'max-pool', 'metric', 'ANN', 'SNN best', 'step', 'loss@T', 'E ratio'],
+  fillTable(table, ['run', 'backbone', 'architecture', 'data set', 'status', 'T', 'Γ', 'max-pool', 'metric', 'ANN', 'SNN best', 'step', 'loss@T', 'E ratio', 'SNN file'],
     runs.map((r) => [
-      r.id, r.checkpoint.model.name, r.dataset.name, status(r.status), r.timeSteps, r.gamma, r.maxPool, r.primaryMetric,
+      r.id, r.checkpoint.model.name, r.checkpoint.model.architecture, r.dataset.name, status(r.status), r.timeSteps, r.gamma, r.maxPool, r.primaryMetric,
       r.annValue, r.best, r.bestStep, r.lossAtT, r.energyRatio,
+      r.snnOnnxUrl ? downloadLink(r.snnOnnxUrl, `conversion-run-${r.id}-snn.onnx`, '.onnx') : null,
     ]), 'no conversion runs yet');
 }
 

@@ -31,7 +31,7 @@ export type ConversionConfigInput = {
 
 /** A zoo model; spec fields and bounds from src/formats/model.ts, and at most 2000000000 parameters / 1000000000000 MACs per image. */
 export type CreateModelInput = {
-  /** cnn-small | vgg11 | vgg13 | vgg16 | vgg18 | resnet18 | resnet34 | resnet50 | resnet101 | unet */
+  /** cnn-small | vgg11 | vgg13 | vgg16 | vgg18 | resnet18 | resnet34 | resnet50 | resnet101 | unet (an onnx model comes in with its file: importOnnxModel) */
   architecture: string;
   /** UNet channels at the first level. An integer in 1..1024. */
   baseWidth?: number | null | undefined;
@@ -103,6 +103,29 @@ export type ImportCheckpointInput = {
   weightSpecs?: unknown;
 };
 
+/** An ONNX file (torch.onnx.export, tf2onnx) registered as a model (architecture onnx) with the file as its first checkpoint, in one step: a file on the server (path), its bytes (base64) or an upload (uploadId); at most 536870912 bytes. Family, parameters and MACs come from the graph. */
+export type ImportOnnxModelInput = {
+  /** Aliases of the checkpoint, e.g. best. */
+  aliases?: Array<string> | null | undefined;
+  /** The file’s bytes, base64 (small files). */
+  base64?: string | null | undefined;
+  description?: string | null | undefined;
+  /** [height, width, channels] of one input image (Input image height. An integer in 1..4096. Input image width. An integer in 1..4096. Input image channels. An integer in 1..256.). Needed where the graph leaves them symbolic; checked against the dims it fixes. */
+  inputShape?: Array<number> | null | undefined;
+  /** Unique among live models; must start with a letter or digit and contain only letters, digits, ".", "_" and "-". */
+  name: string;
+  /** Classes (1 for binary segmentation). An integer in 1..100000. Checked against the graph's output. */
+  numClasses?: number | null | undefined;
+  /** An .onnx file on the server (read under the server’s data roots). */
+  path?: string | null | undefined;
+  /** supervised | self-supervised | contrastive | imported | none */
+  pretraining?: string;
+  /** Where the file comes from (free text; default: the path, or "uploaded"). */
+  source?: string | null | undefined;
+  /** The file streamed first to PUT /uploads (raw body; answers { uploadId }): for files over a few MB. */
+  uploadId?: string | null | undefined;
+};
+
 /** What a worker reports on a job it holds: progress, training curves, a committed conversion batch. */
 export type JobReportInput = {
   /** Conversion: { sums: BatchSums, samples, batches, stepMetrics } of a finished test batch. */
@@ -124,7 +147,7 @@ export type ListOrder =
   | 'OLDEST_FIRST';
 
 export type ModelFilter = {
-  /** cnn-small | vgg11 | vgg13 | vgg16 | vgg18 | resnet18 | resnet34 | resnet50 | resnet101 | unet */
+  /** cnn-small | vgg11 | vgg13 | vgg16 | vgg18 | resnet18 | resnet34 | resnet50 | resnet101 | unet | onnx */
   architecture?: string | null | undefined;
   /** plain | residual | encoder-decoder */
   family?: string | null | undefined;
@@ -178,7 +201,7 @@ export type RegisterWorkerInput = {
 export type RunFilterInput = {
   /** Checkpoint alias, e.g. "best". */
   alias?: string | null | undefined;
-  /** cnn-small | vgg11 | vgg13 | vgg16 | vgg18 | resnet18 | resnet34 | resnet50 | resnet101 | unet */
+  /** cnn-small | vgg11 | vgg13 | vgg16 | vgg18 | resnet18 | resnet34 | resnet50 | resnet101 | unet | onnx */
   architecture?: string | null | undefined;
   datasetId?: string | null | undefined;
   /** plain | residual | encoder-decoder */
@@ -260,21 +283,35 @@ export type TrainingConfigInput = {
   weightDecay?: number;
 };
 
-export type CheckpointFieldsFragment = { id: string, modelId: string, format: string, sha256: string, sizeBytes: number, aliases: Array<string>, source: string | null, trainingRunId: string | null, createdAt: string };
+export type CheckpointFieldsFragment = { id: string, modelId: string, format: string, sha256: string, sizeBytes: number, aliases: Array<string>, source: string | null, trainingRunId: string | null, createdAt: string, annOnnxUrl: string };
 
 export type ImportCheckpointMutationVariables = Exact<{
   input: ImportCheckpointInput;
 }>;
 
 
-export type ImportCheckpointMutation = { importCheckpoint: { id: string, modelId: string, format: string, sha256: string, sizeBytes: number, aliases: Array<string>, source: string | null, trainingRunId: string | null, createdAt: string } };
+export type ImportCheckpointMutation = { importCheckpoint: { id: string, modelId: string, format: string, sha256: string, sizeBytes: number, aliases: Array<string>, source: string | null, trainingRunId: string | null, createdAt: string, annOnnxUrl: string } };
 
 export type SetAliasMutationVariables = Exact<{
   input: SetAliasInput;
 }>;
 
 
-export type SetAliasMutation = { setAlias: { id: string, modelId: string, format: string, sha256: string, sizeBytes: number, aliases: Array<string>, source: string | null, trainingRunId: string | null, createdAt: string } };
+export type SetAliasMutation = { setAlias: { id: string, modelId: string, format: string, sha256: string, sizeBytes: number, aliases: Array<string>, source: string | null, trainingRunId: string | null, createdAt: string, annOnnxUrl: string } };
+
+export type ImportOnnxModelMutationVariables = Exact<{
+  input: ImportOnnxModelInput;
+}>;
+
+
+export type ImportOnnxModelMutation = { importOnnxModel: { id: string, modelId: string, format: string, sha256: string, sizeBytes: number, aliases: Array<string>, source: string | null, trainingRunId: string | null, createdAt: string, annOnnxUrl: string, model: { id: string, name: string, architecture: string, family: string, pretraining: string, inputShape: Array<number>, numClasses: number, spec: Record<string, unknown>, parameterCount: number | null, macs: number | null, createdAt: string } } };
+
+export type CheckpointQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type CheckpointQuery = { checkpoint: { id: string, modelId: string, format: string, sha256: string, sizeBytes: number, aliases: Array<string>, source: string | null, trainingRunId: string | null, createdAt: string, annOnnxUrl: string } };
 
 export type DashboardStateQueryVariables = Exact<{
   jobs: number;
@@ -282,7 +319,7 @@ export type DashboardStateQueryVariables = Exact<{
 }>;
 
 
-export type DashboardStateQuery = { jobs: { totalCount: number, nodes: Array<{ id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null }> }, conversionRuns: { totalCount: number, nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
+export type DashboardStateQuery = { jobs: { totalCount: number, nodes: Array<{ id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null }> }, conversionRuns: { totalCount: number, nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
 
 export type LiveStepMetricsSubscriptionVariables = Exact<{
   runId: string;
@@ -333,7 +370,7 @@ export type JobFieldsFragment = { id: string, kind: string, status: string, prog
 
 export type TrainingRunFieldsFragment = { id: string, status: string, modelId: string, datasetId: string, jobId: string | null, epochsCompleted: number, metricName: string | null, bestMetric: number | null, bestEpoch: number | null, backendUsed: string | null, resultCheckpointId: string | null, error: string | null, createdAt: string, finishedAt: string | null, model: { name: string }, dataset: { name: string } };
 
-export type ConversionRunFieldsFragment = { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } };
+export type ConversionRunFieldsFragment = { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } };
 
 export type StartTrainingMutationVariables = Exact<{
   input: StartTrainingInput;
@@ -347,7 +384,7 @@ export type StartConversionMutationVariables = Exact<{
 }>;
 
 
-export type StartConversionMutation = { startConversion: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
+export type StartConversionMutation = { startConversion: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
 
 export type TrainingRunQueryVariables = Exact<{
   id: string;
@@ -361,7 +398,7 @@ export type ConversionRunQueryVariables = Exact<{
 }>;
 
 
-export type ConversionRunQuery = { conversionRun: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
+export type ConversionRunQuery = { conversionRun: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
 
 export type ConversionRunsQueryVariables = Exact<{
   filter?: RunFilterInput | null | undefined;
@@ -371,7 +408,7 @@ export type ConversionRunsQueryVariables = Exact<{
 }>;
 
 
-export type ConversionRunsQuery = { conversionRuns: { nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type ConversionRunsQuery = { conversionRuns: { nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type TrainingRunsQueryVariables = Exact<{
   filter?: RunFilterInput | null | undefined;
@@ -542,6 +579,7 @@ export const CheckpointFieldsFragmentDoc = new TypedDocumentString(`
   source
   trainingRunId
   createdAt
+  annOnnxUrl
 }
     `, {"fragmentName":"CheckpointFields"}) as unknown as TypedDocumentString<CheckpointFieldsFragment, unknown>;
 export const DatasetFieldsFragmentDoc = new TypedDocumentString(`
@@ -648,6 +686,7 @@ export const ConversionRunFieldsFragmentDoc = new TypedDocumentString(`
   error
   createdAt
   finishedAt
+  snnOnnxUrl
   checkpoint {
     id
     model {
@@ -677,6 +716,7 @@ export const ImportCheckpointDocument = new TypedDocumentString(`
   source
   trainingRunId
   createdAt
+  annOnnxUrl
 }`) as unknown as TypedDocumentString<ImportCheckpointMutation, ImportCheckpointMutationVariables>;
 export const SetAliasDocument = new TypedDocumentString(`
     mutation SetAlias($input: SetAliasInput!) {
@@ -694,7 +734,60 @@ export const SetAliasDocument = new TypedDocumentString(`
   source
   trainingRunId
   createdAt
+  annOnnxUrl
 }`) as unknown as TypedDocumentString<SetAliasMutation, SetAliasMutationVariables>;
+export const ImportOnnxModelDocument = new TypedDocumentString(`
+    mutation ImportOnnxModel($input: ImportOnnxModelInput!) {
+  importOnnxModel(input: $input) {
+    ...CheckpointFields
+    model {
+      ...ModelFields
+    }
+  }
+}
+    fragment CheckpointFields on Checkpoint {
+  id
+  modelId
+  format
+  sha256
+  sizeBytes
+  aliases
+  source
+  trainingRunId
+  createdAt
+  annOnnxUrl
+}
+fragment ModelFields on Model {
+  id
+  name
+  architecture
+  family
+  pretraining
+  inputShape
+  numClasses
+  spec
+  parameterCount
+  macs
+  createdAt
+}`) as unknown as TypedDocumentString<ImportOnnxModelMutation, ImportOnnxModelMutationVariables>;
+export const CheckpointDocument = new TypedDocumentString(`
+    query Checkpoint($id: ID!) {
+  checkpoint(id: $id) {
+    ...CheckpointFields
+  }
+}
+    fragment CheckpointFields on Checkpoint {
+  id
+  modelId
+  format
+  sha256
+  sizeBytes
+  aliases
+  source
+  trainingRunId
+  createdAt
+  annOnnxUrl
+}`) as unknown as TypedDocumentString<CheckpointQuery, CheckpointQueryVariables>;
 export const DashboardStateDocument = new TypedDocumentString(`
     query DashboardState($jobs: Int!, $runs: Int!) {
   jobs(first: $jobs, orderBy: NEWEST_FIRST) {
@@ -757,6 +850,7 @@ fragment ConversionRunFields on ConversionRun {
   error
   createdAt
   finishedAt
+  snnOnnxUrl
   checkpoint {
     id
     model {
@@ -935,6 +1029,7 @@ export const StartConversionDocument = new TypedDocumentString(`
   error
   createdAt
   finishedAt
+  snnOnnxUrl
   checkpoint {
     id
     model {
@@ -1014,6 +1109,7 @@ export const ConversionRunDocument = new TypedDocumentString(`
   error
   createdAt
   finishedAt
+  snnOnnxUrl
   checkpoint {
     id
     model {
@@ -1066,6 +1162,7 @@ export const ConversionRunsDocument = new TypedDocumentString(`
   error
   createdAt
   finishedAt
+  snnOnnxUrl
   checkpoint {
     id
     model {

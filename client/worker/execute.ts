@@ -35,7 +35,7 @@ async function datasetOf(cache: InputCache, d: RemoteDataset): Promise<DatasetSp
 export async function taskOf(cache: InputCache, a: WorkerAssignment): Promise<Task> {
   const t = a.task;
   if (t.kind === 'training') return { kind: 'training', modelSpec: t.modelSpec, config: t.config, dataset: await datasetOf(cache, t.dataset), init: t.init ? await checkpointOf(cache, t.init) : null };
-  return { kind: 'conversion', checkpoint: await checkpointOf(cache, t.checkpoint), dataset: await datasetOf(cache, t.dataset), config: t.config, maxSamples: t.maxSamples, resume: t.resume };
+  return { kind: 'conversion', checkpoint: await checkpointOf(cache, t.checkpoint), dataset: await datasetOf(cache, t.dataset), config: t.config, maxSamples: t.maxSamples, backend: conversionBackend(a.backend), resume: t.resume };
 }
 
 /**
@@ -47,7 +47,8 @@ export async function executeJob(ctx: ExecuteContext, slot: WorkerSlot, a: Worke
   const { api, log } = ctx;
   const { jobId, workerId } = a;
   const envLike = { backend: ctx.backend } as Parameters<typeof trainingBackend>[1];
-  const backend = a.kind === 'training' ? trainingBackend(a.backend, envLike) : conversionBackend(a.backend, envLike);
+  // the thread's TensorFlow.js backend (training; a conversion's ONNX Runtime provider is in its task)
+  const backend = a.kind === 'training' ? trainingBackend(a.backend, envLike) : ctx.backend;
   let task: Task;
   try {
     task = await taskOf(ctx.cache, a);

@@ -48,8 +48,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const slots = Array.from({ length: opts.concurrency }, (_, i) => new WorkerSlot(i, opts.backend, (...a: unknown[]) => log(a.map(String).join(' '))));
   const threadBackend = await slots[0]!.warmUp();
   await Promise.all(slots.slice(1).map((s) => s.warmUp()));
-  // TensorFlow.js backend of the threads (training, and conversion until ONNX Runtime runs it), plus ONNX Runtime's CPU provider
-  const backends = [...new Set([threadBackend, 'cpu'])];
+  // TensorFlow.js backend of the threads (training), ONNX Runtime's CPU provider (conversion), and
+  // its CUDA provider where installed
+  const { cudaProvider } = await import('../../src/engine/ort/session.js');
+  const backends = [...new Set([threadBackend, 'cpu', ...(cudaProvider().available ? ['cuda'] : [])])];
   const devices = [`cpu: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`];
   const reg = await api.register({ id, protocol: WORKER_PROTOCOL, version: opts.version ?? SPIKELAB_VERSION, backends, devices, concurrency: opts.concurrency, source: opts.queue ? 'redis' : 'api' });
   log(`${id} registered with ${api.server} (server ${reg.serverVersion}); backends ${backends.join(', ')}; ${opts.concurrency} slot(s); taking jobs from ${opts.queue ? `the Redis queue ${QUEUE_NAME}` : 'the API'}`);

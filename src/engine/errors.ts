@@ -45,3 +45,8 @@ export class CancelledError extends EngineError {
     super(`Cancelled (${where})`);
   }
 }
+
+/** The requested ONNX Runtime execution provider cannot run here (e.g. `cuda` without its libraries). */
+export class ConversionBackendError extends EngineError {
+  override readonly name = 'ConversionBackendError';
+}

@@ -97,6 +97,8 @@ export interface ConversionResult {
   warnings: string[];
   /** Segmentation only: a few test images with label, ANN and SNN (step T) probability maps. */
   panels?: SegmentationPanel[];
+  /** Calibrated λ per activation site (one value, or one per channel): with the config, what rebuilds the SNN for export. */
+  lambdas?: Record<string, number[]>;
 }
 
 /** Progress reported by long engine work (training or simulation). */

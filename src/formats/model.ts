@@ -1,14 +1,24 @@
 // Plain shapes describing models and checkpoints, shared by engine, registry and client, with the
 // vocabularies and the one table of a model spec's fields and bounds.
 import { z } from 'zod';
+import { TASKS, type Task } from './conversion.js';
 import { valueSchema, type FieldTable, type IntField } from './fields.js';
 
-export const ARCHITECTURES = [
+/** Architectures the zoo builds (engine/zoo): they can be created, trained and converted. */
+export const ZOO_ARCHITECTURES = [
   'cnn-small',
   'vgg11', 'vgg13', 'vgg16', 'vgg18',
   'resnet18', 'resnet34', 'resnet50', 'resnet101',
   'unet',
 ] as const;
+export type ZooArchitecture = (typeof ZOO_ARCHITECTURES)[number];
+
+/**
+ * Every architecture a model can have: the zoo's, and 'onnx' for a model imported from an ONNX
+ * file (importOnnxModel), whose structure is its graph: converted like any other, never built by
+ * the zoo nor trained here.
+ */
+export const ARCHITECTURES = [...ZOO_ARCHITECTURES, 'onnx'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
 export const MODEL_FAMILIES = ['plain', 'residual', 'encoder-decoder'] as const;
@@ -17,11 +27,15 @@ export type ModelFamily = (typeof MODEL_FAMILIES)[number];
 export const PRETRAINING_KINDS = ['supervised', 'self-supervised', 'contrastive', 'imported', 'none'] as const;
 export type PretrainingKind = (typeof PRETRAINING_KINDS)[number];
 
-export const CHECKPOINT_FORMATS = ['tfjs-layers', 'safetensors'] as const;
+/** Weight formats importCheckpoint reads onto a zoo architecture. */
+export const WEIGHT_FORMATS = ['tfjs-layers', 'safetensors'] as const;
+export type WeightFormat = (typeof WEIGHT_FORMATS)[number];
+/** Every stored checkpoint format: zoo weights, or a whole ONNX model file (architecture 'onnx'). */
+export const CHECKPOINT_FORMATS = [...WEIGHT_FORMATS, 'onnx'] as const;
 export type CheckpointFormat = (typeof CHECKPOINT_FORMATS)[number];
 
-/** The family an architecture belongs to: plain stacks (cnn-small, VGG), residual nets, encoder–decoders (UNet). */
-export function familyOfArchitecture(architecture: Architecture): ModelFamily {
+/** The family a zoo architecture belongs to: plain stacks (cnn-small, VGG), residual nets, encoder–decoders (UNet). An ONNX model's family comes from its graph. */
+export function familyOfArchitecture(architecture: ZooArchitecture): ModelFamily {
   switch (architecture) {
     case 'cnn-small':
     case 'vgg11':
@@ -41,7 +55,7 @@ export function familyOfArchitecture(architecture: Architecture): ModelFamily {
 
 /** Fields of a model spec (inputShape is [height, width, channels]), their bounds and defaults. */
 export const MODEL_SPEC_FIELDS = {
-  architecture: { type: 'choice', choices: ARCHITECTURES, description: 'Architecture of the zoo' },
+  architecture: { type: 'choice', choices: ZOO_ARCHITECTURES, description: 'Architecture of the zoo' },
   height: { type: 'int', min: 1, max: 4096, description: 'Input image height' },
   width: { type: 'int', min: 1, max: 4096, description: 'Input image width' },
   channels: { type: 'int', min: 1, max: 256, description: 'Input image channels' },
@@ -65,11 +79,14 @@ export const MODEL_SPEC_FIELDS = {
  */
 export const MODEL_SIZE_LIMITS = Object.freeze({ parameters: 2_000_000_000, macs: 1e12 });
 
+/** Largest ONNX file an import reads (the engine's importer refuses larger ones too). */
+export const ONNX_FILE_MAX_BYTES = 512 * 1024 * 1024;
+
 function specSchema(mode: 'bounded' | 'stored') {
   const F = MODEL_SPEC_FIELDS;
   const side = (f: IntField) => valueSchema(f, mode);
   const shape = {
-    architecture: z.enum(ARCHITECTURES, { error: `must be one of ${ARCHITECTURES.join(', ')}` }),
+    architecture: z.enum(ZOO_ARCHITECTURES, { error: `must be one of ${ZOO_ARCHITECTURES.join(', ')}` }),
     inputShape: z.tuple([side(F.height), side(F.width), side(F.channels)], { error: 'must be [height, width, channels]' }),
     numClasses: valueSchema(F.numClasses, mode),
     widthMultiplier: valueSchema(F.widthMultiplier, mode),
@@ -88,9 +105,45 @@ function specSchema(mode: 'bounded' | 'stored') {
 
 /** Everything needed to build a zoo model (engine/zoo), bounded as a new model must be. */
 export const modelSpecSchema = specSchema('bounded');
-/** The spec column of a stored model (and of checkpoint manifests): structure only. */
-export const storedModelSpecSchema = specSchema('stored');
-export type ModelSpec = z.output<typeof storedModelSpecSchema>;
+/** A stored zoo spec: structure only. */
+export const storedZooSpecSchema = specSchema('stored');
+export type ZooModelSpec = z.output<typeof storedZooSpecSchema>;
+
+function onnxSpec(mode: 'bounded' | 'stored') {
+  const F = MODEL_SPEC_FIELDS;
+  const side = (f: IntField) => valueSchema(f, mode);
+  return z.strictObject({
+    architecture: z.literal('onnx'),
+    /** [height, width, channels] of one image as the data readers give it (the graph itself takes NCHW). */
+    inputShape: z.tuple([side(F.height), side(F.width), side(F.channels)], { error: 'must be [height, width, channels]' }),
+    numClasses: valueSchema(F.numClasses, mode),
+    /** What the graph's output is: classes, or a binary segmentation map behind a sigmoid. */
+    task: z.enum(TASKS),
+  });
+}
+
+/**
+ * The spec of a model imported from an ONNX file: what the registry checks runs against (input
+ * shape, classes, task). The structure is the stored ONNX file itself; the zoo never builds it.
+ */
+export const onnxSpecSchema = onnxSpec('bounded');
+export const storedOnnxSpecSchema = onnxSpec('stored');
+export type OnnxModelSpec = z.output<typeof storedOnnxSpecSchema>;
+
+/** The spec column of a stored model (and of checkpoint manifests): a zoo spec or an ONNX model's. */
+export const storedModelSpecSchema = z.union([storedZooSpecSchema, storedOnnxSpecSchema]);
+export type ModelSpec = ZooModelSpec | OnnxModelSpec;
+
+/** True for specs the zoo builds (every architecture but 'onnx'). */
+export function isZooSpec(spec: ModelSpec): spec is ZooModelSpec {
+  return spec.architecture !== 'onnx';
+}
+
+/** The task a model's output serves: an ONNX model's own, 'segmentation' for the zoo's UNet, else 'classification'. */
+export function taskOfSpec(spec: ModelSpec): Task {
+  if (!isZooSpec(spec)) return spec.task;
+  return spec.architecture === 'unet' ? 'segmentation' : 'classification';
+}
 
 /** What describeModel reports: computed from the spec alone, no weights allocated. */
 export interface ModelDescription {
@@ -112,12 +165,23 @@ export interface ModelDescription {
 export const weightSpecSchema = z.strictObject({ name: z.string().min(1).max(512), shape: z.array(z.number().int().min(0)).max(8), dtype: z.enum(['float32', 'int32']) });
 export type WeightSpec = z.output<typeof weightSpecSchema>;
 
+/** Where an imported ONNX file came from, as the file says (checkpoint manifests of format 'onnx'). */
+export const onnxOriginSchema = z.strictObject({
+  opset: z.number().int(),
+  irVersion: z.number().int(),
+  producer: z.strictObject({ name: z.string().max(256), version: z.string().max(256) }),
+  /** The file's input layout; 'NHWC' files (tf2onnx) take images as the data readers give them, the graph drops the transpose. */
+  inputLayout: z.enum(['NCHW', 'NHWC']),
+});
+export type OnnxOrigin = z.output<typeof onnxOriginSchema>;
+
 /** Stored beside the weights of a checkpoint (tfjs model.json without the weights payload). */
 export const checkpointManifestSchema = z.strictObject({
   format: z.enum(CHECKPOINT_FORMATS),
   spec: storedModelSpecSchema,
-  /** tfjs weight specs in the order of the binary payload. */
+  /** tfjs weight specs in the order of the binary payload (empty for 'onnx': the file holds its weights). */
   weightSpecs: z.array(weightSpecSchema),
+  onnx: onnxOriginSchema.optional(),
   /** sha256 of the binary payload in the model store. */
   weightsSha256: z.string().regex(/^[0-9a-f]{64}$/),
   createdAt: z.string(),

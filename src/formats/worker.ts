@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { ConversionConfig } from './conversion.js';
 import type { DatasetSpec } from './dataset.js';
-import type { CheckpointManifest, ModelSpec } from './model.js';
+import type { CheckpointManifest, ZooModelSpec } from './model.js';
 import type { TrainingConfig } from './training.js';
 
 /**
@@ -54,7 +54,7 @@ export interface RemoteDataset {
 }
 
 export type RemoteTask =
-  | { kind: 'training'; modelSpec: ModelSpec; dataset: RemoteDataset; config: TrainingConfig; init: RemoteCheckpoint | null }
+  | { kind: 'training'; modelSpec: ZooModelSpec; dataset: RemoteDataset; config: TrainingConfig; init: RemoteCheckpoint | null }
   | { kind: 'conversion'; checkpoint: RemoteCheckpoint; dataset: RemoteDataset; config: ConversionConfig; maxSamples: number | null; resume: BatchSums[] };
 
 /** What claimJob hands a worker: the job it now holds (as `workerId`, attempt `attempt`) and its task. */

@@ -4,8 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { EventBus } from '../jobs/events.js';
+import type { ExportFile } from '../jobs/export.js';
 import type { ImportCheckpointParams } from '../jobs/import.js';
+import type { ImportOnnxModelParams } from '../jobs/onnx-import.js';
 import type { RemoteJobs } from '../jobs/remote.js';
+import type { ImportedModel } from '../registry/onnx-models.js';
 import type { SeriesSelection, StepPoint } from '../registry/metrics.js';
 import type { Checkpoint, Dataset, Job, LayerStat, Model, TrainingMetric } from '../registry/records.js';
 import type { Registry } from '../registry/registry.js';
@@ -25,6 +28,12 @@ export interface Services {
   remote: RemoteJobs;
   /** importCheckpoint with the server's worker settings (src/jobs/import.ts). */
   importCheckpoint(p: ImportCheckpointParams): Promise<Checkpoint>;
+  /** An ONNX file registered as a model with its first checkpoint (src/jobs/onnx-import.ts). */
+  importOnnxModel(p: ImportOnnxModelParams): Promise<ImportedModel>;
+  /** A checkpoint's ANN as a standalone ONNX file (src/jobs/export.ts). */
+  exportAnn(checkpointId: number): Promise<ExportFile>;
+  /** A finished conversion run's SNN as a standalone ONNX file (src/jobs/export.ts). */
+  exportSnn(runId: number): Promise<ExportFile>;
 }
 
 export interface StepSeriesKey {

@@ -23,7 +23,7 @@ export async function conversionTaskOf(env: JobEnv, run: ConversionRun): Promise
   const runs = env.registry.conversionRuns;
   const dataset = await env.registry.datasets.get(run.datasetId);
   await runs.resetResults(run.id);
-  return { kind: 'conversion', dataset: datasetSpecOf(dataset), config: runs.configOf(run), maxSamples: run.maxSamples, resume: await runs.batchesOf(run.id) };
+  return { kind: 'conversion', dataset: datasetSpecOf(dataset), config: runs.configOf(run), maxSamples: run.maxSamples, backend: conversionBackend(run.backend), resume: await runs.batchesOf(run.id) };
 }
 
 function publish(env: JobEnv, e: StepMetricsEvent): void {
@@ -62,7 +62,7 @@ export async function prepareConversion(env: JobEnv, job: Job): Promise<Executio
   return {
     task,
     transfer: [checkpoint.weights.buffer as ArrayBuffer],
-    backend: conversionBackend(run.backend, env),
+    backend: env.backend,
     async onMessage(m) {
       if (m.type === 'batch') await commitConversionBatch(env, job, run.id, job.workerId, { sums: m.sums, samples: m.samples, stepMetrics: m.stepMetrics, batches: m.batches });
     },

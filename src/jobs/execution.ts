@@ -1,6 +1,6 @@
 // What the runner needs to carry out one job kind: the task for the worker, and how its messages
 // are persisted. One file per kind implements it (training-job.ts, conversion-job.ts).
-import type { BackendName, ConversionBackendName } from '../formats/index.js';
+import { CONVERSION_BACKENDS, type BackendName, type ConversionBackendName } from '../formats/index.js';
 import type { Job } from '../registry/records.js';
 import type { Registry } from '../registry/registry.js';
 import type { EventBus } from './events.js';
@@ -19,6 +19,7 @@ export type DoneMessage = Extract<FromWorker, { type: 'done' }>;
 export interface Execution {
   task: Task;
   transfer: ArrayBuffer[];
+  /** The worker thread's TensorFlow.js backend (training; loading tfjs checkpoints for conversion). */
   backend: BackendName;
   /** Metrics messages (iteration, epoch, batch), in order. */
   onMessage(m: FromWorker): Promise<void>;
@@ -34,26 +35,11 @@ export function trainingBackend(requested: string, env: JobEnv): BackendName {
 }
 
 /**
- * The backend a conversion runs on. Conversion runs ask for an ONNX Runtime execution provider
- * (ConversionBackendName); until the ONNX Runtime engine replaces the TensorFlow.js one in
- * src/engine/conversion, it maps to a TensorFlow.js backend: 'cpu' → the server's
- * backend when that is a CPU one, else wasm; 'cuda' and 'auto' → the server's backend. Rows older
- * than the ONNX vocabulary hold a TensorFlow.js name, used as is. Replace this function when the
- * ONNX Runtime engine lands.
+ * The ONNX Runtime execution provider a conversion run asked for (auto, cpu, cuda). Rows written
+ * before conversion moved onto ONNX Runtime hold a TensorFlow.js backend name: they run on 'auto'.
  */
-export function conversionBackend(requested: string, env: JobEnv): BackendName {
-  const server = env.backend;
-  switch (requested as ConversionBackendName | BackendName) {
-    case 'auto':
-    case 'cuda':
-      return server;
-    case 'cpu':
-      return server === 'cpu' || server === 'wasm' ? server : 'wasm';
-    case 'tensorflow':
-    case 'webgpu':
-    case 'wasm':
-      return requested as BackendName;
-  }
+export function conversionBackend(requested: string): ConversionBackendName {
+  return (CONVERSION_BACKENDS as readonly string[]).includes(requested) ? (requested as ConversionBackendName) : 'auto';
 }
 
 export type Prepare = (env: JobEnv, job: Job) => Promise<Execution>;

@@ -5,7 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import { FileAccessError } from '../data/errors.js';
 import { READ_BOUNDS, readBoundedFile, resolveUnderRoots } from '../data/files.js';
-import type { CheckpointManifest, ModelSpec } from '../formats/index.js';
+import { isZooSpec, type CheckpointManifest, type ZooModelSpec } from '../formats/index.js';
 import type { Checkpoint } from '../registry/records.js';
 import { InvalidInputError } from '../registry/errors.js';
 import type { JobEnv } from './execution.js';
@@ -95,7 +95,7 @@ function refusalOf(m: { name: string; message: string }, architecture: string, f
 }
 
 /** Runs the validation task in a fresh worker; resolves with the manifest or the refusal. */
-function validate(env: JobEnv, spec: ModelSpec, format: ImportCheckpointParams['format'], weights: Uint8Array, weightSpecs: WeightSpecs | null): Promise<Omit<CheckpointManifest, 'weightsSha256'>> {
+function validate(env: JobEnv, spec: ZooModelSpec, format: ImportCheckpointParams['format'], weights: Uint8Array, weightSpecs: WeightSpecs | null): Promise<Omit<CheckpointManifest, 'weightsSha256'>> {
   const slot = new WorkerSlot(-1, env.backend, env.log);
   return new Promise<Omit<CheckpointManifest, 'weightsSha256'>>((ok, fail) => {
     void slot.run(0, env.backend, { kind: 'validate', spec, format, weights: weights.slice(), weightSpecs }, {
@@ -111,6 +111,7 @@ function validate(env: JobEnv, spec: ModelSpec, format: ImportCheckpointParams['
 export async function importCheckpoint(env: JobEnv, p: ImportCheckpointParams): Promise<Checkpoint> {
   try {
     const model = await env.registry.models.get(p.modelId);
+    if (!isZooSpec(model.spec)) throw new InvalidInputError('modelId', `model ${model.name} was imported from an ONNX file; importCheckpoint reads zoo weights (safetensors, tfjs-layers): import another ONNX file with importOnnxModel`);
     const { weights, weightSpecs } = await payload(env, p);
     const manifest = await validate(env, model.spec, p.format, weights, weightSpecs);
     return await env.registry.checkpoints.create({

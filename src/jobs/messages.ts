@@ -1,6 +1,6 @@
 // Messages between the job runner (main thread) and its worker threads. Plain data only
 // (structured clone); weights travel as transferable Uint8Arrays.
-import type { BackendName, BatchSums, CheckpointManifest, ConversionConfig, ConversionResult, DatasetSpec, EpochRecord, ModelSpec, Progress, TrainingConfig, TrainingOutcome } from '../formats/index.js';
+import type { BackendName, BatchSums, CheckpointManifest, ConversionBackendName, ConversionConfig, ConversionResult, DatasetSpec, EpochRecord, ModelFamily, OnnxOrigin, Progress, Task as ModelTask, TrainingConfig, TrainingOutcome, ZooModelSpec } from '../formats/index.js';
 
 export interface CheckpointPayload {
   manifest: CheckpointManifest;
@@ -9,7 +9,7 @@ export interface CheckpointPayload {
 
 export interface TrainingTask {
   kind: 'training';
-  modelSpec: ModelSpec;
+  modelSpec: ZooModelSpec;
   dataset: DatasetSpec;
   config: TrainingConfig;
   init: CheckpointPayload | null;
@@ -21,6 +21,8 @@ export interface ConversionTask {
   dataset: DatasetSpec;
   config: ConversionConfig;
   maxSamples: number | null;
+  /** ONNX Runtime execution provider of the simulation. */
+  backend: ConversionBackendName;
   /** Batches committed by earlier attempts: not simulated again (ConvertOptions.resume). */
   resume: BatchSums[];
 }
@@ -28,14 +30,51 @@ export interface ConversionTask {
 /** Checks weights against the model `spec` builds (importCheckpoint); answers with the manifest. */
 export interface ValidateTask {
   kind: 'validate';
-  spec: ModelSpec;
+  spec: ZooModelSpec;
   format: CheckpointManifest['format'];
   weights: Uint8Array;
   /** tfjs-layers only: the weight specs of the payload. */
   weightSpecs: CheckpointManifest['weightSpecs'] | null;
 }
 
-export type Task = TrainingTask | ConversionTask | ValidateTask;
+/** Reads an ONNX file into the engine's graph and describes it (importOnnxModel); answers with `onnx`. */
+export interface OnnxInspectTask {
+  kind: 'onnx-inspect';
+  bytes: Uint8Array;
+  /** [height, width, channels] where the graph leaves them symbolic (checked against fixed dims). */
+  inputShape: [number, number, number] | null;
+  /** Checked against the graph's class count. */
+  numClasses: number | null;
+}
+
+/** What the registry stores about an imported ONNX model, derived from its graph. */
+export interface OnnxDescription {
+  /** [height, width, channels] of one image, as the data readers give it. */
+  inputShape: [number, number, number];
+  task: ModelTask;
+  numClasses: number;
+  family: ModelFamily;
+  parameterCount: number;
+  macs: number;
+  reluSites: number;
+  outputShape: number[];
+  origin: OnnxOrigin;
+}
+
+/** A standalone ONNX file of a checkpoint's ANN, or (snn given) of a finished run's SNN; answers with `exported`. */
+export interface ExportTask {
+  kind: 'export';
+  checkpoint: CheckpointPayload;
+  snn: { lambdas: Record<string, number[]>; config: ConversionConfig } | null;
+}
+
+export interface ExportedFile {
+  bytes: Uint8Array;
+  /** The file's contract (also in its `spikelab.contract` metadata). */
+  contract: Record<string, unknown>;
+}
+
+export type Task = TrainingTask | ConversionTask | ValidateTask | OnnxInspectTask | ExportTask;
 
 export type ToWorker =
   | { type: 'run'; jobId: number; backend: BackendName; task: Task }
@@ -53,5 +92,5 @@ export type FromWorker =
   | { type: 'iteration'; jobId: number; iteration: number; loss: number; lr: number }
   | { type: 'epoch'; jobId: number; record: EpochRecord }
   | { type: 'batch'; jobId: number; batch: number; batches: number; samples: number; stepMetrics: Record<string, number[]>; sums: BatchSums }
-  | { type: 'done'; jobId: number; training?: TrainingOutput; conversion?: ConversionResult; manifest?: Omit<CheckpointManifest, 'weightsSha256'> }
+  | { type: 'done'; jobId: number; training?: TrainingOutput; conversion?: ConversionResult; manifest?: Omit<CheckpointManifest, 'weightsSha256'>; onnx?: OnnxDescription; exported?: ExportedFile }
   | { type: 'error'; jobId: number; message: string; name: string; cancelled: boolean };

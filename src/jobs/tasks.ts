@@ -8,6 +8,7 @@ import { trainModel } from '../engine/train/index.js';
 import { buildModel } from '../engine/zoo/index.js';
 import type { CheckpointManifest } from '../formats/index.js';
 import type { ConversionTask, FromWorker, TrainingTask, ValidateTask } from './messages.js';
+import { loadConvertible } from './onnx-tasks.js';
 
 type Post = (m: FromWorker, transfer?: ArrayBuffer[]) => void;
 
@@ -36,10 +37,11 @@ export async function runTraining(jobId: number, t: TrainingTask, post: Post, si
 
 export async function runConversion(jobId: number, t: ConversionTask, post: Post, signal: AbortSignal, check: () => void): Promise<void> {
   const data = await loadDataset(t.dataset, t.maxSamples != null ? { maxTest: t.maxSamples } : {});
-  const model = await loadCheckpoint(t.checkpoint);
+  const loaded = await loadConvertible(t.checkpoint);
   try {
-    const result = await convertAndSimulate(model, { calibration: data.train, test: data.test, task: data.task, numClasses: data.numClasses }, t.config, {
+    const result = await convertAndSimulate(loaded.model, { calibration: data.train, test: data.test, task: data.task, numClasses: data.numClasses }, t.config, {
       signal,
+      backend: t.backend,
       onProgress: (progress) => {
         check();
         post({ type: 'progress', jobId, progress });
@@ -49,7 +51,7 @@ export async function runConversion(jobId: number, t: ConversionTask, post: Post
     });
     post({ type: 'done', jobId, conversion: result });
   } finally {
-    model.dispose();
+    loaded.dispose();
   }
 }
 

@@ -1,6 +1,7 @@
 // Training jobs: per-iteration and per-epoch curves are stored as they arrive; on success the best
 // weights become a checkpoint aliased 'latest' (and 'best'). The same functions persist what an
 // in-process worker thread and a remote worker (src/jobs/remote.ts) report.
+import { isZooSpec } from '../formats/index.js';
 import type { TrainingOutput } from '../registry/training-runs.js';
 import type { Job } from '../registry/records.js';
 import type { TrainingRun } from '../registry/training-runs.js';
@@ -23,6 +24,7 @@ export async function trainingRunOf(env: JobEnv, job: Job): Promise<TrainingRun>
 /** The task without its initial weights; a (re)started run begins its curves again. */
 export async function trainingTaskOf(env: JobEnv, run: TrainingRun): Promise<Omit<TrainingTask, 'init'>> {
   const model = await env.registry.models.get(run.modelId);
+  if (!isZooSpec(model.spec)) throw new Error(`model ${model.id} is an imported ONNX model: it cannot be trained`);
   const dataset = await env.registry.datasets.get(run.datasetId);
   await env.registry.trainingRuns.resetMetrics(run.id);
   return { kind: 'training', modelSpec: model.spec, dataset: datasetSpecOf(dataset), config: run.config };

@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { describeBackend, initBackend } from '../engine/backend/index.js';
 import type { BackendName } from '../formats/index.js';
 import type { FromWorker, ToWorker } from './messages.js';
+import { buildExport, inspectOnnx } from './onnx-tasks.js';
 import { runConversion, runTraining, validateWeights } from './tasks.js';
 
 const port = parentPort;
@@ -25,9 +26,18 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   try {
     if (msg.backend !== 'auto') await initBackend(msg.backend);
     const t = msg.task;
-    if (t.kind === 'training') await runTraining(msg.jobId, t, post, signal, check);
-    else if (t.kind === 'conversion') await runConversion(msg.jobId, t, post, signal, check);
-    else await validateWeights(msg.jobId, t, post);
+    switch (t.kind) {
+      case 'training':
+        return await runTraining(msg.jobId, t, post, signal, check);
+      case 'conversion':
+        return await runConversion(msg.jobId, t, post, signal, check);
+      case 'validate':
+        return await validateWeights(msg.jobId, t, post);
+      case 'onnx-inspect':
+        return inspectOnnx(msg.jobId, t, post);
+      case 'export':
+        return await buildExport(msg.jobId, t, post);
+    }
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     post({ type: 'error', jobId: msg.jobId, message: e.message, name: e.name, cancelled: signal.aborted || /Cancel/.test(e.name) });

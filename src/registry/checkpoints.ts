@@ -5,7 +5,7 @@ import { InvalidInputError, NotFoundError } from './errors.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
 import { isForeignKeyViolation } from './prisma-errors.js';
 import { checkpointRecord, inIdOrder, toJson, type Checkpoint } from './records.js';
-import type { GcResult, ModelStore } from './store.js';
+import type { GcResult, ModelStore, StoredFile } from './store.js';
 
 export type { Checkpoint } from './records.js';
 
@@ -27,6 +27,33 @@ export interface CreateCheckpointParams {
   aliases?: string[];
 }
 
+/**
+ * The checkpoint row of weights already in the store, and its aliases (an alias used in the model
+ * moves to it), inside the caller's transaction.
+ */
+export async function insertCheckpoint(tx: Prisma.TransactionClient, p: CreateCheckpointParams, stored: StoredFile): Promise<Checkpoint> {
+  const manifest: CheckpointManifest = { ...p.manifest, weightsSha256: stored.sha256 };
+  const row = await tx.checkpoint.create({
+    data: {
+      modelId: p.modelId,
+      sha256: stored.sha256,
+      sizeBytes: BigInt(stored.sizeBytes),
+      format: manifest.format,
+      manifest: toJson(checkpointManifestSchema, manifest),
+      trainingRunId: p.trainingRunId ?? null,
+      source: p.source ?? null,
+    },
+  });
+  for (const alias of p.aliases ?? []) {
+    await tx.checkpointAlias.upsert({
+      where: { modelId_alias: { modelId: p.modelId, alias } },
+      create: { modelId: p.modelId, alias, checkpointId: row.id },
+      update: { checkpointId: row.id },
+    });
+  }
+  return checkpointRecord(row);
+}
+
 export class CheckpointService {
   constructor(
     private readonly prisma: PrismaClient,
@@ -44,28 +71,7 @@ export class CheckpointService {
     if (!model) throw new NotFoundError('Model', p.modelId);
     const stored = await this.store.put(p.weights);
     try {
-      const manifest: CheckpointManifest = { ...p.manifest, weightsSha256: stored.sha256 };
-      return await this.prisma.$transaction(async (tx) => {
-        const row = await tx.checkpoint.create({
-          data: {
-            modelId: p.modelId,
-            sha256: stored.sha256,
-            sizeBytes: BigInt(stored.sizeBytes),
-            format: manifest.format,
-            manifest: toJson(checkpointManifestSchema, manifest),
-            trainingRunId: p.trainingRunId ?? null,
-            source: p.source ?? null,
-          },
-        });
-        for (const alias of p.aliases ?? []) {
-          await tx.checkpointAlias.upsert({
-            where: { modelId_alias: { modelId: p.modelId, alias } },
-            create: { modelId: p.modelId, alias, checkpointId: row.id },
-            update: { checkpointId: row.id },
-          });
-        }
-        return checkpointRecord(row);
-      });
+      return await this.prisma.$transaction((tx) => insertCheckpoint(tx, p, stored));
     } catch (err) {
       if (isForeignKeyViolation(err)) throw new NotFoundError('TrainingRun', p.trainingRunId ?? '?');
       throw err;

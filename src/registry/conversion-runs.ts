@@ -3,11 +3,11 @@
 import { z } from 'zod';
 import { batchSumsSchema, CONVERSION_BACKENDS, type BatchSums, DEFAULT_CONVERSION_CONFIG, JOB_FIELDS, conversionConfigSchema, storedConversionConfigSchema, valueSchema, type ConversionConfig, type ConversionResult, type SegmentationPanel } from '../formats/index.js';
 import type { Prisma, PrismaClient } from './db.js';
-import { JobNotHeldError, NotFoundError } from './errors.js';
+import { InvalidInputError, JobNotHeldError, NotFoundError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
 import type { JobService } from './jobs.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
-import { CONVERSION_RUN_OMIT, CorruptRowError, checkpointRecord, conversionRunRecord, datasetRecord, panelsOf, panelsSchema, toJson, annMetricsSchema, warningsSchema, type ConversionRun } from './records.js';
+import { CONVERSION_RUN_OMIT, CorruptRowError, checkpointRecord, conversionRunRecord, datasetRecord, lambdasOf, lambdasSchema, panelsOf, panelsSchema, toJson, annMetricsSchema, warningsSchema, type ConversionRun } from './records.js';
 import { checkFit, conversionRunWhere, datasetGeometry, type RunFilter } from './runs.js';
 
 export type { ConversionRun } from './records.js';
@@ -23,6 +23,13 @@ export const startConversionSchema = z.object({
   maxAttempts: valueSchema(JOB_FIELDS.maxAttempts).nullish(),
 });
 export type StartConversionParams = Loose<z.input<typeof startConversionSchema>>;
+
+/** What rebuilds a finished run's SNN (engine exportSnn): its checkpoint, config and calibrated λ. */
+export interface SnnExportInputs {
+  run: ConversionRun;
+  config: ConversionConfig;
+  lambdas: Record<string, number[]>;
+}
 
 /** One finished test batch as a worker reports it: its own sums, and the running metrics after it. */
 export interface BatchCommit {
@@ -89,6 +96,19 @@ export class ConversionRunService {
     return row ? panelsOf(id, row.panels) : null;
   }
 
+  /**
+   * The inputs of a run's SNN export: only a SUCCEEDED run has its λ (InvalidInputError otherwise,
+   * and for runs finished before λ were stored).
+   */
+  async exportInputs(id: number): Promise<SnnExportInputs> {
+    const run = await this.get(id);
+    if (run.status !== 'SUCCEEDED') throw new InvalidInputError('runId', `conversion run ${id} is ${run.status}: only a SUCCEEDED run has an SNN to export`);
+    const row = await this.prisma.conversionRun.findUnique({ where: { id }, select: { lambdas: true } });
+    const lambdas = lambdasOf(id, row?.lambdas ?? null);
+    if (lambdas === null) throw new InvalidInputError('runId', `conversion run ${id} finished before Spikelab stored calibrated λ with each run: convert the checkpoint again to export its SNN`);
+    return { run, config: this.configOf(run), lambdas };
+  }
+
   async list(filter: RunFilter = {}, page: PageArgs = {}): Promise<Page<ConversionRun>> {
     const where = conversionRunWhere(filter);
     const rows = await paginate(
@@ -141,6 +161,7 @@ export class ConversionRunService {
             samples: r.samples,
             warnings: toJson(warningsSchema, r.warnings),
             ...(r.panels && { panels: toJson(panelsSchema, r.panels) }),
+            ...(r.lambdas && { lambdas: toJson(lambdasSchema, r.lambdas) }),
           },
         });
       },

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { describeModel } from '../engine/zoo/describe.js';
 import { ZooSpecError } from '../engine/zoo/errors.js';
 import {
+  ARCHITECTURES,
   MODEL_FAMILIES,
   MODEL_SIZE_LIMITS,
   PRETRAINING_KINDS,
@@ -13,7 +14,7 @@ import {
   nameSchema,
   storedModelSpecSchema,
   type ModelDescription,
-  type ModelSpec,
+  type ZooModelSpec,
 } from '../formats/index.js';
 import type { Prisma, PrismaClient } from './db.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
@@ -56,14 +57,14 @@ export interface ModelFilter {
 }
 
 const filterSchema = z.object({
-  architecture: specFields.architecture.nullish(),
+  architecture: z.enum(ARCHITECTURES, { error: `must be one of ${ARCHITECTURES.join(', ')}` }).nullish(),
   family: z.enum(MODEL_FAMILIES).nullish(),
   pretraining: z.enum(PRETRAINING_KINDS).nullish(),
   nameContains: z.string().max(100).nullish(),
 });
 
 /** The zoo's exact counts for `spec`, refused (before anything is stored) past MODEL_SIZE_LIMITS. */
-function describeOrRefuse(spec: ModelSpec): ModelDescription {
+function describeOrRefuse(spec: ZooModelSpec): ModelDescription {
   let d: ModelDescription;
   try {
     d = describeModel(spec);
@@ -85,6 +86,7 @@ export class ModelService {
   constructor(private readonly prisma: PrismaClient) {}
 
   async create(params: CreateModelParams): Promise<Model> {
+    if (params.architecture === 'onnx') throw new InvalidInputError('architecture', 'an onnx model is registered together with its ONNX file by importOnnxModel (spikelab model import)');
     const p = parseInput(createModelSchema, params);
     const family = familyOfArchitecture(p.architecture);
     if (p.family != null && p.family !== family) throw new InvalidInputError('family', `${p.architecture} is ${family}, not ${p.family}`);

@@ -50,6 +50,8 @@ export const jobPayloadSchema = z.strictObject({ trainingRunId: z.number().int()
 export const annMetricsSchema = z.record(z.string(), z.number());
 export const warningsSchema = z.array(z.string());
 export const panelsSchema = z.array(segmentationPanelSchema);
+/** Calibrated λ per activation site: one value, or one per channel. */
+export const lambdasSchema = z.record(z.string(), z.array(z.number()).min(1));
 
 export type Model = Omit<db.Model, 'spec' | 'architecture' | 'family' | 'pretraining'> & {
   spec: z.output<typeof storedModelSpecSchema>;
@@ -66,8 +68,8 @@ export type Dataset = Omit<db.Dataset, 'options' | 'imageShape' | 'format' | 'ta
   imageShape: z.output<typeof imageShapeSchema> | null;
 };
 export type Job = Omit<db.Job, 'payload'> & { payload: z.output<typeof jobPayloadSchema> };
-/** A conversion run without its (large) segmentation panels: ConversionRunService.panelsOf reads them. */
-export type ConversionRun = Omit<db.ConversionRun, 'annMetrics' | 'warnings' | 'panels'> & {
+/** A conversion run without its (large) segmentation panels and λ: ConversionRunService.panels / exportInputs read them. */
+export type ConversionRun = Omit<db.ConversionRun, 'annMetrics' | 'warnings' | 'panels' | 'lambdas'> & {
   annMetrics: Record<string, number> | null;
   warnings: string[];
 };
@@ -111,10 +113,10 @@ export function jobRecord(row: db.Job): Job {
   return { ...row, payload: column(jobPayloadSchema, 'Job', row.id, 'payload', row.payload) };
 }
 
-/** The columns of a conversion run read everywhere: every one but panels. */
-export const CONVERSION_RUN_OMIT = { panels: true } as const;
+/** The columns of a conversion run read everywhere: every one but panels and λ. */
+export const CONVERSION_RUN_OMIT = { panels: true, lambdas: true } as const;
 
-export function conversionRunRecord(row: Omit<db.ConversionRun, 'panels'>): ConversionRun {
+export function conversionRunRecord(row: Omit<db.ConversionRun, 'panels' | 'lambdas'>): ConversionRun {
   return {
     ...row,
     annMetrics: annMetricsOf(row.id, row.annMetrics),
@@ -129,6 +131,10 @@ export function annMetricsOf(id: number, value: unknown): Record<string, number>
 
 export function panelsOf(id: number, value: unknown): z.output<typeof panelsSchema> | null {
   return value == null ? null : column(panelsSchema, 'ConversionRun', id, 'panels', value);
+}
+
+export function lambdasOf(id: number, value: unknown): Record<string, number[]> | null {
+  return value == null ? null : column(lambdasSchema, 'ConversionRun', id, 'lambdas', value);
 }
 
 /** Rows fetched by id, back in the order of `ids` (null where missing), for DataLoaders. */

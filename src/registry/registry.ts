@@ -12,6 +12,7 @@ import { JobService } from './jobs.js';
 import { MetricsService } from './metrics.js';
 import { applyPendingMigrations } from './migrate.js';
 import { ModelService } from './models.js';
+import { OnnxModelService } from './onnx-models.js';
 import { ModelStore } from './store.js';
 import { TokenService } from './tokens.js';
 import { TrainingRunService } from './training-runs.js';
@@ -34,6 +35,8 @@ export interface Registry {
   readonly datasets: DatasetService;
   readonly models: ModelService;
   readonly checkpoints: CheckpointService;
+  /** Models imported from ONNX files, registered with their first checkpoint. */
+  readonly onnxModels: OnnxModelService;
   readonly jobs: JobService;
   readonly trainingRuns: TrainingRunService;
   readonly conversionRuns: ConversionRunService;
@@ -67,6 +70,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
     datasets: new DatasetService(prisma, dataRoots),
     models,
     checkpoints,
+    onnxModels: new OnnxModelService(prisma, store),
     jobs,
     trainingRuns: new TrainingRunService(prisma, jobs, checkpoints),
     conversionRuns: new ConversionRunService(prisma, jobs),

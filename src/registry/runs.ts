@@ -3,7 +3,7 @@
 // run lists and by compare; and the check that a model's architecture fits a data set's shape.
 import { z } from 'zod';
 import { inspectDataset } from '../data/load.js';
-import { ALIAS_PATTERN, ARCHITECTURES, CONVERSION_CONFIG_FIELDS, MODEL_FAMILIES, PRETRAINING_KINDS, valueSchema, type DatasetSpec, type ModelSpec, type Task } from '../formats/index.js';
+import { ALIAS_PATTERN, ARCHITECTURES, CONVERSION_CONFIG_FIELDS, MODEL_FAMILIES, PRETRAINING_KINDS, taskOfSpec, valueSchema, type DatasetSpec, type ModelSpec, type Task } from '../formats/index.js';
 import type { Prisma } from './db.js';
 import { InvalidInputError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
@@ -104,8 +104,8 @@ export function checkFit(spec: ModelSpec, geo: DatasetGeometry, field: string): 
   const want = spec.inputShape.join('×');
   const got = geo.imageShape.join('×');
   if (want !== got) throw new InvalidInputError(field, `the model takes ${want} images but the dataset's images are ${got}`);
-  const segmenter = spec.architecture === 'unet';
-  if (segmenter !== (geo.task === 'segmentation')) throw new InvalidInputError(field, `${spec.architecture} cannot be used for ${geo.task}`);
+  const task = taskOfSpec(spec);
+  if (task !== geo.task) throw new InvalidInputError(field, `${spec.architecture === 'onnx' ? `the ONNX model is a ${task} model: it` : spec.architecture} cannot be used for ${geo.task}`);
   if (geo.task === 'classification' && spec.numClasses !== geo.numClasses) {
     throw new InvalidInputError(field, `the model has ${spec.numClasses} classes but the dataset has ${geo.numClasses}`);
   }

@@ -52,6 +52,9 @@ export class TrainingRunService {
     const modelRow = await this.prisma.model.findFirst({ where: { id: p.modelId, deletedAt: null } });
     if (!modelRow) throw new NotFoundError('Model', p.modelId);
     const model = modelRecord(modelRow);
+    if (model.architecture === 'onnx') {
+      throw new InvalidInputError('modelId', `model ${model.name} was imported from an ONNX file: it can be converted, compared and exported, but not trained here (training builds zoo architectures in TensorFlow.js; fine-tune it where it was made and import the new file)`);
+    }
     const dsRow = await this.prisma.dataset.findFirst({ where: { id: p.datasetId, deletedAt: null } });
     if (!dsRow) throw new NotFoundError('Dataset', p.datasetId);
     const dataset = datasetRecord(dsRow);

@@ -7,13 +7,13 @@ import type { Client } from 'graphql-ws';
 import { initBackend } from '../../src/engine/backend/index.js';
 import { exportSafetensors, saveCheckpoint } from '../../src/engine/checkpoint/index.js';
 import { buildModel } from '../../src/engine/zoo/index.js';
-import type { ModelSpec } from '../../src/formats/model.js';
+import type { ZooModelSpec } from '../../src/formats/model.js';
 import { errorOf, startTestServer, type TestServer } from './harness.js';
 import { writeTinyIdx } from './idx-fixture.js';
 import { collect, dataOf, JOB_FIELDS, TINY, wsClient } from './jobs-client.js';
 
 /** The spec the server stores for TINY.model. */
-const TINY_SPEC: ModelSpec = { architecture: 'cnn-small', inputShape: [8, 8, 1], numClasses: 3, widthMultiplier: TINY.model.widthMultiplier };
+const TINY_SPEC: ZooModelSpec = { architecture: 'cnn-small', inputShape: [8, 8, 1], numClasses: 3, widthMultiplier: TINY.model.widthMultiplier };
 
 function safetensorsOf(widthMultiplier: number, seed = 3): Uint8Array {
   const model = buildModel({ ...TINY_SPEC, widthMultiplier }, { seed });
@@ -88,7 +88,7 @@ describe('checkpoint import, aliases, deletion', () => {
 
   it('converts an imported UNet on segmentation data and keeps figure panels', async () => {
     const spec = { architecture: 'unet', inputShape: [16, 16, 1], numClasses: 1, widthMultiplier: 1, depth: 1, baseWidth: 4 };
-    const unet = buildModel(spec as ModelSpec, { seed: 2 });
+    const unet = buildModel(spec as ZooModelSpec, { seed: 2 });
     const base64 = Buffer.from(exportSafetensors(unet)).toString('base64');
     unet.dispose();
     const m = dataOf(await t.gql('mutation($i: CreateModelInput!) { createModel(input: $i) { id } }', { i: { name: 'unet-tiny', ...spec } })).createModel.id;

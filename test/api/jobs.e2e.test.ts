@@ -57,8 +57,8 @@ describe('jobs API end to end', () => {
   });
 
   it('converts the checkpoint, streaming running and final per-step metrics, committed together', async () => {
-    const run = dataOf(await t.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id jobId status timeSteps percentile gamma } }', { i: { checkpointId, datasetId, config: { timeSteps: 16, batchSize: 16 } } })).startConversion;
-    expect(run).toMatchObject({ status: 'QUEUED', timeSteps: 16, percentile: 0.99, gamma: 5 });
+    const run = dataOf(await t.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id jobId status timeSteps percentile gamma backend } }', { i: { checkpointId, datasetId, backend: 'cpu', config: { timeSteps: 16, batchSize: 16 } } })).startConversion;
+    expect(run).toMatchObject({ status: 'QUEUED', timeSteps: 16, percentile: 0.99, gamma: 5, backend: 'cpu' });
     conversionRunId = run.id;
     const [steps, jobs] = await Promise.all([
       collect<{ stepMetrics: Record<string, any> }>(ws, 'subscription($id: ID!) { stepMetrics(runId: $id) { runId final step values { name value } series { name values } batch batches samples done } }', { id: run.id }),
@@ -72,11 +72,11 @@ describe('jobs API end to end', () => {
     expect(finals.map((e) => e.stepMetrics.step)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
     expect(steps.at(-1)!.stepMetrics.done).toBe(true);
 
-    const cr = dataOf(await t.gql(`query($id: ID!) { conversionRun(id: $id) { status samples primaryMetric annValue best bestStep lossAtT sops energyRatio metricNames
+    const cr = dataOf(await t.gql(`query($id: ID!) { conversionRun(id: $id) { status backendUsed samples primaryMetric annValue best bestStep lossAtT sops energyRatio metricNames
       all: stepMetrics(name: "accuracy") { step value } sampled: stepMetrics(name: "accuracy", sample: 5) { step value }
       picked: stepMetrics(name: "accuracy", steps: [1, 4, 16]) { step } every: stepMetrics(name: "accuracy", every: 5) { step }
       layerStats { position site kind neurons firingRate sops } } }`, { id: run.id })).conversionRun;
-    expect(cr).toMatchObject({ status: 'SUCCEEDED', samples: 32, primaryMetric: 'accuracy' });
+    expect(cr).toMatchObject({ status: 'SUCCEEDED', backendUsed: 'cpu', samples: 32, primaryMetric: 'accuracy' }); // ONNX Runtime's CPU provider ran it
     expect(cr.all).toHaveLength(16);
     const final16 = finals.at(-1)!.stepMetrics.values.find((v: { name: string }) => v.name === 'accuracy').value;
     expect(Math.abs(cr.all[15].value - final16)).toBeLessThan(1e-9);

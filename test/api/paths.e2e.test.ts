@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { initBackend } from '../../src/engine/backend/index.js';
 import { exportSafetensors, parseSafetensors, writeSafetensors } from '../../src/engine/checkpoint/index.js';
 import { buildModel } from '../../src/engine/zoo/index.js';
+import type { ZooModelSpec } from '../../src/formats/model.js';
 import { errorOf, startTestServer, type TestServer } from './harness.js';
 import { writeTinyIdx } from './idx-fixture.js';
 import { dataOf, TINY } from './jobs-client.js';
@@ -73,7 +74,7 @@ describe('server-side paths', () => {
 
   it('refuses weights holding NaN or Infinity even when every name and shape fits', async () => {
     // the spec the server stored for the model (the GraphQL input also carries its name)
-    const model = buildModel((await t.server.app.registry.models.get(Number(modelId))).spec, { seed: 1 });
+    const model = buildModel((await t.server.app.registry.models.get(Number(modelId))).spec as ZooModelSpec, { seed: 1 });
     const parsed = parseSafetensors(exportSafetensors(model));
     model.dispose();
     const tensors = [...parsed.tensors.values()].map((x) => ({ name: x.name, shape: x.shape, values: Float32Array.from(x.values) }));

@@ -22,8 +22,13 @@ maybe('dashboard in chromium', () => {
 
   beforeAll(async () => {
     live = await startLiveServer();
-    await seed(live.client);
+    const { datasetId, runs } = await seed(live.client);
     await seedSegmentation(live.client);
+    // an imported ONNX model beside the zoo backbones: the plain backbone's ANN exported, imported again
+    const file = join(live.dir, 'ann.onnx');
+    await live.client.exportAnn(runs[0]!.checkpointId, file);
+    const onnx = await live.client.uploadOnnxModel('plain-onnx', file);
+    await live.client.convert({ checkpointId: onnx.id, datasetId, config: { timeSteps: 16, batchSize: 16 } });
     profile = mkdtempSync(join(tmpdir(), 'spikelab-chromium-'));
   });
   afterAll(async () => {
@@ -49,14 +54,25 @@ maybe('dashboard in chromium', () => {
       const res = await page.goto(`${live.base}/`);
       expect(res?.status()).toBe(200);
       await page.waitForSelector('#chart[data-drawn="true"] svg', { timeout: 30_000 });
-      // two backbones × 16 steps, drawn as line points in the SVG
-      expect(Number(await page.getAttribute('#chart', 'data-points'))).toBe(32);
+      // three backbones (two from the zoo, one imported from ONNX) × 16 steps, drawn as line points in the SVG
+      expect(Number(await page.getAttribute('#chart', 'data-points'))).toBe(48);
       expect(await page.locator('#chart svg path').count()).toBeGreaterThan(2);
-      expect(await page.locator('#chart svg').textContent()).toMatch(/plain-tiny[\s\S]*residual-tiny|residual-tiny[\s\S]*plain-tiny/);
+      const legend = (await page.locator('#chart svg').textContent()) ?? '';
+      for (const name of ['plain-tiny', 'residual-tiny', 'plain-onnx']) expect(legend).toContain(name);
       expect(await page.locator('#bars svg').count()).toBe(1);
       await page.waitForSelector('#jobs td:has-text("SUCCEEDED")');
-      expect(await page.locator('#jobs tr').count()).toBe(1 + 6);
-      expect(await page.locator('#runs tr').count()).toBe(1 + 3);
+      expect(await page.locator('#jobs tr').count()).toBe(1 + 7);
+      expect(await page.locator('#runs tr').count()).toBe(1 + 4);
+      await page.waitForSelector('#models td:has-text("plain-onnx")');
+      expect(await page.locator('#models tr:has-text("plain-onnx") td').nth(1).textContent()).toBe('onnx');
+      // the imported model's run downloads its SNN as an ONNX file (fetched with the token, saved as a blob)
+      const onnxRun = page.locator('#runs tr:has-text("plain-onnx")');
+      expect(await onnxRun.locator('td').nth(2).textContent()).toBe('onnx');
+      const [download] = await Promise.all([page.waitForEvent('download'), onnxRun.locator('a.download').click()]);
+      expect(download.suggestedFilename()).toMatch(/^conversion-run-\d+-snn\.onnx$/);
+      const saved = join(profile, 'snn.onnx');
+      await download.saveAs(saved);
+      expect(statSync(saved).size).toBeGreaterThan(1000);
       // the segmentation run's panels: 3 samples × (image, label, ANN, SNN)
       await page.waitForSelector('#panels canvas');
       expect(await page.getAttribute('#panels', 'data-panels')).toBe('3');

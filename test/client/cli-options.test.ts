@@ -3,7 +3,7 @@
 // choices and shows its default. In-process: the commander program, not a server.
 import type { Command, Option } from 'commander';
 import { buildProgram } from '../../client/cli/main.js';
-import { BACKENDS, CONVERSION_CONFIG_FIELDS } from '../../src/formats/conversion.js';
+import { BACKENDS, CONVERSION_BACKENDS, CONVERSION_CONFIG_FIELDS } from '../../src/formats/conversion.js';
 import type { FieldSpec, FieldTable } from '../../src/formats/fields.js';
 import { MODEL_SPEC_FIELDS } from '../../src/formats/model.js';
 import { TRAINING_CONFIG_FIELDS } from '../../src/formats/training.js';
@@ -72,7 +72,8 @@ function expectTable(path: string, table: FieldTable, flags: Record<string, stri
 describe('CLI options derived from the config tables', () => {
   it('convert: every conversion config field', () => {
     expectTable('convert', CONVERSION_CONFIG_FIELDS);
-    expect(option(command('convert'), '--backend').argChoices).toEqual(BACKENDS);
+    expect(option(command('convert'), '--backend').argChoices).toEqual(CONVERSION_BACKENDS);
+    expect(option(command('train'), '--backend').argChoices).toEqual(BACKENDS);
   });
 
   it('train: every training config field (learningRate as --lr)', () => {

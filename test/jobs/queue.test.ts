@@ -2,8 +2,7 @@
 // recovery of dead workers, all-or-nothing completion, bulk ingestion rules, series sampling.
 import { makeTempDirs, type TempDirs } from '../api/harness.js';
 import { listenHost } from '../../src/graphql/token/auth.js';
-import { conversionBackend, type JobEnv } from '../../src/jobs/execution.js';
-import type { BackendName } from '../../src/formats/index.js';
+import { conversionBackend } from '../../src/jobs/execution.js';
 import { defaultSteps } from '../../src/registry/compare.js';
 import { openRawDatabase } from '../../src/registry/db.js';
 import { DEFAULT_CONVERSION_CONFIG, summariseSeries } from '../../src/formats/index.js';
@@ -30,13 +29,12 @@ describe('series sampling and default steps', () => {
 });
 
 describe('conversion backends', () => {
-  const env = (backend: BackendName) => ({ backend }) as JobEnv;
-  it('map the ONNX Runtime names onto the TensorFlow.js engine until it is replaced', () => {
-    expect(conversionBackend('auto', env('webgpu'))).toBe('webgpu');
-    expect(conversionBackend('cpu', env('auto'))).toBe('wasm');
-    expect(conversionBackend('cpu', env('cpu'))).toBe('cpu');
-    expect(conversionBackend('cuda', env('tensorflow'))).toBe('tensorflow');
-    expect(conversionBackend('wasm', env('cpu'))).toBe('wasm'); // a row from before the ONNX vocabulary
+  it('are ONNX Runtime providers; a TensorFlow.js name stored before the ONNX Runtime engine means auto', () => {
+    expect(conversionBackend('auto')).toBe('auto');
+    expect(conversionBackend('cpu')).toBe('cpu');
+    expect(conversionBackend('cuda')).toBe('cuda');
+    expect(conversionBackend('wasm')).toBe('auto');
+    expect(conversionBackend('webgpu')).toBe('auto');
   });
 });
 

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-member-access -- GraphQL results are untyped JSON; the assertions pin their shape */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- GraphQL results are untyped JSON; the assertions pin their shape */
 // Scale-out faults, for real: a server on a throw-away redis-server (SPIKELAB_QUEUE), separate
 // `spikelab worker` processes, kill -9 and a Redis restart.
 // - kill -9 a worker mid-conversion: another worker takes the job over, resumes after the committed

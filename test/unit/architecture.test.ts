@@ -97,7 +97,7 @@ describe('the main thread loads no compute library', () => {
     expect(bad).toEqual([]);
   });
 
-  it('a running server that sizes a model, compares and validates an upload has none loaded on its main thread', async () => {
+  it('a running server that sizes a model, compares and validates uploads (weights, an ONNX file) has none loaded on its main thread', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spikelab-arch-'));
     const script = `
       import { createRequire } from 'node:module';
@@ -107,6 +107,8 @@ describe('the main thread loads no compute library', () => {
       const m = await gql('mutation { createModel(input: { name: "r", architecture: "resnet18", inputShape: [32, 32, 3], numClasses: 10 }) { id parameterCount } }');
       await gql('{ models { nodes { id } } compare(filter: {}) { rows { backbone } } }');
       const imp = await gql('mutation($m: ID!) { importCheckpoint(input: { modelId: $m, format: "safetensors", base64: "AAAAAAAAAAA=" }) { id } }', { m: m.data.createModel.id });
+      const onnx = await gql('mutation { importOnnxModel(input: { name: "o", base64: "CAcSB3B5dG9yY2g=" }) { id } }');
+      if (onnx.errors?.[0]?.extensions?.code !== 'BAD_USER_INPUT') throw new Error('importOnnxModel: ' + JSON.stringify(onnx));
       const loaded = Object.keys(createRequire(import.meta.url).cache).filter((p) => /node_modules[\\\\/](@tensorflow|onnxruntime|webgpu)/.test(p));
       console.log(JSON.stringify({ params: m.data.createModel.parameterCount, importError: imp.errors?.[0]?.extensions?.code, loaded }));
       await s.close();

@@ -3,7 +3,7 @@
 // off switch (conversion.md §9.7): --channel-wise / --no-channel-wise, --max-pool lipool|gate (or
 // --lipool / --gate).
 import { type Command, Option } from 'commander';
-import { BACKENDS, CONVERSION_CONFIG_FIELDS } from '../../../src/formats/conversion.js';
+import { CONVERSION_BACKENDS, CONVERSION_CONFIG_FIELDS } from '../../../src/formats/conversion.js';
 import { withClient } from '../context.js';
 import { addTableOptions } from '../fields.js';
 import { followJob } from '../follow.js';
@@ -33,7 +33,7 @@ export function registerConvert(program: Command): void {
     .addOption(new Option('--lipool', 'same as --max-pool lipool').implies({ maxPool: 'lipool' }).conflicts('gate'))
     .addOption(new Option('--gate', 'same as --max-pool gate').implies({ maxPool: 'gate' }))
     .option('--max-test-samples <n>', 'simulate at most n test images', int(1))
-    .addOption(new Option('--backend <name>', "compute backend for this job (default: the server's)").choices(BACKENDS))
+    .addOption(new Option('--backend <name>', 'ONNX Runtime execution provider for this job (default auto: cuda where installed, else cpu)').choices(CONVERSION_BACKENDS))
     .option('--no-wait', 'return once the job is queued')
     .option('--json', 'print the finished run (or the queued job) as JSON')
     .action(async (checkpointRef: string, opts: ConvertOptions, c: Command) => {

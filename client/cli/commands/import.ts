@@ -1,13 +1,13 @@
 // `spikelab import`: imports a checkpoint trained elsewhere (safetensors or tfjs-layers files).
 import { type Command, Option } from 'commander';
 import { formatOfPath } from '../../api/upload.js';
-import { CHECKPOINT_FORMATS, type CheckpointFormat } from '../../../src/formats/model.js';
+import { WEIGHT_FORMATS, type WeightFormat } from '../../../src/formats/model.js';
 import { withClient } from '../context.js';
 import { printJson } from '../output.js';
 import { collect } from '../parse.js';
 
 interface ImportOptions {
-  format?: CheckpointFormat;
+  format?: WeightFormat;
   alias?: string[];
   onServer?: boolean;
   source?: string;
@@ -20,7 +20,7 @@ export function registerImport(program: Command): void {
     .description('import a checkpoint trained elsewhere into the model store (the file is uploaded unless --on-server)')
     .argument('<model>', 'model name or id the weights belong to')
     .argument('<path>', 'weights: a .safetensors file (PyTorch state_dict layout) or a tfjs-layers model.json with its shards')
-    .addOption(new Option('--format <format>', 'checkpoint format (default: from the file name)').choices(CHECKPOINT_FORMATS))
+    .addOption(new Option('--format <format>', 'checkpoint format (default: from the file name)').choices(WEIGHT_FORMATS))
     .option('--alias <alias>', 'alias for the imported checkpoint, e.g. best (repeatable)', collect)
     .option('--on-server', 'the path is on the server machine: the server reads it (large files)')
     .option('--no-on-server', 'upload the local file (default)')

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { CheckpointManifest, ModelSpec } from '../../formats/model.js';
+import { isZooSpec, type CheckpointManifest, type WeightFormat, type ZooModelSpec } from '../../formats/model.js';
 import { buildModel } from '../zoo/index.js';
 import { CheckpointFormatError, CheckpointMismatchError, assertFinite } from './errors.js';
 import { exportSafetensors, importSafetensors } from './torch.js';
@@ -48,7 +48,7 @@ export class BytesIOHandler implements tf.io.IOHandler {
  * Serialises `model` (built from `spec`) to {manifest, weights}. 'tfjs-layers' (default): the bytes
  * tfjs's model.save writes, in manifest.weightSpecs order. 'safetensors': PyTorch layout and names.
  */
-export async function saveCheckpoint(model: tfl.LayersModel, spec: ModelSpec, format: CheckpointManifest['format'] = 'tfjs-layers'): Promise<CheckpointBytes> {
+export async function saveCheckpoint(model: tfl.LayersModel, spec: ZooModelSpec, format: WeightFormat = 'tfjs-layers'): Promise<CheckpointBytes> {
   let weights: Uint8Array;
   let weightSpecs: CheckpointManifest['weightSpecs'];
   if (format === 'safetensors') {
@@ -98,9 +98,11 @@ export async function loadWeightsInto(model: tfl.LayersModel, ckpt: CheckpointBy
   }
 }
 
-/** Builds the zoo model of manifest.spec and loads the checkpoint into it. */
+/** Builds the zoo model of manifest.spec and loads the checkpoint into it (an ONNX checkpoint is read by importOnnx instead). */
 export async function loadCheckpoint(ckpt: CheckpointBytes): Promise<tfl.LayersModel> {
-  const model = buildModel(ckpt.manifest.spec);
+  const { spec } = ckpt.manifest;
+  if (!isZooSpec(spec) || ckpt.manifest.format === 'onnx') throw new CheckpointFormatError('an ONNX checkpoint holds a graph, not zoo weights: read it with importOnnx');
+  const model = buildModel(spec);
   try {
     await loadWeightsInto(model, ckpt);
   } catch (e) {

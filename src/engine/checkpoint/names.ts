@@ -1,5 +1,5 @@
 // Renaming PyTorch state_dict keys from common CIFAR/ImageNet code bases to the zoo's names.
-import type { ModelSpec } from '../../formats/model.js';
+import type { ZooModelSpec } from '../../formats/model.js';
 import { VGG_CONFIGS } from '../zoo/index.js';
 
 /** Where a PyTorch checkpoint comes from: torchvision models, or the widely used kuangliu/pytorch-cifar code. */
@@ -12,7 +12,7 @@ export type TorchConvention = 'zoo' | 'torchvision' | 'kuangliu';
  * `features.conv<i>` / `features.bn<i>`, `classifier` unchanged. A leading `module.`
  * (DataParallel) is always dropped.
  */
-export function torchRename(spec: ModelSpec, convention: TorchConvention): (name: string) => string {
+export function torchRename(spec: ZooModelSpec, convention: TorchConvention): (name: string) => string {
   const strip = (n: string) => n.replace(/^module\./, '');
   if (convention === 'zoo' || convention === 'torchvision') return strip;
   if (spec.architecture.startsWith('resnet')) {

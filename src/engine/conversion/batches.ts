@@ -1,12 +1,16 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { Split } from '../../data/types.js';
+import { nhwcToNchw } from '../ir/layout.js';
 
-/** A contiguous range of a split as tensors (the caller disposes them). */
-export function imageBatch(split: Split, imageShape: readonly number[], indices: readonly number[]): tf.Tensor {
-  const per = imageShape.reduce((a, b) => a * b, 1);
+/**
+ * The given samples of a split (NHWC images, `hwc` = [H, W, C]) as one NCHW batch, the layout of
+ * the IR and of every emitted graph.
+ */
+export function nchwBatch(split: Split, hwc: readonly [number, number, number], indices: readonly number[]): Float32Array {
+  const [h, w, c] = hwc;
+  const per = h * w * c;
   const data = new Float32Array(indices.length * per);
   indices.forEach((idx, i) => data.set(split.images.subarray(idx * per, (idx + 1) * per), i * per));
-  return tf.tensor(data, [indices.length, ...imageShape]);
+  return nhwcToNchw(data, indices.length, h, w, c);
 }
 
 /** Labels of the given samples: class indices, or masks of `perSample` values each. */

@@ -1,12 +1,12 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { AnnExecutor } from './forward.js';
-import { channels, sites, type Graph } from './graph.js';
+import { channels, sites, size, type Graph } from '../ir/graph.js';
+import { AnnRunner } from '../ort/ann-runner.js';
+import type { OrtOptions } from '../ort/session.js';
 import { quantileInPlace } from './percentile.js';
 
 export interface CalibrationOptions {
   /** p in (0, 1]: the quantile of post-ReLU outputs (zeros included) taken as λ. */
   percentile: number;
-  /** One λ per channel (last axis) instead of one per site. */
+  /** One λ per channel (axis 0) instead of one per site. */
   channelWise: boolean;
 }
 
@@ -16,39 +16,41 @@ export interface Calibration {
   readonly warnings: readonly string[];
 }
 
+/** One calibration batch: NCHW samples, row-major. */
+export interface CalibrationBatch {
+  readonly x: Float32Array;
+  readonly batch: number;
+}
+
 /**
- * Percentile calibration (design/conversion.md §2.2): runs each batch through the folded ANN and,
- * for every activation site l, takes the p-quantile of its post-ReLU outputs, zeros included,
- * over all N·H·W·C values (layer-wise) or over the N·H·W values of each channel (channel-wise).
- * λ_l is the running maximum over batches. Raw activations are never clipped first (§9.3).
- * Guard: λ ≤ 0 (a dead site or channel) becomes 1, with a warning.
+ * Percentile calibration (design/conversion.md §2.2): runs each batch through the folded ANN on
+ * ONNX Runtime and, for every activation site l, takes the p-quantile of its post-ReLU outputs,
+ * zeros included, over all N·C·H·W values (layer-wise) or over the N·H·W values of each channel
+ * (channel-wise). λ_l is the running maximum over batches. Raw activations are never clipped
+ * first (§9.3). Guard: λ ≤ 0 (a dead site or channel) becomes 1, with a warning.
  */
-export function calibrate(graph: Graph, batches: Iterable<tf.Tensor>, opts: CalibrationOptions): Calibration {
+export async function calibrate(graph: Graph, batches: Iterable<CalibrationBatch>, opts: CalibrationOptions, ortOpts: OrtOptions = {}): Promise<Calibration> {
   if (!(opts.percentile > 0 && opts.percentile <= 1)) throw new RangeError(`percentile must be in (0, 1], got ${opts.percentile}`);
   const lambdas = new Map<string, Float32Array>();
-  for (const s of sites(graph)) {
-    lambdas.set(s.id, new Float32Array(opts.channelWise ? channels(s) : 1).fill(-Infinity));
-  }
-  const ann = new AnnExecutor(graph);
+  for (const s of sites(graph)) lambdas.set(s.id, new Float32Array(opts.channelWise ? channels(s) : 1).fill(-Infinity));
+  const ann = await AnnRunner.create(graph, { ...ortOpts, siteOutputs: true });
   let count = 0;
   try {
-    for (const x of batches) {
+    for (const { x, batch } of batches) {
       count++;
-      tf.tidy(() => {
-        const y = ann.forward(x, (site, a) => {
-          const lam = lambdas.get(site) as Float32Array;
-          const data = a.dataSync() as Float32Array;
-          const c = lam.length;
-          for (let ch = 0; ch < c; ch++) {
-            const q = quantileInPlace(c === 1 ? data.slice() : strided(data, ch, c), opts.percentile);
-            if (q > (lam[ch] as number)) lam[ch] = q;
-          }
-        });
-        y.dispose();
-      });
+      const { sites: acts } = await ann.run(x, batch);
+      for (const s of sites(graph)) {
+        const lam = lambdas.get(s.id) as Float32Array;
+        const a = acts.get(s.id) as Float32Array;
+        const c = lam.length;
+        for (let ch = 0; ch < c; ch++) {
+          const q = quantileInPlace(c === 1 ? a : channelValues(a, batch, ch, channels(s), size(s.shape) / channels(s)), opts.percentile);
+          if (q > (lam[ch] as number)) lam[ch] = q;
+        }
+      }
     }
   } finally {
-    ann.dispose();
+    await ann.release();
   }
   if (count === 0) throw new RangeError('calibrate: no calibration batch');
   const warnings: string[] = [];
@@ -71,8 +73,9 @@ export function calibrate(graph: Graph, batches: Iterable<tf.Tensor>, opts: Cali
   return { lambdas, warnings };
 }
 
-function strided(data: Float32Array, offset: number, step: number): Float32Array {
-  const out = new Float32Array(Math.floor((data.length - offset + step - 1) / step));
-  for (let i = 0, j = offset; j < data.length; i++, j += step) out[i] = data[j] as number;
+/** The N·H·W values of channel `ch` of an NCHW batch. */
+function channelValues(a: Float32Array, batch: number, ch: number, c: number, inner: number): Float32Array {
+  const out = new Float32Array(batch * inner);
+  for (let b = 0; b < batch; b++) out.set(a.subarray((b * c + ch) * inner, (b * c + ch + 1) * inner), b * inner);
   return out;
 }

@@ -1,13 +1,12 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { Task } from '../../formats/conversion.js';
 import type { BatchSums } from '../../formats/worker.js';
-import { readSegStats, SEG_STAT_COLUMNS, SEG_SUM_NAMES, SegmentationAccumulator, segmentationStatsTensor, topKCorrect } from './metrics.js';
+import { SEG_SUM_NAMES, SegmentationAccumulator, segmentationStats, topKCorrect } from './metrics.js';
 
 /**
  * Turns the SNN's accumulated output at every step into per-step metrics, sample-weighted across
- * batches of any size. Per step it only keeps a small device tensor (the accumulated logits, or
- * per-image segmentation sums); they are read back once per batch, so a GPU backend syncs once
- * per batch, not once per step.
+ * batches of any size (design/conversion.md §5): classification counts top-1 (and top-5 when there
+ * are more than 5 classes) of Σ_{τ≤t} logits; segmentation scores the running mean Σ/t of the
+ * per-step probabilities, per image. A batch's numbers join the totals only when it completes.
  */
 export class StepCollector {
   samples = 0;
@@ -18,37 +17,34 @@ export class StepCollector {
   private annTop5 = 0;
   private annSamples = 0;
   private readonly annSeg = new SegmentationAccumulator();
-  private pending: tf.Tensor[] = [];
+  private pending: { top1: Float64Array; top5: Float64Array | null; seg: SegmentationAccumulator[] } | null = null;
   private labels: Float32Array = new Float32Array(0);
-  private labelTensor: tf.Tensor | null = null;
   private batch = 0;
 
   constructor(
     readonly task: Task,
     readonly numClasses: number,
     readonly steps: number,
+    /** Pixels per image (segmentation) or 1. */
+    readonly perSample: number,
   ) {
     this.top1 = new Float64Array(steps);
     this.top5 = task === 'classification' && numClasses > 5 ? new Float64Array(steps) : null;
     this.seg = task === 'segmentation' ? Array.from({ length: steps }, () => new SegmentationAccumulator()) : [];
   }
 
-  /** ANN output of one test batch (scores [B, K], or probabilities [B, H, W, 1]). */
-  addAnn(y: tf.Tensor, labels: Float32Array): void {
-    const b = y.shape[0] ?? 0;
+  /** ANN output of one test batch (scores [B, K], or probabilities [B, 1, H, W]). */
+  addAnn(y: Float32Array, labels: Float32Array, batch: number): void {
     if (this.task === 'classification') {
-      const k = y.size / b;
+      const k = y.length / batch;
       if (k !== this.numClasses) throw new Error(`model outputs ${k} scores per sample, expected numClasses = ${this.numClasses}`);
-      const scores = y.dataSync();
-      this.annTop1 += topKCorrect(scores, labels, k, 1);
-      this.annTop5 += topKCorrect(scores, labels, k, 5);
+      this.annTop1 += topKCorrect(y, labels, k, 1);
+      this.annTop5 += topKCorrect(y, labels, k, 5);
     } else {
-      if (y.size !== labels.length) throw new Error(`model outputs ${y.size / b} values per image, masks have ${labels.length / b}`);
-      const st = tf.tidy(() => segmentationStatsTensor(y, tf.tensor(labels, y.shape)));
-      for (const s of readSegStats(st.dataSync())) this.annSeg.add(s);
-      st.dispose();
+      if (y.length !== labels.length) throw new Error(`model outputs ${y.length / batch} values per image, masks have ${labels.length / batch}`);
+      for (const s of segmentationStats(y, labels, batch, this.perSample)) this.annSeg.add(s);
     }
-    this.annSamples += b;
+    this.annSamples += batch;
   }
 
   annMetrics(): Record<string, number> {
@@ -58,84 +54,81 @@ export class StepCollector {
     return out;
   }
 
-  beginBatch(labels: Float32Array, batch: number, imageShape: readonly number[]): void {
-    this.discardBatch();
+  beginBatch(labels: Float32Array, batch: number): void {
     this.labels = labels;
     this.batch = batch;
-    if (this.task === 'segmentation') this.labelTensor = tf.tensor(labels, [batch, imageShape[0] ?? 1, imageShape[1] ?? 1, 1]);
+    this.pending = {
+      top1: new Float64Array(this.steps),
+      top5: this.top5 === null ? null : new Float64Array(this.steps),
+      seg: this.task === 'segmentation' ? Array.from({ length: this.steps }, () => new SegmentationAccumulator()) : [],
+    };
   }
 
-  /** `acc` = Σ_{τ≤t} output_τ (not owned). */
-  addStep(acc: tf.Tensor, t: number): void {
+  /** `acc` = Σ_{τ≤t} output_τ for the current batch (read, not kept). */
+  addStep(acc: Float32Array, t: number): void {
+    const p = this.pending;
+    if (p === null) throw new Error('StepCollector.addStep outside a batch');
+    const i = t - 1;
     if (this.task === 'classification') {
-      this.pending.push(tf.clone(acc));
+      p.top1[i] = topKCorrect(acc, this.labels, this.numClasses, 1);
+      if (p.top5 !== null) p.top5[i] = topKCorrect(acc, this.labels, this.numClasses, 5);
     } else {
-      const labels = this.labelTensor as tf.Tensor;
-      this.pending.push(tf.tidy(() => segmentationStatsTensor(tf.reshape(tf.div(acc, t), labels.shape), labels)));
+      const seg = p.seg[i] as SegmentationAccumulator;
+      for (const s of segmentationStats(acc, this.labels, this.batch, this.perSample, 1 / t)) seg.add(s);
     }
   }
 
   /**
-   * Reads the batch's per-step tensors back and adds them to the per-step totals; returns the
-   * batch's own additive sums (top-1/top-5 hits per step, or the segmentation sums per step), which
-   * addBatchSums() restores in a resumed run.
+   * Adds the finished batch to the per-step totals; returns the batch's own additive sums (top-1 /
+   * top-5 hits per step, or the segmentation sums per step), which addBatchSums() restores in a
+   * resumed run.
    */
-  endBatch(): Record<string, number[]> {
-    const n = this.pending.length;
-    const stacked = tf.stack(this.pending);
-    const flat = stacked.dataSync();
-    stacked.dispose();
-    const per = flat.length / n;
-    const mine = this.emptySums();
-    for (let t = 0; t < n; t++) {
-      if (this.task === 'classification') {
-        const scores = flat.subarray(t * per, (t + 1) * per);
-        mine['top1']![t] = topKCorrect(scores, this.labels, this.numClasses, 1);
-        if (this.top5 !== null) mine['top5']![t] = topKCorrect(scores, this.labels, this.numClasses, 5);
-      } else {
-        const acc = new SegmentationAccumulator();
-        for (const s of readSegStats(flat, t * per, per / SEG_STAT_COLUMNS)) acc.add(s);
-        acc.sums().forEach((v, k) => (mine[SEG_SUM_NAMES[k]!]![t] = v));
-      }
+  endBatch(): BatchSums['sums'] {
+    const p = this.pending;
+    if (p === null) throw new Error('StepCollector.endBatch outside a batch');
+    const mine: BatchSums['sums'] = {};
+    if (this.task === 'classification') {
+      mine['top1'] = Array.from(p.top1);
+      if (p.top5 !== null) mine['top5'] = Array.from(p.top5);
+    } else {
+      const per = p.seg.map((a) => a.sums());
+      SEG_SUM_NAMES.forEach((k, j) => (mine[k] = per.map((v) => v[j] as number)));
     }
     this.addSums(mine);
     this.samples += this.batch;
-    this.discardBatch();
+    this.pending = null;
     return mine;
   }
 
   /** Adds a batch simulated earlier (BatchSums of a previous attempt) as if it had just run. */
   addBatchSums(b: BatchSums): void {
-    for (const [name, values] of Object.entries(this.emptySums())) {
+    for (const name of this.sumNames()) {
       const got = b.sums[name];
-      if (!got || got.length !== values.length) throw new Error(`stored batch ${b.batch} has no ${name} sums over ${values.length} steps`);
+      if (!got || got.length !== this.steps) throw new Error(`stored batch ${b.batch} has no ${name} sums over ${this.steps} steps`);
     }
     this.addSums(b.sums);
     this.samples += b.samples;
   }
 
-  private emptySums(): Record<string, number[]> {
-    const names = this.task === 'classification' ? (this.top5 !== null ? ['top1', 'top5'] : ['top1']) : [...SEG_SUM_NAMES];
-    return Object.fromEntries(names.map((k) => [k, new Array<number>(this.steps).fill(0)]));
+  private sumNames(): readonly string[] {
+    if (this.task === 'segmentation') return SEG_SUM_NAMES;
+    return this.top5 !== null ? ['top1', 'top5'] : ['top1'];
   }
 
-  private addSums(sums: Record<string, readonly number[]>): void {
-    for (let t = 0; t < this.steps; t++) {
+  private addSums(sums: Readonly<Record<string, readonly number[]>>): void {
+    for (let i = 0; i < this.steps; i++) {
       if (this.task === 'classification') {
-        this.top1[t] = (this.top1[t] as number) + (sums['top1']?.[t] ?? 0);
-        if (this.top5 !== null) this.top5[t] = (this.top5[t] as number) + (sums['top5']?.[t] ?? 0);
+        this.top1[i] = (this.top1[i] as number) + (sums['top1']?.[i] ?? 0);
+        if (this.top5 !== null) this.top5[i] = (this.top5[i] as number) + (sums['top5']?.[i] ?? 0);
       } else {
-        (this.seg[t] as SegmentationAccumulator).addSums(SEG_SUM_NAMES.map((k) => sums[k]?.[t] ?? 0));
+        (this.seg[i] as SegmentationAccumulator).addSums(SEG_SUM_NAMES.map((k) => sums[k]?.[i] ?? 0));
       }
     }
   }
 
-  /** Drops per-step tensors of an unfinished batch (cancellation, errors). */
+  /** Drops an unfinished batch (cancellation, errors). */
   discardBatch(): void {
-    for (const p of this.pending) p.dispose();
-    this.pending = [];
-    this.labelTensor?.dispose();
-    this.labelTensor = null;
+    this.pending = null;
   }
 
   /** Per-step metrics over the samples finished so far: values[t-1] after step t. */

@@ -1,37 +1,23 @@
-// Public surface of the ANN→SNN conversion engine (design/conversion.md).
-export { extractGraph } from './extract.js';
+// Public surface of the ANN→SNN conversion engine (design/conversion.md) on ONNX Runtime.
 export { foldBatchNorm } from './fold.js';
-export { AnnExecutor } from './forward.js';
-export { calibrate, type Calibration, type CalibrationOptions } from './calibrate.js';
+export { calibrate, type Calibration, type CalibrationBatch, type CalibrationOptions } from './calibrate.js';
 export { quantileInPlace } from './percentile.js';
 export { planScales, scaleLinear, type ScalePlan } from './scales.js';
-export { ifBurstStep, type IfBurstParams } from './neuron.js';
-export { lipoolStep, lipoolState, gatePoolStep, gateState, poolGeometry, type LipoolState, type PoolGeometry } from './lipool.js';
-export {
-  IfPopulation,
-  LinearLayer,
-  PoolPopulation,
-  StatelessLayer,
-  type Population,
-  type SnnLayer,
-} from './layers.js';
-export { buildSnn, SpikingNetwork, type SnnOptions } from './snn.js';
+export { planSnn, type PopulationSpec, type SnnOptions, type SnnPlan, type StateSpec } from './snn-plan.js';
+export { channelConstant, emitGateStep, emitIfStep, emitLipoolStep, type IfParams } from './emit-neurons.js';
+export { emitSnnModel, emitStaticGraph, emitStepGraph, emitTotalsGraph, SNN_NAMES } from './emit-snn.js';
+export { chooseStepsPerCall, initialState, MACS_PER_CALL, MAX_STEPS_PER_CALL, SpikingNetwork, type SnnRuntimeOptions } from './snn.js';
 export {
   accuracy,
   topKCorrect,
   softDice,
   segmentationMetrics,
-  segmentationStatsTensor,
-  readSegStats,
+  segmentationStats,
   SegmentationAccumulator,
   type SegImageStats,
 } from './metrics.js';
 export { annMacs, fanout } from './sops.js';
 export { layerStats, summarise } from './report.js';
-export {
-  convertAndSimulate,
-  type ConversionData,
-  type ConvertOptions,
-  type BatchReport,
-} from './simulate.js';
-export type { Graph, GraphNode, GraphOp, OpKind, Weight, Padding, Pair } from './graph.js';
+export { nchwBatch, batchRanges, labelSlice, seededPermutation } from './batches.js';
+export { convertAndSimulate, type ConversionData, type ConvertOptions, type BatchReport } from './simulate.js';
+export { exportAnn, exportSnn, type AnnContract, type ExportedModel, type SnnContract } from './export.js';

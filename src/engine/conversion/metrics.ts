@@ -1,5 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
-
 /**
  * Number of samples whose label is among the top k scores. rank(label) = #classes scoring higher
  * + #classes scoring equal with a smaller index (so k = 1 is argmax with first-index ties);
@@ -39,34 +37,31 @@ export interface SegImageStats {
   tn: number;
 }
 
-/** Number of columns of segmentationStatsTensor: [Σqy, Σq, Σy, tp, fp, fn, pixels]. */
-export const SEG_STAT_COLUMNS = 7;
-
 /**
- * Device-side per-image sums, [B, 7] = [Σ q·y, Σ q, Σ y, tp, fp, fn, pixels] with the hard
- * prediction q > 0.5. q and y have the same shape [B, ...].
+ * Per-image sums of `batch` images of `perImage` pixels: prediction q = scale·values (scale = 1/t
+ * turns an accumulated Σ_{τ≤t} of probabilities into the running mean), label y ∈ {0, 1}, hard
+ * prediction q > 0.5.
  */
-export function segmentationStatsTensor(q: tf.Tensor, y: tf.Tensor): tf.Tensor2D {
-  return tf.tidy(() => {
-    const b = q.shape[0] ?? 1;
-    const q2 = tf.reshape(q, [b, -1]);
-    const y2 = tf.reshape(y, [b, -1]);
-    const hard = tf.cast(tf.greater(q2, 0.5), 'float32');
-    const tp = tf.sum(tf.mul(hard, y2), 1);
-    const sumH = tf.sum(hard, 1);
-    const sumY = tf.sum(y2, 1);
-    const pixels = tf.fill([b], q2.shape[1] ?? 0);
-    return tf.stack([tf.sum(tf.mul(q2, y2), 1), tf.sum(q2, 1), sumY, tp, tf.sub(sumH, tp), tf.sub(sumY, tp), pixels], 1) as tf.Tensor2D;
-  });
-}
-
-/** Reads rows of segmentationStatsTensor (flat, B × 7) into per-image records. */
-export function readSegStats(flat: ArrayLike<number>, offset = 0, count = flat.length / SEG_STAT_COLUMNS): SegImageStats[] {
+export function segmentationStats(values: ArrayLike<number>, labels: ArrayLike<number>, batch: number, perImage: number, scale = 1): SegImageStats[] {
   const out: SegImageStats[] = [];
-  for (let i = 0; i < count; i++) {
-    const o = offset + i * SEG_STAT_COLUMNS;
-    const v = (k: number): number => flat[o + k] as number;
-    out.push({ inter: v(0), sumQ: v(1), sumY: v(2), tp: v(3), fp: v(4), fn: v(5), tn: v(6) - v(3) - v(4) - v(5) });
+  for (let b = 0; b < batch; b++) {
+    let inter = 0;
+    let sumQ = 0;
+    let sumY = 0;
+    let tp = 0;
+    let hard = 0;
+    for (let i = b * perImage, end = (b + 1) * perImage; i < end; i++) {
+      const q = (values[i] as number) * scale;
+      const y = labels[i] as number;
+      inter += q * y;
+      sumQ += q;
+      sumY += y;
+      if (q > 0.5) {
+        hard++;
+        tp += y;
+      }
+    }
+    out.push({ inter, sumQ, sumY, tp, fp: hard - tp, fn: sumY - tp, tn: perImage - hard - (sumY - tp) });
   }
   return out;
 }
@@ -76,10 +71,10 @@ export function softDice(s: SegImageStats): number {
   return (2 * s.inter + 1) / (s.sumQ + s.sumY + 1);
 }
 
-/** Running totals over images, so metrics weight every image (and pooled: every pixel) equally. */
 /** Names of SegmentationAccumulator.sums(), in order. */
 export const SEG_SUM_NAMES = ['images', 'dice', 'accImg', 'iouImg', 'f1Img', 'tp', 'fp', 'fn', 'tn'] as const;
 
+/** Running totals over images, so metrics weight every image (and pooled: every pixel) equally. */
 export class SegmentationAccumulator {
   private n = 0;
   private dice = 0;
@@ -102,6 +97,11 @@ export class SegmentationAccumulator {
     this.fp += s.fp;
     this.fn += s.fn;
     this.tn += s.tn;
+  }
+
+  /** Adds another accumulator's images. */
+  merge(o: SegmentationAccumulator): void {
+    this.addSums(o.sums());
   }
 
   /** The additive sums behind the metrics, in SEG_SUM_NAMES order (a batch's share, for resuming). */

@@ -1,6 +1,6 @@
 import { ENERGY_PJ, type ConversionSummary, type LayerStatRecord, type Task } from '../../formats/conversion.js';
 import { firstStepWithin } from '../../formats/summary.js';
-import { size, type Graph } from './graph.js';
+import { size, type Graph } from '../ir/graph.js';
 import type { SpikingNetwork } from './snn.js';
 import { annMacs, fanout } from './sops.js';
 
@@ -9,21 +9,22 @@ import { annMacs, fanout } from './sops.js';
  * ones; for a pool, the scale of its input), firing rate = spikes / (neurons · T · samples), and
  * SOPs per sample = Σ_i spikes_i · fanout_i / samples (burst spikes count one each).
  */
-export function layerStats(snn: SpikingNetwork, lambdas: ReadonlyMap<string, Float32Array>, steps: number, samples: number): LayerStatRecord[] {
-  return snn.populations.map((p) => {
-    const lam = p.kind === 'if' ? (lambdas.get(p.node.id) as Float32Array) : (snn.plan.scale.get(p.node.inputs[0] ?? '') as Float32Array);
+export async function layerStats(snn: SpikingNetwork, lambdas: ReadonlyMap<string, Float32Array>, steps: number, samples: number): Promise<LayerStatRecord[]> {
+  const out: LayerStatRecord[] = [];
+  for (const p of snn.populations) {
+    const lam = p.kind === 'if' ? (lambdas.get(p.node.id) as Float32Array) : (snn.plan.scales.scale.get(p.node.inputs[0] ?? '') as Float32Array);
     const neurons = size(p.node.shape);
-    const totals = p.spikeTotals();
+    const totals = await snn.spikeTotals(p);
     let spikes = 0;
     let sops = 0;
     if (totals !== null) {
-      const f = fanout(snn.graph, p.node.id);
+      const f = fanout(snn.plan.graph, p.node.id);
       for (let i = 0; i < totals.length; i++) {
         spikes += totals[i] as number;
         sops += (totals[i] as number) * (f[i] as number);
       }
     }
-    return {
+    out.push({
       site: p.node.id,
       kind: p.kind,
       neurons,
@@ -32,8 +33,9 @@ export function layerStats(snn: SpikingNetwork, lambdas: ReadonlyMap<string, Flo
       lambdaMax: Math.max(...lam),
       firingRate: totals === null ? NaN : spikes / (neurons * steps * samples),
       sops: totals === null ? NaN : sops / samples,
-    };
-  });
+    });
+  }
+  return out;
 }
 
 /**

@@ -1,26 +1,28 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from '../../data/types.js';
 import {
   DEFAULT_CONVERSION_CONFIG,
-  type BackendName,
+  type ConversionBackendName,
   type ConversionConfig,
   type ConversionResult,
   type Progress,
   type Task,
 } from '../../formats/conversion.js';
-import { initBackend } from '../backend/index.js';
 import type { BatchSums } from '../../formats/worker.js';
 import { CancelledError, InvalidConversionInputError } from '../errors.js';
-import { batchRanges, imageBatch, labelSlice, seededPermutation } from './batches.js';
-import { calibrate } from './calibrate.js';
-import { extractGraph } from './extract.js';
-import { foldBatchNorm } from './fold.js';
-import { size } from './graph.js';
-import { layerStats, summarise } from './report.js';
-import { buildSnn, type SnnOptions, type SpikingNetwork } from './snn.js';
+import { extractGraph } from '../ir/from-tfjs.js';
+import { size, type Graph, type GraphNode } from '../ir/graph.js';
+import { AnnRunner } from '../ort/ann-runner.js';
+import { resolveBackend } from '../ort/session.js';
+import { batchRanges, labelSlice, nchwBatch, seededPermutation } from './batches.js';
+import { calibrate, type CalibrationBatch } from './calibrate.js';
 import { StepCollector } from './collector.js';
+import { foldBatchNorm } from './fold.js';
 import { buildPanels } from './panels.js';
+import { layerStats, summarise } from './report.js';
+import { chooseStepsPerCall, SpikingNetwork } from './snn.js';
+import { annMacs } from './sops.js';
+import { planSnn } from './snn-plan.js';
 
 export interface ConversionData {
   /** Training samples for percentile calibration (a seeded sample of calibrationBatches batches). */
@@ -53,14 +55,16 @@ export interface ConvertOptions {
   onBatch?(r: BatchReport): void;
   /** Final per-step metrics, called for t = 1..T once the last batch is done. */
   onStep?(t: number, metrics: Record<string, number>): void;
-  /** Checked between steps and batches; when aborted the run throws CancelledError. */
+  /** Checked between ONNX Runtime calls and batches; when aborted the run throws CancelledError. */
   signal?: AbortSignal;
-  /** Switch to this backend first (via initBackend); default: keep the current one. */
-  backend?: BackendName;
+  /** ONNX Runtime execution provider (default 'auto': cuda where installed, else cpu). */
+  backend?: ConversionBackendName;
+  /** CPU intra-op threads (default SPIKELAB_THREADS, else every core). */
+  threads?: number;
+  /** K: time steps per ONNX Runtime call (default chooseStepsPerCall: up to 32, fewer for heavy models). */
+  stepsPerCall?: number;
   /** Count spikes for firing rates and SOPs (default true). */
   collectStats?: boolean;
-  /** Replace per-node SNN layers (faster kernels). */
-  layerFactory?: SnnOptions['layerFactory'];
   /** Segmentation: how many test images to keep as figure panels (default 4; 0 = none). */
   panels?: number;
   /**
@@ -71,35 +75,40 @@ export interface ConvertOptions {
 }
 
 /**
- * The whole method of design/conversion.md on one model: extract the graph, fold batch-norm,
- * calibrate λ per site (percentile p over calibrationBatches seeded training batches), build the
- * SNN and simulate the test set for T steps, batch by batch with all state reset in between.
- * One simulation yields the metric at every step t = 1..T, each sample weighted equally.
- * Streaming: onProgress per step and batch; onBatch gives running estimates (the value at step t
- * is only final once every batch has run); onStep(t, …) delivers the final values for t = 1..T at
- * the end. Cancellable between steps via `signal` (CancelledError). No tensor outlives the call.
+ * The whole method of design/conversion.md on one model (a tfjs-layers model, or an IR v2 graph
+ * such as an imported ONNX model): fold batch-norm, calibrate λ per site (percentile p over
+ * calibrationBatches seeded training batches), build the SNN and simulate the test set for T
+ * steps on ONNX Runtime, batch by batch with all state reset in between. One simulation yields the
+ * metric at every step t = 1..T, each sample weighted equally. Streaming: onProgress per step and
+ * batch; onBatch gives running estimates (the value at step t is only final once every batch has
+ * run); onStep(t, …) delivers the final values for t = 1..T at the end. Cancellable between
+ * ONNX Runtime calls via `signal` (CancelledError). The backend that ran is in the result.
  */
 export async function convertAndSimulate(
-  model: tfl.LayersModel,
+  model: tfl.LayersModel | Graph,
   data: ConversionData,
   config: Partial<ConversionConfig> = {},
   opts: ConvertOptions = {},
 ): Promise<ConversionResult> {
   const cfg: ConversionConfig = { ...DEFAULT_CONVERSION_CONFIG, ...config };
   validateConfig(cfg);
-  if (opts.backend !== undefined) await initBackend(opts.backend);
-  const imageShape = inputShape(model);
-  validateData(data, imageShape);
   const progress = (fraction: number, phase: string, extra: Partial<Progress> = {}): void => opts.onProgress?.({ fraction, phase, ...extra });
   const check = (where: string): void => {
     if (opts.signal?.aborted === true) throw new CancelledError(where);
   };
+  const backend = resolveBackend({ ...(opts.backend !== undefined ? { backend: opts.backend } : {}), ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+  const ortOpts = { backend: backend.backend, threads: backend.threads };
   const warnings: string[] = [];
 
   progress(0, 'extract');
-  const graph = foldBatchNorm(extractGraph(model));
-  const outNode = graph.nodes.find((n) => n.id === graph.output);
-  if (outNode?.op.kind === 'softmax') warnings.push('softmax head: the SNN accumulates the logits before it (same argmax)');
+  const original = 'nodes' in model ? model : extractGraph(model);
+  const inNode = original.nodes.find((n) => n.id === original.input) as GraphNode;
+  const hwc = imageLayout(inNode.shape);
+  validateData(data, inNode.shape);
+  const graph = foldBatchNorm(original);
+  const outNode = graph.nodes.find((n) => n.id === graph.output) as GraphNode;
+  if (outNode.op.kind === 'softmax') warnings.push('softmax head: the SNN accumulates the logits before it (same argmax)');
+  const batchOf = (split: Split, idx: readonly number[]): Float32Array => (hwc === null ? rows(split, size(inNode.shape), idx) : nchwBatch(split, hwc, idx));
 
   check('calibration');
   progress(0.01, 'calibrate');
@@ -107,73 +116,77 @@ export async function convertAndSimulate(
   const calN = Math.min(cfg.calibrationBatches * cfg.batchSize, data.calibration.count);
   if (calN < cfg.calibrationBatches * cfg.batchSize) warnings.push(`calibration used ${calN} samples (fewer than ${cfg.calibrationBatches}×${cfg.batchSize})`);
   const calIdx = perm.slice(0, calN);
-  function* calBatches(): Generator<tf.Tensor> {
-    for (const r of batchRanges(calN, cfg.batchSize)) {
-      const x = imageBatch(data.calibration, imageShape, r.map((i) => calIdx[i] as number));
-      try {
-        yield x;
-      } finally {
-        x.dispose();
-      }
-    }
-  }
-  const cal = calibrate(graph, calBatches(), { percentile: cfg.percentile, channelWise: cfg.channelWise });
+  const calBatches = function* (): Generator<CalibrationBatch> {
+    for (const r of batchRanges(calN, cfg.batchSize)) yield { x: batchOf(data.calibration, r.map((i) => calIdx[i] as number)), batch: r.length };
+  };
+  const cal = await calibrate(graph, calBatches(), { percentile: cfg.percentile, channelWise: cfg.channelWise }, ortOpts);
   warnings.push(...cal.warnings);
 
-  const snn = buildSnn(graph, cal.lambdas, {
-    gamma: cfg.gamma,
-    reset: cfg.reset,
-    vInit: cfg.vInit,
-    maxPool: cfg.maxPool,
-    collectStats: opts.collectStats ?? true,
-    ...(opts.layerFactory ? { layerFactory: opts.layerFactory } : {}),
-  });
+  const plan = planSnn(graph, cal.lambdas, { gamma: cfg.gamma, reset: cfg.reset, vInit: cfg.vInit, maxPool: cfg.maxPool, collectStats: opts.collectStats ?? true });
+  const perSample = data.task === 'classification' ? 1 : size(outNode.shape);
+  if (data.test.labels.length !== data.test.count * perSample) {
+    throw new InvalidConversionInputError(`test labels hold ${data.test.labels.length} values, expected ${data.test.count} × ${perSample}`);
+  }
+  const ranges = batchRanges(data.test.count, cfg.batchSize);
+  const collector = new StepCollector(data.task, data.numClasses, cfg.timeSteps, perSample);
+  const panelCount = data.task === 'segmentation' ? Math.min(opts.panels ?? 4, ranges[0]?.length ?? 0) : 0;
+  let annPanel: Float32Array | null = null;
+  let snnPanel: Float32Array | null = null;
+
+  progress(0.03, 'ann');
+  const ann = await AnnRunner.create(original, ortOpts);
   try {
-    const labelSize = data.task === 'classification' ? 1 : size(imageShape.slice(0, 2));
-    const ranges = batchRanges(data.test.count, cfg.batchSize);
-    const collector = new StepCollector(data.task, data.numClasses, cfg.timeSteps);
-
-    const panelCount = data.task === 'segmentation' ? Math.min(opts.panels ?? 4, ranges[0]?.length ?? 0) : 0;
-    let annPanel: Float32Array | null = null;
-    let snnPanel: Float32Array | null = null;
-
-    progress(0.04, 'ann');
     for (const r of ranges) {
       check('ANN evaluation');
-      const x = imageBatch(data.test, imageShape, r);
-      const y = tf.tidy(() => model.predict(x) as tf.Tensor);
-      if (annPanel === null && panelCount > 0) annPanel = y.dataSync().slice(0, panelCount * labelSize) as Float32Array;
-      collector.addAnn(y, labelSlice(data.test, labelSize, r));
-      x.dispose();
-      y.dispose();
+      const { output } = await ann.run(batchOf(data.test, r), r.length);
+      if (annPanel === null && panelCount > 0) annPanel = output.slice(0, panelCount * perSample);
+      collector.addAnn(output, labelSlice(data.test, perSample, r), r.length);
     }
+  } finally {
+    await ann.release();
+  }
 
-    const done = new Set<number>();
-    for (const prior of opts.resume ?? []) {
-      const r = ranges[prior.batch - 1];
-      if (!r || r.length !== prior.samples) throw new InvalidConversionInputError(`stored batch ${prior.batch} (${prior.samples} samples) does not match this run's test batches`);
-      if (done.has(prior.batch)) continue;
-      collector.addBatchSums(prior);
-      done.add(prior.batch);
-    }
-    if (done.size > 0) warnings.push(`resumed after ${done.size} of ${ranges.length} batches simulated by an earlier attempt; firing rates and SOPs are averaged over the ${data.test.count - collector.samples} samples simulated since`);
-    const simulated = data.test.count - collector.samples;
+  const done = new Set<number>();
+  for (const prior of opts.resume ?? []) {
+    const r = ranges[prior.batch - 1];
+    if (!r || r.length !== prior.samples) throw new InvalidConversionInputError(`stored batch ${prior.batch} (${prior.samples} samples) does not match this run's test batches`);
+    if (done.has(prior.batch)) continue;
+    collector.addBatchSums(prior);
+    done.add(prior.batch);
+  }
+  if (done.size > 0) warnings.push(`resumed after ${done.size} of ${ranges.length} batches simulated by an earlier attempt; firing rates and SOPs are averaged over the ${data.test.count - collector.samples} samples simulated since`);
+  const simulated = data.test.count - collector.samples;
+
+  progress(0.05, 'build');
+  const stepsPerCall = opts.stepsPerCall ?? chooseStepsPerCall(cfg.timeSteps, annMacs(graph) * cfg.batchSize);
+  const snn = await SpikingNetwork.create(plan, { ...ortOpts, stepsPerCall });
+  try {
     const total = ranges.length * cfg.timeSteps;
     for (let b = 0; b < ranges.length; b++) {
       if (done.has(b + 1)) continue;
       const r = ranges[b] as number[];
-      const keepFinal = b === 0 && panelCount > 0 ? (acc: tf.Tensor): void => {
-        const mean = tf.div(acc, cfg.timeSteps);
-        snnPanel = mean.dataSync().slice(0, panelCount * labelSize) as Float32Array;
-        mean.dispose();
-      } : undefined;
-      const sums = { value: {} as BatchSums['sums'] };
-      await simulateBatch(snn, collector, sums, data.test, imageShape, labelSlice(data.test, labelSize, r), r, cfg.timeSteps, (t) => {
-        check(`batch ${b + 1}, step ${t}`);
-        progress(0.05 + (0.95 * (b * cfg.timeSteps + t)) / total, 'simulate', { batch: b + 1, step: t });
-      }, keepFinal);
+      let sums: BatchSums['sums'] = {};
+      check(`batch ${b + 1}, step 1`);
+      await snn.reset(batchOf(data.test, r), r.length);
+      collector.beginBatch(labelSlice(data.test, perSample, r), r.length);
+      try {
+        while (snn.t < cfg.timeSteps) {
+          const outs = await snn.run(Math.min(snn.stepsPerCall, cfg.timeSteps - snn.t));
+          const t0 = snn.t - outs.length;
+          outs.forEach((acc, i) => {
+            const t = t0 + i + 1;
+            collector.addStep(acc, t);
+            if (t === cfg.timeSteps && b === 0 && panelCount > 0) snnPanel = acc.slice(0, panelCount * perSample).map((v) => v / t);
+            progress(0.05 + (0.95 * (b * cfg.timeSteps + t)) / total, 'simulate', { batch: b + 1, step: t });
+          });
+          if (snn.t < cfg.timeSteps) check(`batch ${b + 1}, step ${snn.t + 1}`);
+        }
+        sums = collector.endBatch();
+      } finally {
+        collector.discardBatch();
+      }
       progress(0.05 + (0.95 * (b + 1)) / ranges.length, 'simulate', { batch: b + 1, message: `batch ${b + 1}/${ranges.length} done` });
-      opts.onBatch?.({ batch: b + 1, batches: ranges.length, samples: collector.samples, stepMetrics: collector.stepMetrics(), sums: sums.value, batchSamples: r.length });
+      opts.onBatch?.({ batch: b + 1, batches: ranges.length, samples: collector.samples, stepMetrics: collector.stepMetrics(), sums, batchSamples: r.length });
     }
 
     const stepMetrics = collector.stepMetrics();
@@ -183,68 +196,42 @@ export async function convertAndSimulate(
         opts.onStep(t, Object.fromEntries(Object.entries(stepMetrics).map(([k, v]) => [k, v[t - 1] as number])));
       }
     }
-    const stats = layerStats(snn, cal.lambdas, cfg.timeSteps, Math.max(1, simulated));
+    const stats = await layerStats(snn, cal.lambdas, cfg.timeSteps, Math.max(1, simulated));
     const result: ConversionResult = {
       task: data.task,
       config: cfg,
-      backend: tf.getBackend(),
+      backend: backend.backend,
       samples: data.test.count,
       annMetrics,
       stepMetrics,
       layerStats: stats,
       summary: summarise(graph, data.task, annMetrics, stepMetrics, stats),
       warnings,
+      lambdas: Object.fromEntries([...cal.lambdas].map(([k, v]) => [k, Array.from(v)])),
     };
     if (annPanel !== null && snnPanel !== null) {
-      result.panels = buildPanels(data.test.images, data.test.labels, annPanel, snnPanel, imageShape, panelCount);
+      result.panels = buildPanels(data.test.images, data.test.labels, annPanel, snnPanel, hwc ?? [1, 1, 1], panelCount);
     }
     progress(1, 'done');
     return result;
   } finally {
-    snn.dispose();
+    await snn.release();
   }
 }
 
-/** Simulates one batch for T steps and hands every step's output to the collector. */
-async function simulateBatch(
-  snn: SpikingNetwork,
-  collector: StepCollector,
-  out: { value: BatchSums['sums'] },
-  split: Split,
-  imageShape: readonly number[],
-  labels: Float32Array,
-  indices: readonly number[],
-  steps: number,
-  afterStep: (t: number) => void,
-  onFinal?: (acc: tf.Tensor) => void,
-): Promise<void> {
-  const x = imageBatch(split, imageShape, indices);
-  try {
-    snn.reset(x);
-    collector.beginBatch(labels, indices.length, imageShape);
-    for (let t = 1; t <= steps; t++) {
-      snn.step();
-      const out = snn.output();
-      collector.addStep(out, t);
-      if (t === steps) onFinal?.(out);
-      out.dispose();
-      afterStep(t);
-      // Let the event loop run so that an abort (e.g. a worker message) can arrive mid-batch.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    out.value = collector.endBatch();
-  } finally {
-    x.dispose();
-    collector.discardBatch();
-  }
+/** [H, W, C] of the data's images for an NCHW graph input, or null for vector inputs. */
+function imageLayout(shape: readonly number[]): [number, number, number] | null {
+  if (shape.length === 1) return null;
+  if (shape.length !== 3) throw new InvalidConversionInputError(`model input must be an image [C, H, W] or a vector, got [${shape.join(', ')}]`);
+  const [c, h, w] = shape as [number, number, number];
+  return [h, w, c];
 }
 
-function inputShape(model: tfl.LayersModel): number[] {
-  const s = model.inputs[0]?.shape.slice(1) ?? [];
-  if (s.length !== 3 || s.some((d) => d === null)) {
-    throw new InvalidConversionInputError(`model input must be [batch, H, W, C] with known sizes, got [${model.inputs[0]?.shape.join(', ') ?? ''}]`);
-  }
-  return s as number[];
+/** Rows of a split whose samples are vectors. */
+function rows(split: Split, per: number, idx: readonly number[]): Float32Array {
+  const out = new Float32Array(idx.length * per);
+  idx.forEach((k, i) => out.set(split.images.subarray(k * per, (k + 1) * per), i * per));
+  return out;
 }
 
 function validateConfig(c: ConversionConfig): void {
@@ -261,14 +248,12 @@ function validateConfig(c: ConversionConfig): void {
   if (c.reset !== 'subtract' && c.reset !== 'zero') bad(`reset must be 'subtract' or 'zero', got ${String(c.reset)}`);
 }
 
-function validateData(d: ConversionData, imageShape: readonly number[]): void {
-  const per = size(imageShape);
+function validateData(d: ConversionData, inShape: readonly number[]): void {
+  const per = size(inShape);
   for (const [name, s] of [['calibration', d.calibration], ['test', d.test]] as const) {
     if (s.count < 1) throw new InvalidConversionInputError(`${name} split is empty`);
-    if (s.images.length !== s.count * per) throw new InvalidConversionInputError(`${name} images hold ${s.images.length} values, expected ${s.count}×${imageShape.join('×')}`);
+    if (s.images.length !== s.count * per) throw new InvalidConversionInputError(`${name} images hold ${s.images.length} values, expected ${s.count} × [${inShape.join(', ')}] (the model's input)`);
   }
-  const labelSize = d.task === 'classification' ? 1 : size(imageShape.slice(0, 2));
-  if (d.test.labels.length !== d.test.count * labelSize) throw new InvalidConversionInputError(`test labels hold ${d.test.labels.length} values, expected ${d.test.count * labelSize}`);
   if (d.task === 'segmentation' && d.numClasses !== 1) throw new InvalidConversionInputError('segmentation is binary: numClasses must be 1');
   if (d.task === 'classification' && d.numClasses < 2) throw new InvalidConversionInputError('classification needs numClasses ≥ 2');
 }

@@ -1,91 +1,68 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { MaxPoolMode, ResetMode } from '../../formats/conversion.js';
-import { InvalidConversionInputError } from '../errors.js';
-import { isLinear, type Graph, type GraphNode } from './graph.js';
-import { IfPopulation, LinearLayer, PoolPopulation, StatelessLayer, type Population, type SnnLayer } from './layers.js';
-import { poolGeometry } from './lipool.js';
-import { uploadLinear } from './ops.js';
-import { isOnes, planScales, scaleLinear, type ScalePlan } from './scales.js';
+import { size, type GraphNode } from '../ir/graph.js';
+import { createBlockedSession, createSession, resolveBackend, tensor, type ort, type OrtOptions, type ResolvedBackend } from '../ort/session.js';
+import { emitStaticGraph, emitStepGraph, emitTotalsGraph, SNN_NAMES } from './emit-snn.js';
+import type { PopulationSpec, SnnPlan, StateSpec } from './snn-plan.js';
 
-export interface SnnOptions {
-  /** Γ ≥ 1. */
-  gamma: number;
-  reset: ResetMode;
-  /** Initial membrane as a fraction of θ. */
-  vInit: number;
-  maxPool: MaxPoolMode;
-  /** Count spikes for firing rates and SOPs (default true). */
-  collectStats?: boolean;
-  /** Replace the layer built for a node (faster kernels); return undefined to keep the default. */
-  layerFactory?: (node: GraphNode, defaults: () => SnnLayer) => SnnLayer | undefined;
-}
+/** The most steps unrolled in one ONNX Runtime call. */
+export const MAX_STEPS_PER_CALL = 32;
+/** Work per call (multiply-accumulates) above which fewer steps are unrolled: a call takes seconds, not minutes, so cancellation stays prompt. */
+export const MACS_PER_CALL = 3e11;
 
 /**
- * Builds the spiking network from a batch-norm-free graph and the calibrated λ per site
- * (normalised formulation, see planScales). Every relu node becomes its own IF population, every
- * max-pool a LIPool (or gate) population; everything else stays linear and acts on each step.
+ * K, the steps per call: as many as MAX_STEPS_PER_CALL and the MACS_PER_CALL budget allow (each
+ * call pays for bringing the states in and out, so more steps per call run faster), then evened
+ * out over the ⌈T/K⌉ calls so that no short last call needs a graph of its own. Per-step results
+ * do not depend on K.
  */
-export function buildSnn(graph: Graph, lambdas: ReadonlyMap<string, Float32Array>, opts: SnnOptions): SpikingNetwork {
-  if (!(Number.isInteger(opts.gamma) && opts.gamma >= 1)) throw new InvalidConversionInputError(`gamma must be an integer ≥ 1, got ${opts.gamma}`);
-  const plan = planScales(graph, lambdas);
-  return new SpikingNetwork(graph, plan, opts);
+export function chooseStepsPerCall(timeSteps: number, macsPerStep: number): number {
+  const kMax = Math.max(1, Math.min(MAX_STEPS_PER_CALL, Math.floor(MACS_PER_CALL / Math.max(macsPerStep, 1))));
+  return Math.ceil(timeSteps / Math.ceil(timeSteps / kMax));
+}
+
+export interface SnnRuntimeOptions extends OrtOptions {
+  /** K: time steps per ONNX Runtime call (≥ 1); default MAX_STEPS_PER_CALL. */
+  stepsPerCall?: number;
 }
 
 /**
- * The converted network. reset(x) starts a batch: it clears all state and evaluates once the
- * "static" part of the graph that only depends on the (directly encoded, constant) input — at
- * least the first linear layer. step() advances one time step and adds the output to the
- * accumulator; output() is Σ_{τ≤t} out_τ in ANN units (for a sigmoid head: Σ of probabilities).
+ * A planned SNN on ONNX Runtime. reset(x) starts a batch: every state to its initial value, the
+ * input-only part evaluated once. run(k) advances k ≤ K steps in one call and returns
+ * Σ_{τ≤t} output_τ (ANN units; for a sigmoid head, Σ of probabilities) after each of them. States
+ * stay ONNX Runtime tensors between calls. Spike totals per population accumulate over batches.
  */
 export class SpikingNetwork {
-  readonly populations: Population[] = [];
-  private readonly layers = new Map<string, SnnLayer>();
-  private readonly isStatic = new Set<string>();
-  private readonly dynamicNodes: GraphNode[];
-  private staticValues = new Map<string, tf.Tensor>();
-  private acc: tf.Tensor | null = null;
-  private readonly readout: tf.Tensor | null;
+  private stepSessions = new Map<number, ort.InferenceSession>();
+  private statics: Record<string, ort.Tensor> = {};
+  private states = new Map<string, ort.Tensor>();
+  /** Preallocated tensors the next call writes the new states into (double buffering: no copies). */
+  private spare = new Map<string, ort.Tensor>();
+  private batchSize = 0;
   private tStep = 0;
+  /** The current batch's counters are already in the totals (no more steps until the next reset). */
+  private folded = true;
+  private readonly totals = new Map<string, Float64Array>();
 
-  constructor(
-    readonly graph: Graph,
-    readonly plan: ScalePlan,
-    opts: SnnOptions,
-  ) {
-    const collect = opts.collectStats ?? true;
-    for (const n of graph.nodes) {
-      if (n.op.kind === 'input') {
-        this.isStatic.add(n.id);
-        continue;
-      }
-      const make = (): SnnLayer => this.defaultLayer(n, opts, collect);
-      const layer = opts.layerFactory?.(n, make) ?? make();
-      this.layers.set(n.id, layer);
-      if (n.op.kind === 'relu' || n.op.kind === 'maxPool') {
-        this.populations.push(layer as Population);
-      } else if (n.inputs.every((i) => this.isStatic.has(i))) {
-        this.isStatic.add(n.id);
-      }
-    }
-    this.dynamicNodes = graph.nodes.filter((n) => !this.isStatic.has(n.id));
-    const out = plan.scale.get(graph.output) as Float32Array;
-    this.readout = isOnes(out) ? null : tf.tensor1d(out);
+  private constructor(
+    readonly plan: SnnPlan,
+    readonly backend: ResolvedBackend,
+    readonly stepsPerCall: number,
+    private readonly staticSession: ort.InferenceSession,
+    private readonly totalsSession: ort.InferenceSession | null,
+  ) {}
+
+  static async create(plan: SnnPlan, opts: SnnRuntimeOptions = {}): Promise<SpikingNetwork> {
+    const k = opts.stepsPerCall ?? MAX_STEPS_PER_CALL;
+    if (!Number.isInteger(k) || k < 1) throw new RangeError(`stepsPerCall must be an integer ≥ 1, got ${k}`);
+    const backend = resolveBackend(opts);
+    const counted = plan.populations.some((p) => p.counted !== 'none');
+    const totals = counted ? await createSession(emitTotalsGraph(plan), backend) : null;
+    const net = new SpikingNetwork(plan, backend, k, await createSession(emitStaticGraph(plan), backend), totals);
+    net.stepSessions.set(k, await createBlockedSession(emitStepGraph(plan, k), backend));
+    return net;
   }
 
-  private defaultLayer(n: GraphNode, opts: SnnOptions, collect: boolean): SnnLayer {
-    const s = (id: string): Float32Array => this.plan.scale.get(id) as Float32Array;
-    if (isLinear(n.op)) {
-      const { kernel, bias } = scaleLinear(n.op, s(n.inputs[0] ?? ''), s(n.id));
-      return new LinearLayer(n, n.op, uploadLinear(n.op, kernel, bias));
-    }
-    if (n.op.kind === 'relu') {
-      return new IfPopulation(n, this.plan.theta.get(n.id) ?? null, opts.gamma, opts.reset, opts.vInit, collect);
-    }
-    if (n.op.kind === 'maxPool') {
-      const input = this.graph.nodes.find((m) => m.id === n.inputs[0]) as GraphNode;
-      return new PoolPopulation(n, opts.maxPool, poolGeometry(input.shape, n.op.pool, n.op.strides, n.op.padding), collect);
-    }
-    return new StatelessLayer(n, this.plan.inputFactors.get(n.id) ?? []);
+  get populations(): readonly PopulationSpec[] {
+    return this.plan.populations;
   }
 
   /** Steps simulated since the last reset. */
@@ -93,59 +70,93 @@ export class SpikingNetwork {
     return this.tStep;
   }
 
-  /** Starts a new batch: state to initial values, static part (first layer) computed once. */
-  reset(x: tf.Tensor): void {
-    this.clearBatch();
-    const batch = x.shape[0] ?? 1;
-    const values = new Map<string, tf.Tensor>([[this.graph.input, x]]);
-    tf.tidy(() => {
-      for (const n of this.graph.nodes) {
-        if (n.op.kind === 'input' || !this.isStatic.has(n.id)) continue;
-        const y = (this.layers.get(n.id) as SnnLayer).step(n.inputs.map((i) => values.get(i) as tf.Tensor));
-        values.set(n.id, y);
-      }
-      for (const [id, v] of values) if (id !== this.graph.input) this.staticValues.set(id, tf.keep(v));
-    });
-    this.staticValues.set(this.graph.input, tf.clone(x));
-    for (const l of this.layers.values()) l.reset(batch);
+  /** Starts a batch of `batch` samples (x: NCHW, row-major): initial states, input-only part once. */
+  async reset(x: Float32Array, batch: number): Promise<void> {
+    await this.foldCounts();
+    const inShape = (this.plan.graph.nodes.find((n) => n.id === this.plan.graph.input) as GraphNode).shape;
+    if (x.length !== batch * size(inShape)) throw new RangeError(`SNN input holds ${x.length} values, expected ${batch} × [${inShape.join(', ')}]`);
+    const out = await this.staticSession.run({ [SNN_NAMES.input]: tensor(x, [batch, ...inShape]) });
+    this.statics = {};
+    for (const id of this.plan.staticOutputs) this.statics[SNN_NAMES.static(id)] = out[SNN_NAMES.static(id)] as ort.Tensor;
+    this.states = new Map(this.plan.states.map((s) => [s.name, tensor(initialState(s, batch), [batch, ...s.shape])]));
+    if (this.batchSize !== batch || this.spare.size === 0) {
+      this.spare = new Map(this.plan.states.map((s) => [s.name, tensor(new Float32Array(batch * size(s.shape)), [batch, ...s.shape])]));
+    }
+    this.batchSize = batch;
     this.tStep = 0;
+    this.folded = false;
   }
 
-  /** One time step: every dynamic layer once, in graph order; the output is accumulated. */
-  step(): void {
-    if (!this.staticValues.has(this.graph.input)) throw new Error('SpikingNetwork.step before reset');
-    const next = tf.tidy(() => {
-      const values = new Map<string, tf.Tensor>(this.staticValues);
-      for (const n of this.dynamicNodes) {
-        const y = (this.layers.get(n.id) as SnnLayer).step(n.inputs.map((i) => values.get(i) as tf.Tensor));
-        values.set(n.id, y);
+  /** Advances `steps` (1..K) time steps in one call; returns the accumulated output after each. */
+  async run(steps: number): Promise<Float32Array[]> {
+    if (this.folded) throw new Error('SpikingNetwork.run before reset (or after spikeTotals)');
+    if (!Number.isInteger(steps) || steps < 1 || steps > this.stepsPerCall) throw new RangeError(`steps must be in 1..${this.stepsPerCall}, got ${steps}`);
+    let session = this.stepSessions.get(steps);
+    if (session === undefined) {
+      session = await createBlockedSession(emitStepGraph(this.plan, steps), this.backend);
+      this.stepSessions.set(steps, session);
+    }
+    const feeds: Record<string, ort.Tensor> = { ...this.statics };
+    for (const [name, t] of this.states) feeds[SNN_NAMES.state(name)] = t;
+    const fetches: Record<string, ort.Tensor | null> = {};
+    for (let k = 1; k <= steps; k++) fetches[SNN_NAMES.output(k)] = null;
+    for (const [name, t] of this.spare) fetches[SNN_NAMES.next(name)] = t;
+    const out = await session.run(feeds, fetches);
+    const previous = this.states;
+    this.states = this.spare;
+    this.spare = previous;
+    this.tStep += steps;
+    return Array.from({ length: steps }, (_, i) => (out[SNN_NAMES.output(i + 1)] as ort.Tensor).data as Float32Array);
+  }
+
+  /**
+   * Spikes emitted so far by each neuron of a population, summed over samples and batches (null:
+   * counting off). Ends the current batch: the next step needs a reset.
+   */
+  async spikeTotals(p: PopulationSpec): Promise<Float64Array | null> {
+    await this.foldCounts();
+    return p.counted === 'none' ? null : (this.totals.get(p.node.id) ?? new Float64Array(size(p.node.shape)));
+  }
+
+  /** Adds the current batch's spike totals (counters, or derived from the states) to the totals, once per batch. */
+  private async foldCounts(): Promise<void> {
+    if (this.folded) return;
+    this.folded = true;
+    if (this.totalsSession === null) return;
+    const feeds: Record<string, ort.Tensor> = { ...this.statics, [SNN_NAMES.steps]: tensor(Float32Array.of(this.tStep), [1]) };
+    for (const [name, t] of this.states) feeds[SNN_NAMES.state(name)] = t;
+    const out = await this.totalsSession.run(feeds);
+    for (const p of this.plan.populations) {
+      if (p.counted === 'none') continue;
+      const data = (out[SNN_NAMES.total(p.node.id)] as ort.Tensor).data as Float32Array;
+      let acc = this.totals.get(p.node.id);
+      if (acc === undefined) {
+        acc = new Float64Array(data.length);
+        this.totals.set(p.node.id, acc);
       }
-      const out = values.get(this.graph.output) as tf.Tensor;
-      return this.acc === null ? tf.clone(out) : tf.add(this.acc, out);
-    });
-    this.acc?.dispose();
-    this.acc = next;
-    this.tStep++;
+      for (let i = 0; i < data.length; i++) acc[i] = (acc[i] as number) + (data[i] as number);
+    }
   }
 
-  /** Σ_{τ≤t} of the output in ANN units (logits, or sigmoid probabilities). Caller disposes. */
-  output(): tf.Tensor {
-    if (this.acc === null) throw new Error('SpikingNetwork.output before the first step');
-    return this.readout === null ? tf.clone(this.acc) : tf.mul(this.acc, this.readout);
+  async release(): Promise<void> {
+    await this.staticSession.release();
+    await this.totalsSession?.release();
+    for (const s of this.stepSessions.values()) await s.release();
+    this.stepSessions.clear();
   }
+}
 
-  private clearBatch(): void {
-    for (const v of this.staticValues.values()) v.dispose();
-    this.staticValues = new Map();
-    this.acc?.dispose();
-    this.acc = null;
+/** A state's value after a reset, for `batch` samples. */
+export function initialState(s: StateSpec, batch: number): Float32Array {
+  const per = size(s.shape);
+  const out = new Float32Array(batch * per);
+  if (typeof s.init === 'number') {
+    if (s.init !== 0) out.fill(s.init);
+    return out;
   }
-
-  /** Frees weights and state. */
-  dispose(): void {
-    this.clearBatch();
-    for (const l of this.layers.values()) l.dispose();
-    this.layers.clear();
-    this.readout?.dispose();
+  const inner = per / s.init.length;
+  for (let b = 0; b < batch; b++) {
+    for (let c = 0; c < s.init.length; c++) out.fill(s.init[c] as number, b * per + c * inner, b * per + (c + 1) * inner);
   }
+  return out;
 }

@@ -1,22 +1,19 @@
-import type * as tfl from '@tensorflow/tfjs-layers';
-import { extractGraph } from './extract.js';
-import { channels, consumers, nodeById, size, type Graph, type GraphNode, type Pair, type Padding } from './graph.js';
+import { channels, consumers, nodeById, size, type Graph, type GraphNode, type Pads, type Pair } from '../ir/graph.js';
 
 /**
- * ANN multiply-accumulates for one sample, one forward pass: Σ over conv2d (H_out·W_out·C_out·kh·kw·C_in),
- * conv2d-transpose (H_in·W_in·C_in·kh·kw·C_out) and dense (positions·in·out). Batch-norm is
- * assumed folded (it adds no MACs); pooling, adds and activations are not counted.
+ * ANN multiply-accumulates for one sample, one forward pass: Σ over conv (H_out·W_out·C_out·kh·kw·C_in),
+ * conv-transpose (H_in·W_in·C_in·kh·kw·C_out) and dense (in·out). Batch-norm is assumed folded (it
+ * adds no MACs); pooling, adds and activations are not counted.
  */
-export function annMacs(model: tfl.LayersModel | Graph): number {
-  const graph = 'nodes' in model ? model : extractGraph(model);
+export function annMacs(graph: Graph): number {
   const byId = nodeById(graph);
   let macs = 0;
   for (const n of graph.nodes) {
     const input = byId.get(n.inputs[0] ?? '');
     if (input === undefined) continue;
-    if (n.op.kind === 'conv2d' || n.op.kind === 'conv2dTranspose') {
-      const [kh, kw] = n.op.kernel.shape as [number, number];
-      const spatial = n.op.kind === 'conv2d' ? size(n.shape) / channels(n) : size(input.shape) / channels(input);
+    if (n.op.kind === 'conv' || n.op.kind === 'convTranspose') {
+      const [, , kh, kw] = n.op.weight.shape as [number, number, number, number];
+      const spatial = n.op.kind === 'conv' ? size(n.shape) / channels(n) : size(input.shape) / channels(input);
       macs += spatial * kh * kw * channels(input) * channels(n);
     } else if (n.op.kind === 'dense') {
       macs += size(input.shape) * channels(n);
@@ -26,12 +23,12 @@ export function annMacs(model: tfl.LayersModel | Graph): number {
 }
 
 /**
- * Synaptic fan-out of every element of node `id`'s output (per-sample layout): how many synaptic
- * operations (accumulates) one spike there causes downstream. Through pass-through ops (identity,
- * flatten, concat, upsample, zero padding, average pools) the spike's copies are followed; a conv2d adds C_out
- * per kernel tap that reaches it (borders and strides exact), conv2d-transpose likewise, dense adds
- * its units, a residual add counts 1 (the identity synapse) plus what the sum feeds. Other
- * populations (sites, max-pools) and the head end the path.
+ * Synaptic fan-out of every element of node `id`'s output (NCHW per-sample layout): how many
+ * synaptic operations (accumulates) one spike there causes downstream. Through pass-through ops
+ * (identity, flatten, reshape, transpose, concat, upsample, pad, average pools) the spike's copies
+ * are followed; a conv adds C_out per kernel tap that reaches it (borders, strides and dilation
+ * exact), a conv-transpose likewise, a dense layer its units, a residual add 1 (the identity
+ * synapse) plus what the sum feeds. Other populations (sites, max-pools) and the head end the path.
  * SOPs of a population = Σ_neurons (spikes emitted × fan-out), design/conversion.md §6.
  */
 export function fanout(graph: Graph, id: string): Float32Array {
@@ -58,88 +55,120 @@ class Fanout {
     return out;
   }
 
-  /** Pass-through users: their own fan-out, routed back to our elements. */
-  private downstream(u: GraphNode): Float32Array {
-    return this.of(u.id);
-  }
-
   private addUser(out: Float32Array, n: GraphNode, u: GraphNode): void {
-    const c = channels(n);
-    const [h, w] = spatial(n);
+    const [c, h, w] = chw(n);
+    const plane = h * w;
+    /** out[src] += d[dst] for every (src, dst) that `route` yields. */
+    const route = (fn: (emit: (src: number, dst: number) => void) => void): void => {
+      const d = this.of(u.id);
+      fn((src, dst) => {
+        out[src] = (out[src] as number) + (d[dst] as number);
+      });
+    };
     switch (u.op.kind) {
-      case 'conv2d': {
-        const [kh, kw] = u.op.kernel.shape as [number, number];
-        const [oh, ow] = spatial(u);
-        const cover = convCover(h, w, oh, ow, [kh, kw], u.op.strides, u.op.padding, u.op.dilation);
-        addSpatial(out, cover, c, channels(u));
+      case 'conv': {
+        const [, , kh, kw] = u.op.weight.shape as [number, number, number, number];
+        const [, oh, ow] = chw(u);
+        const cover = new Float32Array(plane);
+        forEachTap(h, w, oh, ow, [kh, kw], u.op.strides, u.op.pads, u.op.dilations, (src) => {
+          cover[src] = (cover[src] as number) + 1;
+        });
+        addPerPosition(out, cover, c, channels(u));
         break;
       }
-      case 'conv2dTranspose': {
-        const [kh, kw] = u.op.kernel.shape as [number, number];
-        const [oh, ow] = spatial(u);
-        addSpatial(out, deconvCover(h, w, oh, ow, [kh, kw], u.op.strides, u.op.padding), c, channels(u));
+      case 'convTranspose': {
+        const [, , kh, kw] = u.op.weight.shape as [number, number, number, number];
+        const [, oh, ow] = chw(u);
+        addPerPosition(out, transposeCover(h, w, oh, ow, [kh, kw], u.op.strides, u.op.pads, u.op.dilations), c, channels(u));
         break;
       }
       case 'dense':
         for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + channels(u);
         break;
       case 'add': {
-        const d = this.downstream(u);
+        const d = this.of(u.id);
         for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + 1 + (d[i] as number);
         break;
       }
       case 'identity':
       case 'flatten':
-      case 'softmax': {
-        const d = this.downstream(u);
-        for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + (d[i] as number);
+      case 'reshape':
+      case 'softmax':
+        // Row-major order is kept: element i goes to element i.
+        route((emit) => {
+          for (let i = 0; i < out.length; i++) emit(i, i);
+        });
         break;
-      }
-      case 'concat': {
-        const d = this.downstream(u);
-        const total = channels(u);
-        let offset = 0;
-        for (const i of u.inputs) {
-          if (i === n.id) break;
-          offset += channels(this.byId.get(i) as GraphNode);
-        }
-        for (let p = 0; p < h * w; p++) for (let k = 0; k < c; k++) out[p * c + k] = (out[p * c + k] as number) + (d[p * total + offset + k] as number);
-        break;
-      }
-      case 'upsample': {
-        const d = this.downstream(u);
-        const [oh, ow] = spatial(u);
-        for (let y = 0; y < oh; y++) {
-          for (let x = 0; x < ow; x++) {
-            const src = Math.min(Math.floor((y * h) / oh), h - 1) * w + Math.min(Math.floor((x * w) / ow), w - 1);
-            for (let k = 0; k < c; k++) out[src * c + k] = (out[src * c + k] as number) + (d[(y * ow + x) * c + k] as number);
+      case 'transpose': {
+        const perm = u.op.perm;
+        const inStrides = strides(n.shape);
+        const outStrides = strides(u.shape);
+        route((emit) => {
+          for (let i = 0; i < out.length; i++) {
+            let dst = 0;
+            perm.forEach((p, axis) => {
+              dst += (Math.floor(i / (inStrides[p] as number)) % (n.shape[p] as number)) * (outStrides[axis] as number);
+            });
+            emit(i, dst);
           }
-        }
-        break;
-      }
-      case 'avgPool': {
-        const d = this.downstream(u);
-        const [oh, ow] = spatial(u);
-        forEachTap(h, w, oh, ow, u.op.pool, u.op.strides, u.op.padding, [1, 1], (src, dst) => {
-          for (let k = 0; k < c; k++) out[src * c + k] = (out[src * c + k] as number) + (d[dst * c + k] as number);
         });
         break;
       }
-      case 'zeroPad': {
-        const d = this.downstream(u);
-        const [, ow] = spatial(u);
-        const [t, , l] = u.op.pad;
-        for (let y = 0; y < h; y++) {
-          for (let x = 0; x < w; x++) {
-            const dst = (y + t) * ow + x + l;
-            for (let k = 0; k < c; k++) out[(y * w + x) * c + k] = (out[(y * w + x) * c + k] as number) + (d[dst * c + k] as number);
-          }
+      case 'concat': {
+        const axis = u.op.axis;
+        let offset = 0;
+        for (const i of u.inputs) {
+          if (i === n.id) break;
+          offset += (this.byId.get(i) as GraphNode).shape[axis] as number;
         }
+        const outer = n.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+        const inner = n.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+        const mine = n.shape[axis] as number;
+        const total = u.shape[axis] as number;
+        route((emit) => {
+          for (let o = 0; o < outer; o++) {
+            for (let k = 0; k < mine * inner; k++) emit(o * mine * inner + k, o * total * inner + offset * inner + k);
+          }
+        });
         break;
       }
-      case 'globalAvgPool': {
-        const d = this.downstream(u);
-        for (let p = 0; p < h * w; p++) for (let k = 0; k < c; k++) out[p * c + k] = (out[p * c + k] as number) + (d[k] as number);
+      case 'upsample': {
+        const [, oh, ow] = chw(u);
+        const [sh, sw] = u.op.scales;
+        route((emit) => {
+          for (let k = 0; k < c; k++) {
+            for (let y = 0; y < oh; y++) for (let x = 0; x < ow; x++) emit(k * plane + Math.floor(y / sh) * w + Math.floor(x / sw), (k * oh + y) * ow + x);
+          }
+        });
+        break;
+      }
+      case 'avgPool': {
+        const [, oh, ow] = chw(u);
+        const op = u.op;
+        route((emit) => {
+          forEachTap(h, w, oh, ow, op.kernel, op.strides, op.pads, [1, 1], (src, dst) => {
+            for (let k = 0; k < c; k++) emit(k * plane + src, k * oh * ow + dst);
+          });
+        });
+        break;
+      }
+      case 'globalAvgPool':
+        route((emit) => {
+          for (let k = 0; k < c; k++) for (let p = 0; p < plane; p++) emit(k * plane + p, k);
+        });
+        break;
+      case 'pad': {
+        const r = n.shape.length;
+        const begin = u.op.pads.slice(0, r);
+        const inStrides = strides(n.shape);
+        const outStrides = strides(u.shape);
+        route((emit) => {
+          for (let i = 0; i < out.length; i++) {
+            let dst = 0;
+            for (let a = 0; a < r; a++) dst += (Math.floor(i / (inStrides[a] as number)) % (n.shape[a] as number) + (begin[a] as number)) * (outStrides[a] as number);
+            emit(i, dst);
+          }
+        });
         break;
       }
       case 'relu':
@@ -153,25 +182,27 @@ class Fanout {
   }
 }
 
-function spatial(n: GraphNode): [number, number] {
-  return n.shape.length === 3 ? [n.shape[0] as number, n.shape[1] as number] : [1, 1];
+/** [C, H, W] of a map; a vector [F] counts as F channels of 1×1. */
+function chw(n: GraphNode): [number, number, number] {
+  return n.shape.length === 3 ? (n.shape as [number, number, number]) : [size(n.shape), 1, 1];
 }
 
-/** out[p·c + k] += cover[p] · cout for every channel k. */
-function addSpatial(out: Float32Array, cover: Float32Array, c: number, cout: number): void {
-  for (let p = 0; p < cover.length; p++) {
-    const v = (cover[p] as number) * cout;
-    for (let k = 0; k < c; k++) out[p * c + k] = (out[p * c + k] as number) + v;
+function strides(shape: readonly number[]): number[] {
+  return shape.map((_, a) => shape.slice(a + 1).reduce((x, y) => x * y, 1));
+}
+
+/** out[k·plane + p] += cover[p] · cout for every channel k. */
+function addPerPosition(out: Float32Array, cover: Float32Array, c: number, cout: number): void {
+  const plane = cover.length;
+  for (let k = 0; k < c; k++) {
+    for (let p = 0; p < plane; p++) out[k * plane + p] = (out[k * plane + p] as number) + (cover[p] as number) * cout;
   }
 }
 
 /** Calls fn(inputPosition, outputPosition) for every window tap that lands inside the input. */
-function forEachTap(h: number, w: number, oh: number, ow: number, k: Pair, s: Pair, padding: Padding, d: Pair, fn: (src: number, dst: number) => void): void {
+function forEachTap(h: number, w: number, oh: number, ow: number, k: Pair, s: Pair, pads: Pads, d: Pair, fn: (src: number, dst: number) => void): void {
   const [kh, kw] = k;
-  const ekh = (kh - 1) * d[0] + 1;
-  const ekw = (kw - 1) * d[1] + 1;
-  const pt = padding === 'same' ? Math.floor(Math.max((oh - 1) * s[0] + ekh - h, 0) / 2) : 0;
-  const pl = padding === 'same' ? Math.floor(Math.max((ow - 1) * s[1] + ekw - w, 0) / 2) : 0;
+  const [pt, pl] = pads;
   for (let y = 0; y < oh; y++) {
     for (let x = 0; x < ow; x++) {
       for (let i = 0; i < kh; i++) {
@@ -186,28 +217,19 @@ function forEachTap(h: number, w: number, oh: number, ow: number, k: Pair, s: Pa
   }
 }
 
-function convCover(h: number, w: number, oh: number, ow: number, k: Pair, s: Pair, padding: Padding, d: Pair): Float32Array {
-  const cover = new Float32Array(h * w);
-  forEachTap(h, w, oh, ow, k, s, padding, d, (src) => {
-    cover[src] = (cover[src] as number) + 1;
-  });
-  return cover;
-}
-
-/** conv2d-transpose: input (y, x) tap (i, j) lands at output (y·s + i − crop_top, ...). */
-function deconvCover(h: number, w: number, oh: number, ow: number, k: Pair, s: Pair, padding: Padding): Float32Array {
+/** conv-transpose: input (y, x) tap (i, j) lands at output (y·s + i·d − pad_top, …) when inside. */
+function transposeCover(h: number, w: number, oh: number, ow: number, k: Pair, s: Pair, pads: Pads, d: Pair): Float32Array {
   const [kh, kw] = k;
-  const ct = padding === 'same' ? Math.max(Math.floor(((h - 1) * s[0] + kh - oh) / 2), 0) : 0;
-  const cl = padding === 'same' ? Math.max(Math.floor(((w - 1) * s[1] + kw - ow) / 2), 0) : 0;
+  const [pt, pl] = pads;
   const cover = new Float32Array(h * w);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       let n = 0;
       for (let i = 0; i < kh; i++) {
-        const r = y * s[0] + i - ct;
+        const r = y * s[0] + i * d[0] - pt;
         if (r < 0 || r >= oh) continue;
         for (let j = 0; j < kw; j++) {
-          const q = x * s[1] + j - cl;
+          const q = x * s[1] + j * d[1] - pl;
           if (q >= 0 && q < ow) n++;
         }
       }

@@ -1,7 +1,7 @@
-// Model zoo entry points: build a tfjs LayersModel from a ModelSpec, or describe it for free
+// Model zoo entry points: build a tfjs LayersModel from a ZooModelSpec, or describe it for free
 // (describe.ts, which the registry imports directly: it loads no tfjs).
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { ModelSpec } from '../../formats/model.js';
+import type { ZooModelSpec } from '../../formats/model.js';
 import { define, describeModel } from './describe.js';
 import { initWeights } from './init.js';
 import { TfNet } from './tf-net.js';
@@ -16,7 +16,7 @@ export { describeModel } from './describe.js';
  * Builds the functional tfjs model of `spec` (layers only from conversion.md §1, ZeroPadding2D
  * added when spec.padding is 'torch') and initialises it deterministically from `seed` (default 0).
  */
-export function buildModel(spec: ModelSpec, opts: { seed?: number; name?: string } = {}): tfl.LayersModel {
+export function buildModel(spec: ZooModelSpec, opts: { seed?: number; name?: string } = {}): tfl.LayersModel {
   describeModel(spec); // validates sizes with clear messages before tfjs sees them
   const net = new TfNet(spec.padding ?? 'same');
   const output = define(net, spec, []);

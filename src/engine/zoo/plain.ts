@@ -1,5 +1,5 @@
 // Plain (feed-forward) backbones: the small 28×28 CNN and the VGG family.
-import type { ModelSpec } from '../../formats/model.js';
+import type { ZooModelSpec } from '../../formats/model.js';
 import type { Net } from './net.js';
 import { scaled } from './width.js';
 
@@ -19,7 +19,7 @@ export const VGG_CONFIGS: Record<'vgg11' | 'vgg13' | 'vgg16' | 'vgg18', Cfg> = {
  * A pool whose input is already 1 pixel high or wide is skipped (28×28 inputs: 28→14→7→3→1),
  * and reported in `notes`.
  */
-export function vgg<T>(net: Net<T>, spec: ModelSpec, notes: string[]): T {
+export function vgg<T>(net: Net<T>, spec: ZooModelSpec, notes: string[]): T {
   const cfg = VGG_CONFIGS[spec.architecture as keyof typeof VGG_CONFIGS];
   const bn = spec.batchNorm ?? true;
   let x = net.input(spec.inputShape);
@@ -45,7 +45,7 @@ export function vgg<T>(net: Net<T>, spec: ModelSpec, notes: string[]): T {
  * Small CNN for 28×28 grey images: conv3×3(32)–ReLU–pool, conv3×3(64)–ReLU–pool, dense(128)–ReLU,
  * linear logits (widths × widthMultiplier; BN after convs only when spec.batchNorm).
  */
-export function cnnSmall<T>(net: Net<T>, spec: ModelSpec): T {
+export function cnnSmall<T>(net: Net<T>, spec: ZooModelSpec): T {
   const bn = spec.batchNorm ?? false;
   let x = net.input(spec.inputShape);
   for (const [i, c] of [32, 64].entries()) {

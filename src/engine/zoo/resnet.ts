@@ -1,5 +1,5 @@
 // Residual backbones (torchvision layout and names; a separate ReLU layer at every site).
-import type { ModelSpec } from '../../formats/model.js';
+import type { ZooModelSpec } from '../../formats/model.js';
 import type { Net } from './net.js';
 import { scaled } from './width.js';
 
@@ -20,7 +20,7 @@ function bnOpt<T>(net: Net<T>, x: T, name: string, on: boolean): T {
  * shortcut conv1×1+BN when shape changes, global average pool, linear head. Each block has its own
  * ReLU layers (relu1, relu2[, relu3]) so every activation site is distinct.
  */
-export function resnet<T>(net: Net<T>, spec: ModelSpec): T {
+export function resnet<T>(net: Net<T>, spec: ZooModelSpec): T {
   const { bottleneck, blocks } = RESNET_BLOCKS[spec.architecture as keyof typeof RESNET_BLOCKS];
   const m = spec.widthMultiplier;
   const bn = spec.batchNorm ?? true;

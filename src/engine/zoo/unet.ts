@@ -1,5 +1,5 @@
 // Encoder–decoder backbone for binary segmentation.
-import type { ModelSpec } from '../../formats/model.js';
+import type { ZooModelSpec } from '../../formats/model.js';
 import { ZooSpecError } from './errors.js';
 import type { Net } from './net.js';
 import { scaled } from './width.js';
@@ -19,7 +19,7 @@ function doubleConv<T>(net: Net<T>, x: T, p: string, c: number, bn: boolean): T 
  * concatenation with the skip [skip, up] and a double conv; 1×1 conv head + sigmoid.
  * H and W must be divisible by 2^depth.
  */
-export function unet<T>(net: Net<T>, spec: ModelSpec): T {
+export function unet<T>(net: Net<T>, spec: ZooModelSpec): T {
   const depth = spec.depth ?? 4;
   const base = spec.baseWidth ?? 64;
   const bn = spec.batchNorm ?? true;

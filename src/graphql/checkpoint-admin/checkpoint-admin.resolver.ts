@@ -4,7 +4,7 @@ import type { TokenRole } from '../../registry/vocab.js';
 import { parseId } from '../../registry/pagination.js';
 import { CheckpointType, toCheckpointType } from '../checkpoint/checkpoint.type.js';
 import type { Context } from '../context.js';
-import { ImportCheckpointInput, SetAliasInput } from './checkpoint-admin.input.js';
+import { ImportCheckpointInput, ImportOnnxModelInput, SetAliasInput } from './checkpoint-admin.input.js';
 
 @ObjectType('DeleteResult', { description: 'A soft delete and the store garbage collection that followed.' })
 export class DeleteResultType {
@@ -29,6 +29,29 @@ export class CheckpointAdminResolver {
       source: input.source ?? null,
     });
     return toCheckpointType(cp);
+  }
+
+  @Authorized<TokenRole>('writer')
+  @Mutation(() => CheckpointType, {
+    description:
+      'Register an ONNX file as a model (architecture onnx) and its first checkpoint, in one transaction; returns the checkpoint (its model field is the new model). ' +
+      'BAD_USER_INPUT before anything is stored for an unreadable file or an unsupported node (naming the node, its op_type and the supported operations); CONFLICT if a live model has the name.',
+  })
+  async importOnnxModel(@Arg('input', () => ImportOnnxModelInput) input: ImportOnnxModelInput, @Ctx() ctx: Context): Promise<CheckpointType> {
+    const { model, checkpoint } = await ctx.importOnnxModel({
+      name: input.name,
+      path: input.path ?? null,
+      base64: input.base64 ?? null,
+      uploadId: input.uploadId ?? null,
+      inputShape: input.inputShape ?? null,
+      numClasses: input.numClasses ?? null,
+      aliases: input.aliases ?? null,
+      pretraining: input.pretraining,
+      description: input.description ?? null,
+      source: input.source ?? null,
+    });
+    ctx.events.publish('modelCreated', model.id, model);
+    return toCheckpointType(checkpoint);
   }
 
   @Authorized<TokenRole>('writer')

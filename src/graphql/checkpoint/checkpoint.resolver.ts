@@ -1,4 +1,4 @@
-import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { TokenRole } from '../../registry/vocab.js';
 import { NotFoundError } from '../../registry/errors.js';
 import { parseId } from '../../registry/pagination.js';
@@ -24,6 +24,12 @@ export class CheckpointResolver {
       args,
     );
     return toConnection(page, toCheckpointType);
+  }
+
+  @Authorized<TokenRole>('reader')
+  @Query(() => CheckpointType, { description: 'A live checkpoint by id (NOT_FOUND otherwise).' })
+  async checkpoint(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<CheckpointType> {
+    return toCheckpointType(await ctx.registry.checkpoints.get(parseId(id)));
   }
 
   @FieldResolver(() => ModelType)

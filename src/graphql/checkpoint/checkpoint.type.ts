@@ -2,6 +2,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import type { Checkpoint as CheckpointRow } from '../../registry/checkpoints.js';
 import { Connection } from '../connection.js';
+import { annExportPath } from '../export-paths.js';
 
 @ObjectType('Checkpoint', { description: 'One version of a model: weights in the content-addressed store.' })
 export class CheckpointType {
@@ -17,7 +18,7 @@ export class CheckpointType {
   @Field(() => Float)
   sizeBytes!: number;
 
-  @Field({ description: 'tfjs-layers | safetensors' })
+  @Field({ description: 'tfjs-layers | safetensors | onnx (the imported ONNX file itself)' })
   format!: string;
 
   @Field(() => GraphQLJSONObject, { description: 'CheckpointManifest: spec and weight specs.' })
@@ -31,6 +32,9 @@ export class CheckpointType {
 
   @Field()
   createdAt!: Date;
+
+  @Field({ description: 'Where to download the checkpoint’s ANN as a standalone ONNX file (GET, relative to the server’s base URL; same token as queries): input "input" [N, C, H, W] normalised like the data set, output "output".' })
+  annOnnxUrl!: string;
 }
 
 @ObjectType()
@@ -47,5 +51,6 @@ export function toCheckpointType(row: CheckpointRow): CheckpointType {
     trainingRunId: row.trainingRunId == null ? null : String(row.trainingRunId),
     source: row.source,
     createdAt: row.createdAt,
+    annOnnxUrl: annExportPath(row.id),
   });
 }

@@ -3,6 +3,7 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { ConversionRun as Row } from '../../registry/conversion-runs.js';
 import type { LayerStat } from '../../registry/metrics.js';
 import { Connection } from '../connection.js';
+import { snnExportPath } from '../export-paths.js';
 
 @ObjectType('StepPoint', { simpleResolvers: true })
 export class StepPointType {
@@ -92,6 +93,11 @@ export class ConversionRunType {
   @Field() createdAt!: Date;
   @Field(() => Date, { nullable: true }) startedAt!: Date | null;
   @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'SUCCEEDED runs: where to download the SNN as a standalone ONNX file (GET, relative to the server’s base URL; same token as queries). Its states are inputs and outputs; the README and the file’s spikelab.contract metadata give the contract.',
+  })
+  snnOnnxUrl!: string | null;
 }
 
 @ObjectType()
@@ -104,6 +110,7 @@ export function toConversionRunType(r: Row): ConversionRunType {
     checkpointId: String(r.checkpointId),
     datasetId: String(r.datasetId),
     jobId: r.jobId == null ? null : String(r.jobId),
+    snnOnnxUrl: r.status === 'SUCCEEDED' ? snnExportPath(r.id) : null,
   });
 }
 

@@ -1,5 +1,5 @@
 import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
-import { ARCHITECTURES, MODEL_FAMILIES, MODEL_SIZE_LIMITS, MODEL_SPEC_FIELDS as F, NAME_RULE, PRETRAINING_KINDS, describeField } from '../../formats/index.js';
+import { ARCHITECTURES, ZOO_ARCHITECTURES, MODEL_FAMILIES, MODEL_SIZE_LIMITS, MODEL_SPEC_FIELDS as F, NAME_RULE, PRETRAINING_KINDS, describeField } from '../../formats/index.js';
 import { PageArgs } from '../connection.js';
 import { fieldDoc } from '../field-options.js';
 
@@ -8,7 +8,7 @@ export class CreateModelInput {
   @Field({ description: `Unique among live models, e.g. "resnet18-cifar10-simclr"; ${NAME_RULE}.` })
   name!: string;
 
-  @Field({ description: ARCHITECTURES.join(' | ') })
+  @Field({ description: `${ZOO_ARCHITECTURES.join(' | ')} (an onnx model comes in with its file: importOnnxModel)` })
   architecture!: string;
 
   @Field(() => String, { nullable: true, description: `${MODEL_FAMILIES.join(' | ')}; defaults to the family of the architecture and must agree with it.` })

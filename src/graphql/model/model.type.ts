@@ -11,7 +11,7 @@ export class ModelType {
   @Field()
   name!: string;
 
-  @Field({ description: 'cnn-small | vgg11..vgg18 | resnet18..resnet101 | unet' })
+  @Field({ description: 'cnn-small | vgg11..vgg18 | resnet18..resnet101 | unet (the zoo) | onnx (imported from an ONNX file: converted, compared and exported like the others, never trained here)' })
   architecture!: string;
 
   @Field({ description: 'plain | residual | encoder-decoder' })
@@ -32,7 +32,7 @@ export class ModelType {
   @Field(() => Int)
   numClasses!: number;
 
-  @Field(() => GraphQLJSONObject, { description: 'The full ModelSpec.' })
+  @Field(() => GraphQLJSONObject, { description: 'The full ModelSpec (an onnx model’s: inputShape, numClasses, task).' })
   spec!: Record<string, unknown>;
 
   @Field(() => String, { nullable: true })

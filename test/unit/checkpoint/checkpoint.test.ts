@@ -5,7 +5,7 @@ import {
   CheckpointFormatError, CheckpointMismatchError, exportSafetensors, importSafetensors, loadCheckpoint, parseSafetensors, saveCheckpoint, torchRename, writeSafetensors,
 } from '../../../src/engine/checkpoint/index.js';
 import { buildModel } from '../../../src/engine/zoo/index.js';
-import type { ModelSpec } from '../../../src/formats/model.js';
+import type { ZooModelSpec } from '../../../src/formats/model.js';
 
 const FIXTURES = new URL('../../../../test/fixtures/torch/', import.meta.url);
 
@@ -24,7 +24,7 @@ function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: number): v
   expect(worst).toBeLessThanOrEqual(tol);
 }
 
-const resSpec: ModelSpec = { architecture: 'resnet18', inputShape: [16, 16, 3], numClasses: 5, widthMultiplier: 1 / 16 };
+const resSpec: ZooModelSpec = { architecture: 'resnet18', inputShape: [16, 16, 3], numClasses: 5, widthMultiplier: 1 / 16 };
 
 describe('tfjs checkpoints through the bytes IOHandler', () => {
   it('save → load gives identical outputs, no tensors leak', async () => {
@@ -58,7 +58,7 @@ describe('tfjs checkpoints through the bytes IOHandler', () => {
 
 describe('safetensors', () => {
   it('export → import round trip (PyTorch layout) and the safetensors checkpoint format', async () => {
-    const spec: ModelSpec = { architecture: 'cnn-small', inputShape: [12, 12, 1], numClasses: 3, widthMultiplier: 0.125, batchNorm: true };
+    const spec: ZooModelSpec = { architecture: 'cnn-small', inputShape: [12, 12, 1], numClasses: 3, widthMultiplier: 0.125, batchNorm: true };
     const a = buildModel(spec, { seed: 1 });
     const b = buildModel(spec, { seed: 2 });
     const x = tf.randomNormal([2, 12, 12, 1], 0, 1, 'float32', 3);
@@ -103,7 +103,7 @@ describe('safetensors', () => {
   });
 
   it('refuses a state_dict that does not match, naming the tensor and both shapes', () => {
-    const spec: ModelSpec = { architecture: 'cnn-small', inputShape: [12, 12, 1], numClasses: 3, widthMultiplier: 0.125 };
+    const spec: ZooModelSpec = { architecture: 'cnn-small', inputShape: [12, 12, 1], numClasses: 3, widthMultiplier: 0.125 };
     const m = buildModel(spec);
     const other = buildModel({ ...spec, numClasses: 4 });
     expect(() => importSafetensors(m, exportSafetensors(other))).toThrow("checkpoint tensor 'fc2.weight': model expects [3, 16], checkpoint has [4, 16]");
@@ -129,7 +129,7 @@ describe('names from other PyTorch code bases', () => {
 });
 
 describe('PyTorch reference outputs (fixture made by test/fixtures/make_torch_fixture.py)', () => {
-  interface Case { name: string; spec: ModelSpec; file: string; input: { shape: number[]; values: number[] }; output: { shape: number[]; values: number[] } }
+  interface Case { name: string; spec: ZooModelSpec; file: string; input: { shape: number[]; values: number[] }; output: { shape: number[]; values: number[] } }
   it.each(['cnn_small', 'unet_d1', 'resnet18_torchpad'])('%s matches PyTorch', async (name) => {
     const expected = JSON.parse(await readFile(new URL('expected.json', FIXTURES), 'utf8')) as { cases: Case[] };
     const c = expected.cases.find((k) => k.name === name)!;

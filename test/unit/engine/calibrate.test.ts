@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { annMacs, calibrate, extractGraph, fanout, foldBatchNorm } from '../../../src/engine/conversion/index.js';
+import { annMacs, calibrate, fanout, foldBatchNorm } from '../../../src/engine/conversion/index.js';
+import { extractGraph } from '../../../src/engine/ir/index.js';
 import { useWasm } from './helpers.js';
 
 beforeAll(useWasm);
@@ -16,21 +17,24 @@ function identityNet(): tfl.LayersModel {
 }
 
 describe('calibrate', () => {
-  it('layer-wise and channel-wise percentiles, running max over batches, dead guard', () => {
+  it('layer-wise and channel-wise percentiles, running max over batches, dead guard', async () => {
     const g = foldBatchNorm(extractGraph(identityNet()));
-    // Channel 0 values per batch: 1..8 and 11..18 (4 pixels × 2 samples); channel 1 always dead.
-    const batch = (o: number): tf.Tensor => tf.tensor(Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? o + i / 2 + 1 : 0)), [2, 2, 2, 2]);
-    const b1 = batch(0);
-    const b2 = batch(10);
-    const before = tf.memory().numTensors;
-    const cw = calibrate(g, [b1, b2], { percentile: 1, channelWise: true });
+    // NCHW batches of 2 samples [2, 2, 2]: channel 0 holds 1..8 (batch 1) and 11..18 (batch 2), channel 1 zeros.
+    const batch = (o: number): Float32Array => {
+      const x = new Float32Array(16);
+      for (let b = 0; b < 2; b++) for (let p = 0; p < 4; p++) x[b * 8 + p] = o + b * 4 + p + 1;
+      return x;
+    };
+    const opts = { backend: 'cpu', threads: 1 } as const;
+    const batches = [{ x: batch(0), batch: 2 }, { x: batch(10), batch: 2 }];
+    const cw = await calibrate(g, batches, { percentile: 1, channelWise: true }, opts);
     expect(Array.from(cw.lambdas.get('id/relu')!)).toEqual([18, 1]);
     expect(cw.warnings.join()).toMatch(/1 of 2 channels/);
     // Layer-wise, p = 0.5 over 16 values (8 zeros): median of [0×8, 1..8] = 0.5, batch 2 → 5.5.
-    const lw = calibrate(g, [b1, b2], { percentile: 0.5, channelWise: false });
+    const lw = await calibrate(g, batches, { percentile: 0.5, channelWise: false }, opts);
     expect(lw.lambdas.get('id/relu')![0]).toBeCloseTo(5.5, 5);
-    expect(tf.memory().numTensors).toBe(before);
-    [b1, b2].forEach((t) => t.dispose());
+    await expect(calibrate(g, [], { percentile: 0.5, channelWise: false }, opts)).rejects.toThrow(/no calibration batch/);
+    await expect(calibrate(g, batches, { percentile: 0, channelWise: false }, opts)).rejects.toThrow(/percentile/);
   });
 
   it('fan-out counts every synapse of a strided conv and a dense layer; annMacs matches', () => {
@@ -45,7 +49,7 @@ describe('calibrate', () => {
     // rows 0,1 → 1 window, row 2 → 2 windows, row 3 → 1 window; same for columns. ×3 filters, +5 dense.
     const cover = [1, 1, 2, 1];
     for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) expect(f[i * 4 + j]).toBe(cover[i]! * cover[j]! * 3 + 5);
-    expect(annMacs(m)).toBe(16 * 1 + 2 * 2 * 3 * 9 * 1 + 16 * 5);
+    expect(annMacs(g)).toBe(16 * 1 + 2 * 2 * 3 * 9 * 1 + 16 * 5);
     m.dispose();
   });
 });

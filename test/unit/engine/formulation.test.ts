@@ -1,12 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { AnnExecutor, buildSnn, calibrate, extractGraph, foldBatchNorm, ifBurstStep } from '../../../src/engine/conversion/index.js';
+import { calibrate, foldBatchNorm, planSnn, SpikingNetwork } from '../../../src/engine/conversion/index.js';
+import { extractGraph, nhwcToNchw } from '../../../src/engine/ir/index.js';
+import { runAnn } from '../../../src/engine/ort/index.js';
 import { maxAbsDiff, randomArray, rng, seedWeights, useWasm } from './helpers.js';
+import { referenceLayers, referenceSimulate } from './reference.js';
 
 beforeAll(useWasm);
 
+const cpu = { backend: 'cpu', threads: 1 } as const;
+
 describe('θ formulation', () => {
-  it('normalised weights with threshold 1 = θ_l = λ_l neurons emitting λ_l per spike (channel-wise λ)', () => {
+  it('normalised weights with threshold 1 = θ_l = λ_l neurons emitting λ_l per spike (channel-wise λ, vInit)', async () => {
     const m = tfl.sequential({
       layers: [
         tfl.layers.dense({ inputShape: [6], units: 8, activation: 'relu', name: 'h1' }),
@@ -16,40 +21,22 @@ describe('θ formulation', () => {
     });
     seedWeights(m, 3);
     const g = foldBatchNorm(extractGraph(m));
-    const x = tf.tensor(randomArray(10 * 6, rng(4)), [10, 6]);
-    const before = tf.memory().numTensors;
-    const { lambdas } = calibrate(g, [x], { percentile: 0.9, channelWise: true });
-    const snn = buildSnn(g, lambdas, { gamma: 3, reset: 'subtract', vInit: 0.5, maxPool: 'lipool' });
-    snn.reset(x);
-    // Reference: unscaled weights, θ = λ per channel, output s·θ.
-    const [w1, b1, w2, b2, w3, b3] = m.getWeights();
-    const lam1 = tf.tensor1d(lambdas.get('h1/relu')!);
-    const lam2 = tf.tensor1d(lambdas.get('h2/relu')!);
-    const p = (lam: tf.Tensor) => ({ theta: lam, invTheta: tf.div(1, lam), gamma: 3, reset: 'subtract' as const });
-    let v1 = tf.tidy(() => tf.mul(tf.ones([10, 8]), tf.mul(lam1, 0.5)));
-    let v2 = tf.tidy(() => tf.mul(tf.ones([10, 5]), tf.mul(lam2, 0.5)));
-    let acc = tf.zeros([10, 3]);
-    const z1 = tf.tidy(() => tf.add(tf.matMul(x, w1!), b1!));
-    for (let t = 1; t <= 40; t++) {
-      const next = tf.tidy(() => {
-        const a = ifBurstStep(v1, z1, p(lam1));
-        const bb = ifBurstStep(v2, tf.add(tf.matMul(tf.mul(a.s, lam1), w2!), b2!), p(lam2));
-        return [a.v, bb.v, tf.add(acc, tf.add(tf.matMul(tf.mul(bb.s, lam2), w3!), b3!))];
-      });
-      [v1, v2, acc].forEach((u) => u.dispose());
-      [v1, v2, acc] = next as [tf.Tensor, tf.Tensor, tf.Tensor];
-      snn.step();
-      const out = snn.output();
-      expect(maxAbsDiff(out.dataSync(), acc.dataSync())).toBeLessThan(1e-3 * t);
-      out.dispose();
-    }
-    [v1, v2, acc, z1, lam1, lam2, x].forEach((u) => u.dispose());
-    snn.dispose();
-    expect(tf.memory().numTensors).toBe(before - 1);
+    const n = 10;
+    const x = randomArray(n * 6, rng(4));
+    const { lambdas } = await calibrate(g, [{ x, batch: n }], { percentile: 0.9, channelWise: true }, cpu);
+    expect([...lambdas.values()].map((l) => l.length)).toEqual([8, 5]);
+    const snn = await SpikingNetwork.create(planSnn(g, lambdas, { gamma: 3, reset: 'subtract', vInit: 0.5, maxPool: 'lipool' }), { ...cpu, stepsPerCall: 7 });
+    await snn.reset(x, n);
+    const got: Float32Array[] = [];
+    while (got.length < 40) got.push(...(await snn.run(Math.min(7, 40 - got.length))));
+    // Reference: the tfjs weights as they are, θ = λ per channel, value λ per spike, float64.
+    const ref = referenceSimulate(referenceLayers(m, [...lambdas.values()]), x, n, 40, 3, 0.5);
+    got.forEach((acc, t) => expect(maxAbsDiff(acc, ref.acc[t]!)).toBeLessThan(1e-3 * (t + 1)));
+    await snn.release();
     m.dispose();
   });
 
-  it('every supported op: the SNN mean output approaches the ANN output', () => {
+  it('every supported op: the SNN mean output approaches the ANN output', async () => {
     const x = tfl.input({ shape: [8, 8, 2] });
     const pad = tfl.layers.zeroPadding2d({ padding: [[1, 0], [0, 1]] }).apply(x) as tfl.SymbolicTensor; // 9×9
     const c1 = tfl.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, activation: 'relu', name: 'c1' }).apply(pad) as tfl.SymbolicTensor; // 4×4
@@ -61,29 +48,26 @@ describe('θ formulation', () => {
     const cat = tfl.layers.concatenate({ name: 'cat' }).apply([up, c1]) as tfl.SymbolicTensor;
     const ct = tfl.layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'ct' }).apply(cat) as tfl.SymbolicTensor;
     const gap = tfl.layers.globalAveragePooling2d({ name: 'gap' }).apply(ct) as tfl.SymbolicTensor;
-    const fl = tfl.layers.dense({ units: 4, name: 'out' }).apply(tfl.layers.concatenate().apply([gap, tfl.layers.flatten().apply(ap) as tfl.SymbolicTensor])) as tfl.SymbolicTensor;
-    const m = tfl.model({ inputs: x, outputs: fl });
+    const res = tfl.layers.add({ name: 'res' }).apply([tfl.layers.dense({ units: 4, name: 'skip' }).apply(tfl.layers.flatten().apply(ap)) as tfl.SymbolicTensor, tfl.layers.dense({ units: 4, name: 'main' }).apply(gap) as tfl.SymbolicTensor]) as tfl.SymbolicTensor;
+    const out = tfl.layers.dense({ units: 4, name: 'out' }).apply(tfl.layers.reLU({ name: 'r3' }).apply(res)) as tfl.SymbolicTensor;
+    const m = tfl.model({ inputs: x, outputs: out });
     seedWeights(m, 9);
     const g = foldBatchNorm(extractGraph(m));
-    const xs = tf.tensor(randomArray(16 * 8 * 8 * 2, rng(5)), [16, 8, 8, 2]);
+    const n = 16;
+    const xs = nhwcToNchw(randomArray(n * 8 * 8 * 2, rng(5)), n, 8, 8, 2);
     const before = tf.memory().numTensors;
-    const { lambdas } = calibrate(g, [xs], { percentile: 1, channelWise: false });
-    const snn = buildSnn(g, lambdas, { gamma: 5, reset: 'subtract', vInit: 0.5, maxPool: 'lipool' });
-    const ann = new AnnExecutor(g);
-    const ref = ann.forward(xs);
-    const ref2 = m.predict(xs) as tf.Tensor;
-    expect(maxAbsDiff(ref.dataSync(), ref2.dataSync())).toBeLessThan(1e-4);
-    snn.reset(xs);
+    const { lambdas } = await calibrate(g, [{ x: xs, batch: n }], { percentile: 1, channelWise: false }, cpu);
+    const ref = await runAnn(g, xs, n, cpu);
+    const snn = await SpikingNetwork.create(planSnn(g, lambdas, { gamma: 5, reset: 'subtract', vInit: 0.5, maxPool: 'lipool' }), { ...cpu, stepsPerCall: 16 });
+    await snn.reset(xs, n);
     const T = 256;
-    for (let t = 0; t < T; t++) snn.step();
-    const mean = tf.tidy(() => tf.div(snn.output(), T));
-    const scale = Math.max(...Array.from(ref.dataSync(), Math.abs));
-    expect(maxAbsDiff(mean.dataSync(), ref.dataSync()) / scale).toBeLessThan(0.03);
-    [mean, ref, ref2].forEach((u) => u.dispose());
-    snn.dispose();
-    ann.dispose();
+    let acc: Float32Array = new Float32Array(0);
+    for (let t = 0; t < T; t += 16) acc = (await snn.run(16)).at(-1)!;
+    const mean = acc.map((v) => v / T);
+    const scale = Math.max(...Array.from(ref, Math.abs));
+    expect(maxAbsDiff(mean, ref) / scale).toBeLessThan(0.03);
+    await snn.release();
     expect(tf.memory().numTensors).toBe(before);
-    xs.dispose();
     m.dispose();
   });
 });

@@ -1,16 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
-import {
-  accuracy,
-  quantileInPlace,
-  readSegStats,
-  segmentationMetrics,
-  segmentationStatsTensor,
-  softDice,
-  topKCorrect,
-} from '../../../src/engine/conversion/index.js';
-import { useWasm } from './helpers.js';
-
-beforeAll(useWasm);
+import { accuracy, quantileInPlace, segmentationMetrics, segmentationStats, softDice, topKCorrect } from '../../../src/engine/conversion/index.js';
 
 describe('metrics', () => {
   it('top-1 / top-k with first-index ties', () => {
@@ -21,24 +9,26 @@ describe('metrics', () => {
   });
 
   it('soft Dice per image, hard metrics pooled and per image', () => {
-    tf.tidy(() => {
-      // Image 1: q = [0.9, 0.8, 0.2, 0.1], y = [1, 1, 0, 0]; image 2: q = [0.6, 0.4, 0.7, 0.1], y = [1, 0, 0, 0].
-      const q = tf.tensor([0.9, 0.8, 0.2, 0.1, 0.6, 0.4, 0.7, 0.1], [2, 2, 2, 1]);
-      const y = tf.tensor([1, 1, 0, 0, 1, 0, 0, 0], [2, 2, 2, 1]);
-      const st = readSegStats(segmentationStatsTensor(q, y).dataSync());
-      expect(softDice(st[0]!)).toBeCloseTo((2 * 1.7 + 1) / (2 + 2 + 1), 5);
-      expect(softDice(st[1]!)).toBeCloseTo((2 * 0.6 + 1) / (1.8 + 1 + 1), 5);
-      const m = segmentationMetrics(st);
-      // Pooled: tp = 3, fp = 1, fn = 0, tn = 4.
-      expect(m['pixelAccuracy']).toBeCloseTo(7 / 8, 6);
-      expect(m['iou']).toBeCloseTo(3 / 4, 6);
-      expect(m['f1']).toBeCloseTo(6 / 7, 6);
-      // Per image: image 1 perfect; image 2 tp 1, fp 1 → IoU 1/2, F1 2/3, accuracy 3/4.
-      expect(m['iouPerImage']).toBeCloseTo((1 + 0.5) / 2, 6);
-      expect(m['f1PerImage']).toBeCloseTo((1 + 2 / 3) / 2, 6);
-      expect(m['pixelAccuracyPerImage']).toBeCloseTo((1 + 0.75) / 2, 6);
-      expect(m['softDice']).toBeCloseTo((softDice(st[0]!) + softDice(st[1]!)) / 2, 6);
-    });
+    // Image 1: q = [0.9, 0.8, 0.2, 0.1], y = [1, 1, 0, 0]; image 2: q = [0.6, 0.4, 0.7, 0.1], y = [1, 0, 0, 0].
+    const q = [0.9, 0.8, 0.2, 0.1, 0.6, 0.4, 0.7, 0.1];
+    const y = [1, 1, 0, 0, 1, 0, 0, 0];
+    const st = segmentationStats(q, y, 2, 4);
+    expect(softDice(st[0]!)).toBeCloseTo((2 * 1.7 + 1) / (2 + 2 + 1), 5);
+    expect(softDice(st[1]!)).toBeCloseTo((2 * 0.6 + 1) / (1.8 + 1 + 1), 5);
+    const m = segmentationMetrics(st);
+    // Pooled: tp = 3, fp = 1, fn = 0, tn = 4.
+    expect(m['pixelAccuracy']).toBeCloseTo(7 / 8, 6);
+    expect(m['iou']).toBeCloseTo(3 / 4, 6);
+    expect(m['f1']).toBeCloseTo(6 / 7, 6);
+    // Per image: image 1 perfect; image 2 tp 1, fp 1 → IoU 1/2, F1 2/3, accuracy 3/4.
+    expect(m['iouPerImage']).toBeCloseTo((1 + 0.5) / 2, 6);
+    expect(m['f1PerImage']).toBeCloseTo((1 + 2 / 3) / 2, 6);
+    expect(m['pixelAccuracyPerImage']).toBeCloseTo((1 + 0.75) / 2, 6);
+    expect(m['softDice']).toBeCloseTo((softDice(st[0]!) + softDice(st[1]!)) / 2, 6);
+    // The running mean of an accumulated sum: Σ over 4 steps scaled by 1/4 gives the same numbers.
+    const st4 = segmentationStats(q.map((v) => 4 * v), y, 2, 4, 1 / 4);
+    expect(softDice(st4[1]!)).toBeCloseTo(softDice(st[1]!), 6);
+    expect(st4[0]).toEqual(st[0]);
   });
 
   it('quantile = numpy linear interpolation', () => {

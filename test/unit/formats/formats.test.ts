@@ -1,7 +1,7 @@
 // The one table per config (src/formats): defaults, bounds, readable issues; the one definition of
 // "first step within 1 point", checked against the engine's summary on a curve that overshoots.
 import { summarise } from '../../../src/engine/conversion/report.js';
-import type { Graph } from '../../../src/engine/conversion/graph.js';
+import type { Graph } from '../../../src/engine/ir/graph.js';
 import {
   CONVERSION_CONFIG_FIELDS,
   DEFAULT_CONVERSION_CONFIG,

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/engine/backend/index.js';
-import { annMacs, extractGraph, foldBatchNorm } from '../../../src/engine/conversion/index.js';
+import { annMacs, foldBatchNorm } from '../../../src/engine/conversion/index.js';
+import { extractGraph } from '../../../src/engine/ir/index.js';
 import { buildModel, describeModel, ZooSpecError } from '../../../src/engine/zoo/index.js';
-import { ARCHITECTURES, familyOfArchitecture, type ModelSpec } from '../../../src/formats/model.js';
+import { ZOO_ARCHITECTURES, familyOfArchitecture, type ZooModelSpec } from '../../../src/formats/model.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -39,7 +40,7 @@ describe('parameter counts at reference configurations', () => {
   });
 
   it('torchvision ImageNet ResNets match their published counts and MACs', () => {
-    const ref: [ModelSpec['architecture'], number, number][] = [
+    const ref: [ZooModelSpec['architecture'], number, number][] = [
       ['resnet18', 11689512, 1.814e9], ['resnet34', 21797672, 3.664e9], ['resnet50', 25557032, 4.089e9], ['resnet101', 44549160, 7.801e9],
     ];
     for (const [architecture, params, macs] of ref) {
@@ -73,7 +74,7 @@ describe('parameter counts at reference configurations', () => {
 });
 
 describe('every architecture builds and runs at its smallest width', () => {
-  const specs: ModelSpec[] = ARCHITECTURES.map((architecture) =>
+  const specs: ZooModelSpec[] = ZOO_ARCHITECTURES.map((architecture) =>
     architecture === 'unet'
       ? { architecture, inputShape: [16, 16, 1], numClasses: 1, widthMultiplier: 1 / 16, depth: 2 }
       : architecture === 'cnn-small'
@@ -108,7 +109,7 @@ describe('every architecture builds and runs at its smallest width', () => {
 
 describe('specs and seeds', () => {
   it('same seed → same weights; another seed → different', () => {
-    const spec: ModelSpec = { architecture: 'cnn-small', inputShape: [28, 28, 1], numClasses: 10, widthMultiplier: 0.25 };
+    const spec: ZooModelSpec = { architecture: 'cnn-small', inputShape: [28, 28, 1], numClasses: 10, widthMultiplier: 0.25 };
     const [a, b, c] = [buildModel(spec, { seed: 1 }), buildModel(spec, { seed: 1 }), buildModel(spec, { seed: 2 })];
     const w = (m: typeof a) => Array.from(m.getWeights()[0]!.dataSync().slice(0, 20));
     expect(w(a)).toEqual(w(b));

@@ -1,0 +1,237 @@
+import { consumers, isLinear, nodeById, type GraphNode } from '../ir/graph.js';
+import { emitLinear, emitStateless } from '../ort/emit-ops.js';
+import { OnnxGraph } from '../ort/proto.js';
+import { blockable, channelConstant, depthwiseScale, emitGateStep, emitIfStep, emitLipoolStep } from './emit-neurons.js';
+import type { SnnPlan } from './snn-plan.js';
+
+/** Names of the SNN graphs' inputs and outputs (the exported file's contract, see README). */
+export const SNN_NAMES = {
+  input: 'input',
+  static: (id: string): string => `static:${id}`,
+  state: (name: string): string => `state:${name}`,
+  next: (name: string): string => `next:${name}`,
+  /** Σ_{τ≤t} output_τ after the k-th step of a call (k = 1..K). */
+  output: (k: number): string => `output:${k}`,
+  /** Totals graph: the number of steps simulated, and a site's spikes since the reset. */
+  steps: 'steps',
+  total: (site: string): string => `total:${site}`,
+} as const;
+
+const BATCH = 'N';
+
+/** The input-only ("static") nodes, once: values by node id. */
+function emitStatic(g: OnnxGraph, plan: SnnPlan, input: string): Map<string, string> {
+  const values = new Map<string, string>([[plan.graph.input, input]]);
+  for (const n of plan.graph.nodes) {
+    if (n.op.kind === 'input' || !plan.isStatic.has(n.id)) continue;
+    values.set(n.id, emitNode(g, plan, n, inputsOf(g, plan, n, values)));
+  }
+  return values;
+}
+
+/** Input values of a node, multiplied by the plan's alignment factors where it has them. */
+function inputsOf(g: OnnxGraph, plan: SnnPlan, n: GraphNode, values: ReadonlyMap<string, string>): string[] {
+  const factors = plan.scales.inputFactors.get(n.id) ?? [];
+  const byId = nodeById(plan.graph);
+  return n.inputs.map((i, k) => {
+    const v = values.get(i);
+    if (v === undefined) throw new Error(`SNN emission: '${n.id}' reads '${i}' before it is computed`);
+    const f = factors[k];
+    if (f === null || f === undefined) return v;
+    const shape = (byId.get(i) as GraphNode).shape;
+    if (blockable(shape)) return depthwiseScale(g, v, `${n.id}.factor${k}`, f);
+    return g.op('Mul', [v, channelConstant(g, `${n.id}.factor${k}`, f, shape)]);
+  });
+}
+
+/** A stateless node of the SNN: rescaled linear layers, the ANN's own shape ops; no softmax. */
+function emitNode(g: OnnxGraph, plan: SnnPlan, n: GraphNode, xs: string[]): string {
+  if (isLinear(n.op)) return emitLinear(g, n, n.op, xs[0] as string, plan.linear.get(n.id));
+  // The SNN accumulates the logits before a softmax head (same argmax).
+  if (n.op.kind === 'softmax') return xs[0] as string;
+  return emitStateless(g, n, xs);
+}
+
+/**
+ * K unrolled time steps. Each step runs every dynamic node once in graph order: IF sites and
+ * max-pools through their states, everything else as in the ANN; the output (in ANN units) is
+ * added to the accumulator, whose value after every step is an output.
+ */
+function emitSteps(g: OnnxGraph, plan: SnnPlan, statics: ReadonlyMap<string, string>, states: Map<string, string>, steps: number): string[] {
+  const { gamma, reset } = plan.options;
+  const outputs: string[] = [];
+  const get = (name: string): string => states.get(name) as string;
+  const has = (name: string): boolean => states.has(name);
+  const outNode = plan.graph.nodes.find((m) => m.id === plan.graph.output) as GraphNode;
+  // Blockable membranes and counters pass an identity depthwise convolution first, so that ONNX
+  // Runtime holds them in its blocked layout from the first unrolled step on (see blockable).
+  for (const n of plan.graph.nodes) {
+    if (n.op.kind !== 'relu' || !blockable(n.shape) || plan.options.reset !== 'subtract') continue;
+    for (const name of [`${n.id}:v`, `${n.id}:n`]) {
+      if (has(name)) states.set(name, depthwiseScale(g, get(name), `${n.id}.identity`, new Float32Array(n.shape[0] ?? 1).fill(1)));
+    }
+  }
+  // A residual add read only by one site: its terms go to the site's membrane sum (emitIfStep).
+  const users = consumers(plan.graph);
+  const byId = nodeById(plan.graph);
+  const deferred = new Set(
+    plan.graph.nodes
+      .filter((n) => n.op.kind === 'add' && !plan.isStatic.has(n.id) && n.id !== plan.graph.output)
+      .filter((n) => (users.get(n.id) ?? []).length === 1 && byId.get((users.get(n.id) ?? [])[0] ?? '')?.op.kind === 'relu')
+      .map((n) => n.id),
+  );
+  const terms = new Map<string, string[]>();
+  for (let k = 1; k <= steps; k++) {
+    const values = new Map(statics);
+    for (const n of plan.graph.nodes) {
+      if (plan.isStatic.has(n.id)) continue;
+      const xs = inputsOf(g, plan, n, values);
+      let y: string;
+      if (deferred.has(n.id)) {
+        // Linear-layer outputs first: the last addition is then fused into a convolution.
+        const linearFirst = n.inputs.map((id, i) => ({ v: xs[i] as string, lin: isLinear((byId.get(id) as GraphNode).op) })).sort((a, b) => Number(b.lin) - Number(a.lin));
+        terms.set(n.id, linearFirst.map((t) => t.v));
+        values.set(n.id, '');
+        continue;
+      }
+      if (n.op.kind === 'relu') {
+        const count = has(`${n.id}:n`) ? get(`${n.id}:n`) : null;
+        const z = terms.get(n.inputs[0] ?? '') ?? (xs[0] as string);
+        const r = emitIfStep(g, get(`${n.id}:v`), z, { gamma, reset, theta: plan.scales.theta.get(n.id) ?? null, shape: n.shape, key: n.id }, count);
+        states.set(`${n.id}:v`, r.v);
+        if (r.n !== null) states.set(`${n.id}:n`, r.n);
+        y = r.s;
+      } else if (n.op.kind === 'maxPool' && plan.lipoolInput.has(n.id)) {
+        const c = plan.lipoolInput.get(n.id) as string;
+        const own = c === `${n.id}:c`;
+        const r = emitLipoolStep(g, get(c), get(`${n.id}:m`), own ? (xs[0] as string) : null, n.op);
+        if (own) states.set(c, r.c);
+        states.set(`${n.id}:m`, r.m);
+        y = r.y;
+      } else if (n.op.kind === 'maxPool') {
+        const count = has(`${n.id}:y`) ? get(`${n.id}:y`) : null;
+        const r = emitGateStep(g, get(`${n.id}:a`), xs[0] as string, n.op, count);
+        states.set(`${n.id}:a`, r.a);
+        if (r.count !== null) states.set(`${n.id}:y`, r.count);
+        y = r.y;
+      } else {
+        y = emitNode(g, plan, n, xs);
+      }
+      values.set(n.id, y);
+    }
+    let out = values.get(plan.graph.output) as string;
+    if (plan.readout !== null) out = g.op('Mul', [out, channelConstant(g, 'readout', plan.readout, outNode.shape)]);
+    const acc = g.op('Add', [get('output:acc'), out]);
+    states.set('output:acc', acc);
+    outputs.push(acc);
+  }
+  return outputs;
+}
+
+function declareStates(g: OnnxGraph, plan: SnnPlan): Map<string, string> {
+  return new Map(plan.states.map((s) => [s.name, g.input(SNN_NAMES.state(s.name), [BATCH, ...s.shape])]));
+}
+
+function finishSteps(g: OnnxGraph, plan: SnnPlan, outputs: readonly string[], states: ReadonlyMap<string, string>): void {
+  const outShape = (plan.graph.nodes.find((m) => m.id === plan.graph.output) as GraphNode).shape;
+  outputs.forEach((o, i) => g.output(o, SNN_NAMES.output(i + 1), [BATCH, ...outShape]));
+  for (const s of plan.states) g.output(states.get(s.name) as string, SNN_NAMES.next(s.name), [BATCH, ...s.shape]);
+}
+
+/** The input-only part: `input` [N, …] → `static:<id>` for every static value the steps read. */
+export function emitStaticGraph(plan: SnnPlan): Uint8Array {
+  const g = new OnnxGraph('spikelab_snn_static');
+  const inShape = (plan.graph.nodes.find((m) => m.id === plan.graph.input) as GraphNode).shape;
+  const values = emitStatic(g, plan, g.input(SNN_NAMES.input, [BATCH, ...inShape]));
+  const byId = nodeById(plan.graph);
+  for (const id of plan.staticOutputs) g.output(values.get(id) as string, SNN_NAMES.static(id), [BATCH, ...(byId.get(id) as GraphNode).shape]);
+  return g.encode({ docString: 'Spikelab SNN: input-only part, computed once per batch' });
+}
+
+/** K steps: `static:<id>` and `state:<name>` in, `output:1..K` and `next:<name>` out. */
+export function emitStepGraph(plan: SnnPlan, steps: number): Uint8Array {
+  const g = new OnnxGraph('spikelab_snn_steps');
+  const byId = nodeById(plan.graph);
+  const statics = new Map(plan.staticOutputs.map((id) => [id, g.input(SNN_NAMES.static(id), [BATCH, ...(byId.get(id) as GraphNode).shape])]));
+  const states = declareStates(g, plan);
+  finishSteps(g, plan, emitSteps(g, plan, statics, states, steps), states);
+  return g.encode({ docString: `Spikelab SNN: ${steps} time steps per call` });
+}
+
+/**
+ * The standalone SNN file: `input` and `state:<name>` in; the input-only part computed inside
+ * (also given out as `static:<id>`, so it is the very value the engine's two graphs pass on);
+ * `output:1..K` and `next:<name>` out.
+ */
+export function emitSnnModel(plan: SnnPlan, steps: number, metadata: Readonly<Record<string, string>>, docString: string): Uint8Array {
+  const g = new OnnxGraph('spikelab_snn');
+  const inShape = (plan.graph.nodes.find((m) => m.id === plan.graph.input) as GraphNode).shape;
+  const input = g.input(SNN_NAMES.input, [BATCH, ...inShape]);
+  const values = emitStatic(g, plan, input);
+  const byId = nodeById(plan.graph);
+  const statics = new Map(plan.staticOutputs.map((id) => [id, values.get(id) as string]));
+  const states = declareStates(g, plan);
+  finishSteps(g, plan, emitSteps(g, plan, statics, states, steps), states);
+  for (const id of plan.staticOutputs) {
+    if (id !== plan.graph.input) g.output(values.get(id) as string, SNN_NAMES.static(id), [BATCH, ...(byId.get(id) as GraphNode).shape]);
+  }
+  return g.encode({ docString, metadata });
+}
+
+/**
+ * Spikes per neuron of every counted population since the reset, summed over the batch: counters
+ * as they are, and for the sites counted by `derived` (reset by subtraction, no per-step counter)
+ * from the states at the end of a batch: V_t = V₀ + Σ_{τ≤t} z_τ − θ·N_t, so N_t = (V₀ + Σz − V_t)/θ,
+ * rounded (N is an integer; the float error of V and Σz is far below ½). Σz is the site's input
+ * layer applied to the totals of its inputs (every non-spiking op is linear; a bias counts t
+ * times; an input-only value t times); totals of other populations are their counters (N, the
+ * LIPool's M, the gate's Y). Inputs: `static:<id>`, `state:<name>`, `steps`; outputs `total:<id>`.
+ */
+export function emitTotalsGraph(plan: SnnPlan): Uint8Array {
+  const g = new OnnxGraph('spikelab_snn_totals');
+  const byId = nodeById(plan.graph);
+  const steps = g.input(SNN_NAMES.steps, [1]);
+  const states = declareStates(g, plan);
+  const totals = new Map<string, string>();
+  for (const id of plan.staticOutputs) {
+    totals.set(id, g.op('Mul', [g.input(SNN_NAMES.static(id), [BATCH, ...(byId.get(id) as GraphNode).shape]), steps]));
+  }
+  const pops = new Map(plan.populations.map((p) => [p.node.id, p]));
+  for (const n of plan.graph.nodes) {
+    if (plan.isStatic.has(n.id) || n.op.kind === 'sigmoid' || n.op.kind === 'softmax') continue;
+    const p = pops.get(n.id);
+    if (p !== undefined && p.counted !== 'derived') {
+      if (p.countState === null) continue;
+      totals.set(n.id, states.get(p.countState) as string);
+      continue;
+    }
+    if (n.inputs.some((i) => !totals.has(i))) continue;
+    const xs = inputsOf(g, plan, n, totals);
+    let y: string;
+    if (n.op.kind === 'relu') {
+      const shape = n.shape;
+      const v0 = plan.states.find((st) => st.name === `${n.id}:v`)?.init ?? 0;
+      let q = g.op('Sub', [xs[0] as string, states.get(`${n.id}:v`) as string]);
+      if (typeof v0 !== 'number') q = g.op('Add', [q, channelConstant(g, `${n.id}.v0`, v0, shape)]);
+      else if (v0 !== 0) q = g.op('Add', [q, g.scalar(v0)]);
+      const theta = plan.scales.theta.get(n.id) ?? null;
+      if (theta !== null) q = g.op('Mul', [q, channelConstant(g, `${n.id}.invTheta`, theta.map((t) => 1 / t), shape)]);
+      y = g.op('Round', [q]);
+    } else if (isLinear(n.op)) {
+      const params = plan.linear.get(n.id);
+      const bias = params?.bias ?? null;
+      y = emitLinear(g, n, n.op, xs[0] as string, { weight: params?.weight ?? n.op.weight, bias: null });
+      if (bias !== null) y = g.op('Add', [y, g.op('Mul', [channelConstant(g, `${n.id}.bias`, bias, n.shape), steps])]);
+    } else {
+      y = emitNode(g, plan, n, xs);
+    }
+    totals.set(n.id, y);
+  }
+  // Per neuron, summed over the batch: the engine only keeps per-neuron totals.
+  const axis0 = g.int64s([0], 'axis0');
+  for (const p of plan.populations) {
+    const t = totals.get(p.node.id);
+    if (p.counted !== 'none' && t !== undefined) g.output(g.op('ReduceSum', [t, axis0], { keepdims: 0 }), SNN_NAMES.total(p.node.id), p.node.shape);
+  }
+  return g.encode({ docString: 'Spikelab SNN: spikes per neuron since the reset, summed over the batch (counters, or derived from the final states)' });
+}
