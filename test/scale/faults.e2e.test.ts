@@ -14,11 +14,11 @@ import { startWorker } from '../../client/worker/worker.js';
 import { makeTempDirs, type TempDirs } from '../api/harness.js';
 import { collect, dataOf, TINY, waitFor, wsClient } from '../api/jobs-client.js';
 import { startServerProcess, startWorkerProcess, type Proc, type ServerProc } from './processes.js';
-import { REDIS_SERVER, serviceAvailable, startRedis, type RedisProcess } from './services.js';
+import { redisAvailable, startRedis, type RedisProcess } from './services.js';
 
 const CONFIG = { timeSteps: 256, batchSize: 2, calibrationBatches: 2 };
 const RUN = 'query($id: ID!) { conversionRun(id: $id) { id status samples warnings job { id status attempts } stepMetrics(name: "accuracy") { step value } } }';
-const haveRedis = serviceAvailable('redis-server', REDIS_SERVER, 'apt-get install redis-server');
+const haveRedis = redisAvailable();
 
 (haveRedis ? describe : describe.skip)('scale-out faults (Redis queue, worker processes)', () => {
   let redis: RedisProcess;
