@@ -53,7 +53,15 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const { cudaProvider } = await import('../../src/engine/ort/session.js');
   const backends = [...new Set([threadBackend, 'cpu', ...(cudaProvider().available ? ['cuda'] : [])])];
   const devices = [`cpu: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`];
-  const reg = await api.register({ id, protocol: WORKER_PROTOCOL, version: opts.version ?? SPIKELAB_VERSION, backends, devices, concurrency: opts.concurrency, source: opts.queue ? 'redis' : 'api' });
+  let reg: Awaited<ReturnType<WorkerApi['register']>>;
+  try {
+    reg = await api.register({ id, protocol: WORKER_PROTOCOL, version: opts.version ?? SPIKELAB_VERSION, backends, devices, concurrency: opts.concurrency, source: opts.queue ? 'redis' : 'api' });
+  } catch (err) {
+    // refused (old version, wrong protocol) or unreachable: nothing may keep this process alive
+    await Promise.all(slots.map((s) => s.terminate(true)));
+    await api.close();
+    throw err;
+  }
   log(`${id} registered with ${api.server} (server ${reg.serverVersion}); backends ${backends.join(', ')}; ${opts.concurrency} slot(s); taking jobs from ${opts.queue ? `the Redis queue ${QUEUE_NAME}` : 'the API'}`);
   const cache = new InputCache(opts.cacheDir, (path) => api.download(path));
   const held = new Map<number, { slot: WorkerSlot; cancel: () => void }>();

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- GraphQL results are untyped JSON; the assertions pin their shape */
-// Scale-out faults, for real: a server on a throw-away redis-server (SPIKELAB_QUEUE), separate
-// `spikelab worker` processes, kill -9 and a Redis restart.
+// Scale-out faults, for real: API servers on a throw-away PostgreSQL cluster and a throw-away
+// redis-server (SPIKELAB_QUEUE), separate `spikelab worker` processes, kill -9 and a Redis restart.
+// Skipped, saying why, where redis-server or PostgreSQL is not installed; under CI=true that fails.
 // - kill -9 a worker mid-conversion: another worker takes the job over, resumes after the committed
 //   batches, and the run ends SUCCEEDED with the uninterrupted series (nothing counted twice);
 // - a worker of an older version is refused; one lacking the asked backend does not take the job;
@@ -13,15 +14,18 @@ import { join } from 'node:path';
 import { startWorker } from '../../client/worker/worker.js';
 import { makeTempDirs, type TempDirs } from '../api/harness.js';
 import { collect, dataOf, TINY, waitFor, wsClient } from '../api/jobs-client.js';
+import { postgresUnavailableReason, startPgCluster, type PgCluster } from '../../src/tools/pg-cluster.js';
+import { redisUnavailableReason } from '../../src/tools/redis-server.js';
 import { startServerProcess, startWorkerProcess, type Proc, type ServerProc } from './processes.js';
-import { redisAvailable, startRedis, type RedisProcess } from './services.js';
+import { serviceAvailable, startRedis, type RedisProcess } from './services.js';
 
 const CONFIG = { timeSteps: 256, batchSize: 2, calibrationBatches: 2 };
 const RUN = 'query($id: ID!) { conversionRun(id: $id) { id status samples warnings job { id status attempts } stepMetrics(name: "accuracy") { step value } } }';
-const haveRedis = redisAvailable();
+const haveServices = serviceAvailable(redisUnavailableReason()) && serviceAvailable(postgresUnavailableReason());
 
-(haveRedis ? describe : describe.skip)('scale-out faults (Redis queue, worker processes)', () => {
+(haveServices ? describe : describe.skip)('scale-out faults (PostgreSQL, Redis queue, worker processes)', () => {
   let redis: RedisProcess;
+  let pg: PgCluster;
   let tmp: TempDirs;
   let env: Record<string, string>;
   let a: ServerProc;
@@ -47,8 +51,10 @@ const haveRedis = redisAvailable();
 
   beforeAll(async () => {
     redis = await startRedis();
+    pg = await startPgCluster();
     tmp = makeTempDirs();
-    env = { DATABASE_URL: tmp.databaseUrl, SPIKELAB_STORE: tmp.storeDir, SPIKELAB_QUEUE: redis.url };
+    // replicas share the database, the Redis and the model store
+    env = { DATABASE_URL: await pg.createDatabase('faults'), SPIKELAB_STORE: tmp.storeDir, SPIKELAB_QUEUE: redis.url };
     a = await startServerProcess(env);
     const w = await worker();
     const datasetId = dataOf(await a.gql('mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { id } }', { i: TINY.dataset })).registerDataset.id;
@@ -69,6 +75,7 @@ const haveRedis = redisAvailable();
     for (const p of procs) await p.kill();
     await a?.kill();
     await redis?.stop();
+    await pg?.stop();
     tmp?.cleanup();
   });
 

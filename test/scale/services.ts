@@ -1,8 +1,6 @@
 // Services for the scale-out tests, started by the tests themselves: a throw-away redis-server
-// (src/tools/redis-server.ts). Where it is not installed the suites skip with a message; under CI
-// (CI=true) a skip is a failure.
-import { redisUnavailableReason } from '../../src/tools/redis-server.js';
-
+// (src/tools/redis-server.ts) and PostgreSQL cluster (src/tools/pg-cluster.ts). Where one is not
+// installed the suites skip with a message; under CI (CI=true) a skip is a failure.
 export { startRedis, type RedisProcess } from '../../src/tools/redis-server.js';
 
 /** Whether a service can run here (`reason` null); in CI a missing service throws instead of skipping. */
@@ -13,5 +11,3 @@ export function serviceAvailable(reason: string | null): boolean {
   console.warn(`skipped: ${msg}`);
   return false;
 }
-
-export const redisAvailable = (): boolean => serviceAvailable(redisUnavailableReason());
