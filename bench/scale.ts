@@ -19,11 +19,11 @@ import { benchDatabase, checkCompare, compareOnce, percentile, post, seedCompare
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 40);
 const COUNTS = (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
-const DATASET = { name: 'scale-syn', format: 'synthetic-classification', options: { size: 16, numClasses: 10, trainCount: 256, testCount: 64, channels: 1, seed: 3 } };
+const DATASET = { name: 'scale-syn', format: 'synthetic-classification', options: { size: 16, numClasses: 10, trainCount: 256, testCount: 128, channels: 1, seed: 3 } };
 const MODEL = { name: 'scale-cnn', architecture: 'cnn-small', inputShape: [16, 16, 1], numClasses: 10, widthMultiplier: 0.5 };
 const TRAINING = { epochs: 1, batchSize: 32, learningRate: 0.01, validationSplit: 0.25, augment: false };
-/** One job: 64 test images in 2 batches of 32, T = 96: a few CPU-seconds, a few commits. */
-const CONVERSION = { timeSteps: 96, batchSize: 32, calibrationBatches: 1 };
+/** One job: 128 test images in 2 batches of 64, T = 256: about a CPU-second of simulation, two batch commits. */
+const CONVERSION = { timeSteps: 256, batchSize: 64, calibrationBatches: 1 };
 
 interface Proc {
   child: ChildProcess;
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
   const one = results.find((r) => r.workers === 1)?.jobsPerMin ?? NaN;
   const rows: [string, string][] = [
     ['machine', `${cpus().length} × ${cpus()[0]?.model ?? '?'}; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at end`],
-    ['jobs', `${JOBS} conversions (T = ${CONVERSION.timeSteps}, 64 test images, cnn-small 16×16 ×0.5) per worker count; API on PostgreSQL, queue on Redis`],
+    ['jobs', `${JOBS} conversions (T = ${CONVERSION.timeSteps}, 128 test images, cnn-small 16×16 ×0.5) per worker count; API on PostgreSQL, queue on Redis`],
     ...results.map((r): [string, string] => [`${r.workers} worker(s)`, `${r.jobsPerMin.toFixed(1)} jobs/min (${(r.jobsPerMin / one).toFixed(2)}× of 1) in ${r.seconds.toFixed(1)} s; queue latency p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms`]),
     ['queue latency, all timed jobs', `p50 ${percentile(allGaps, 0.5).toFixed(0)} ms, p95 ${percentile(allGaps, 0.95).toFixed(0)} ms`],
     ['compare on PostgreSQL (200 runs, 9 steps)', `p50 ${compareP50.toFixed(1)} ms, p95 ${compareP95.toFixed(1)} ms`],
