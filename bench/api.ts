@@ -1,88 +1,22 @@
 // API benchmark: seeds 200 conversion runs × 256 steps × 5 metrics, then measures through the real
-// server (a child process, GraphQL over HTTP on loopback): metric ingestion rate (raw prepared
-// statement, one transaction), `compare` over all runs at 9 steps, `stepMetrics(sample: 100)`, and
-// 50 concurrent clients for 20 s. Prints a table, then one JSON line (last line).
-//   npm run bench:api        (BENCH_LOAD_S, BENCH_CLIENTS, BENCH_RUNS override the sizes)
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+// server (a child process, GraphQL over HTTP on loopback): metric ingestion rate (hand-written bulk
+// SQL, one transaction), `compare` over all runs at 9 steps (repeated, after a write, and on a
+// metric that is not the runs' primary one, with and without its stored summaries),
+// `stepMetrics(sample: 100)`, and 50 concurrent clients
+// for 20 s. Prints a table, then one JSON line (last line).
+//   npm run bench:api                            SQLite (the embedded default)
+//   BENCH_DATABASE=postgres npm run bench:api    a throw-away PostgreSQL cluster (src/tools/pg-cluster.ts)
+//   (BENCH_LOAD_S, BENCH_CLIENTS, BENCH_RUNS override the sizes)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openRawDatabase } from '../src/registry/db.js';
-import { ingestStepMetrics, type StepMetricRow } from '../src/registry/metrics.js';
+import type { ChildProcess } from 'node:child_process';
 import { openRegistry } from '../src/registry/registry.js';
-import { PROJECT_ROOT } from '../src/registry/paths.js';
+import { benchDatabase, checkCompare, COMPARE, COMPARE_STEPS, COMPARE_TOP5, compareOnce, METRICS, percentile, post, RUNS, seedCompareRuns, startBenchServer, T, timeRequests, type BenchServer } from './compare-data.js';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 200);
-const T = 256;
-const METRICS = ['accuracy', 'top5', 'loss', 'confidence', 'agreement'];
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 20);
-const ARCHS: [string, string, number][] = [['cnn-small', 'plain', 0.4e6], ['vgg11', 'plain', 9.2e6], ['vgg16', 'plain', 14.7e6], ['resnet18', 'residual', 11.2e6], ['resnet50', 'residual', 23.5e6]];
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
-}
-
-/** Dataset, 20 models with a checkpoint each, RUNS succeeded conversion runs with summaries. */
-async function seed(databaseUrl: string, storeDir: string): Promise<number[]> {
-  const reg = await openRegistry({ databaseUrl, storeDir });
-  try {
-    const ds = await reg.prisma.dataset.create({ data: { name: 'bench-cifar', format: 'synthetic-classification', task: 'classification', synthetic: true, imageShape: [32, 32, 3], numClasses: 10 } });
-    const checkpoints: number[] = [];
-    for (let m = 0; m < 20; m++) {
-      const [arch, family, params] = ARCHS[m % ARCHS.length]!;
-      const spec = { architecture: arch, inputShape: [32, 32, 3], numClasses: 10, widthMultiplier: 1 };
-      const model = await reg.prisma.model.create({ data: { name: `${arch}-${m}`, architecture: arch, family, parameterCount: Math.round(params * (1 + m / 20)), macs: params * 40, pretraining: m % 2 ? 'supervised' : 'contrastive', spec } });
-      const sha = (m + 1).toString(16).padStart(64, '0');
-      const cp = await reg.prisma.checkpoint.create({ data: { modelId: model.id, sha256: sha, sizeBytes: BigInt(1000), format: 'tfjs-layers', manifest: { format: 'tfjs-layers', spec, weightSpecs: [], weightsSha256: sha, createdAt: new Date().toISOString() } } });
-      checkpoints.push(cp.id);
-    }
-    const ids: number[] = [];
-    for (let r = 0; r < RUNS; r++) {
-      const run = await reg.prisma.conversionRun.create({
-        data: {
-          checkpointId: checkpoints[r % checkpoints.length]!, datasetId: ds.id, timeSteps: T, percentile: 0.99, gamma: 5, channelWise: false, maxPool: 'lipool', reset: 'subtract', vInit: 0,
-          calibrationBatches: 1, batchSize: 64, seed: r, task: 'classification', status: 'RUNNING', annMetrics: { accuracy: 0.93, top5: 0.99 }, primaryMetric: 'accuracy', annValue: 0.93,
-          best: 0.925, bestStep: 200, firstStepWithin1: 120, lossAtT: 0.006, sops: 3e8, annMacs: 6e8, energyRatio: 0.098, eAcPj: 0.9, eMacPj: 4.6, samples: 10000, warnings: [],
-        },
-      });
-      ids.push(run.id);
-    }
-    return ids;
-  } finally {
-    await reg.close();
-  }
-}
-
-function* stepRows(ids: number[]): Generator<StepMetricRow> {
-  for (const id of ids) {
-    for (const name of METRICS) {
-      for (let t = 1; t <= T; t++) yield [id, name, t, 0.93 * (1 - Math.exp(-t / 30)) + 0.001 * Math.sin(id + t)];
-    }
-  }
-}
-
-async function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/src/server.js')], { env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stderr.on('data', (d: Buffer) => (log += String(d)));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      const m = /GraphQL at (http:\/\/\S+\/graphql)/.exec(String(d));
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${log}`)));
-  });
-  return { child, url };
-}
-
-async function post(url: string, query: string, variables: Record<string, unknown> = {}): Promise<{ ok: boolean; body: { data?: unknown; errors?: unknown[] } }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  const body = (await res.json()) as { data?: unknown; errors?: unknown[] };
-  return { ok: res.ok && !body.errors, body };
-}
+const PROVIDER = /^postgres(ql)?$/i.test(process.env.BENCH_DATABASE ?? '') ? 'postgresql' : 'sqlite';
 
 /** CPU milliseconds (user + system) the server process has used so far (Linux /proc). */
 function serverCpuMs(child: ChildProcess): number {
@@ -94,19 +28,6 @@ function serverCpuMs(child: ChildProcess): number {
   }
 }
 
-async function timed(n: number, op: (i: number) => Promise<boolean>): Promise<{ p50: number; p95: number; errors: number }> {
-  for (let i = 0; i < 20; i++) await op(i); // warm-up
-  const ms: number[] = [];
-  let errors = 0;
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    if (!(await op(i))) errors++;
-    ms.push(performance.now() - t0);
-  }
-  return { p50: percentile(ms, 0.5), p95: percentile(ms, 0.95), errors };
-}
-
-const COMPARE = `query($steps: [Int!]) { compare(filter: { status: "SUCCEEDED" }, steps: $steps) { metric steps rows { conversionRunId backbone architecture family parameterCount pretraining dataset metric timeSteps annValue values losses best bestStep firstStepWithin1 lossAtT sops annMacs energyRatio } } }`;
 const SAMPLED = 'query($id: ID!) { conversionRun(id: $id) { id stepMetrics(name: "accuracy", sample: 100) { step value } } }';
 const PAGE = '{ conversionRuns(first: 50, filter: { family: "residual" }) { totalCount nodes { id timeSteps best bestStep } } }';
 
@@ -120,7 +41,7 @@ async function load(url: string, ids: number[]): Promise<{ requests: number; err
       const kind = (c + i) % 3;
       const t0 = performance.now();
       try {
-        const r = kind === 0 ? await post(url, COMPARE, { steps: [1, 2, 4, 8, 16, 32, 64, 128, 256] }) : kind === 1 ? await post(url, SAMPLED, { id: String(ids[(c * 7 + i) % ids.length]) }) : await post(url, PAGE);
+        const r = kind === 0 ? await post(url, COMPARE, { steps: COMPARE_STEPS }) : kind === 1 ? await post(url, SAMPLED, { id: String(ids[(c * 7 + i) % ids.length]) }) : await post(url, PAGE);
         if (!r.ok) errors++;
       } catch {
         errors++;
@@ -135,48 +56,47 @@ async function load(url: string, ids: number[]): Promise<{ requests: number; err
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'spikelab-bench-api-'));
-  const databaseUrl = `file:${join(dir, 'bench.db')}`;
   const storeDir = join(dir, 'store');
-  let child: ChildProcess | null = null;
+  const db = await benchDatabase(PROVIDER, dir);
+  let server: BenchServer | null = null;
   try {
-    const ids = await seed(databaseUrl, storeDir);
-    const raw = openRawDatabase(databaseUrl);
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    const rows = ingestStepMetrics(raw, stepRows(ids));
-    const cpu = process.cpuUsage(c0);
-    const ingestS = (performance.now() - t0) / 1000;
-    const ingestCpuRowsPerS = Math.round(rows / ((cpu.user + cpu.system) / 1e6));
-    // the runs finish: their metrics are now final (ingestion refuses succeeded runs)
-    raw.prepare(`UPDATE "ConversionRun" SET "status" = 'SUCCEEDED' WHERE "id" IN (SELECT value FROM json_each(?))`).run(JSON.stringify(ids));
-    raw.close();
-    const ingestRowsPerS = Math.round(rows / ingestS);
+    const seeded = await seedCompareRuns(db.url, storeDir);
+    const { ids, rows } = seeded;
+    const ingestRowsPerS = Math.round(rows / seeded.ingestSeconds);
+    const ingestCpuRowsPerS = Math.round(rows / seeded.ingestCpuSeconds);
 
-    const server = await startServer({ DATABASE_URL: databaseUrl, SPIKELAB_STORE: storeDir, SPIKELAB_WORKERS: '1' });
-    child = server.child;
-    const steps = [1, 2, 4, 8, 16, 32, 64, 128, 256];
-    const check = await post(server.url, COMPARE, { steps });
-    const matrix = (check.body.data as { compare: { rows: unknown[]; steps: number[] } } | undefined)?.compare;
-    if (!check.ok || matrix?.rows.length !== RUNS) throw new Error(`compare returned ${JSON.stringify(check.body).slice(0, 300)}`);
+    server = await startBenchServer({ DATABASE_URL: db.url, SPIKELAB_STORE: storeDir });
+    const { url, child } = server;
+    await checkCompare(url);
+    await checkCompare(url, COMPARE_TOP5);
     const cpu0 = serverCpuMs(child);
-    const compare = await timed(200, async () => (await post(server.url, COMPARE, { steps })).ok);
+    const compare = await timeRequests(200, () => compareOnce(url));
     const compareCpuMs = (serverCpuMs(child) - cpu0) / 220;
-    // the same query after a write (every cached result invalid): the full execution path
-    const writer = openRawDatabase(databaseUrl);
-    const touch = writer.prepare('UPDATE "Dataset" SET "description" = ? WHERE "id" = (SELECT MIN("id") FROM "Dataset")');
-    const cold = await timed(100, async (i) => {
-      touch.run(`bench write ${i}`);
-      return (await post(server.url, COMPARE, { steps })).ok;
-    });
-    writer.close();
-    const sampled = await timed(200, async (i) => (await post(server.url, SAMPLED, { id: String(ids[i % ids.length]) })).ok);
-    const loaded = await load(server.url, ids);
+    // the same questions after a write by another process (every cached result invalid): the full execution path
+    const writer = await openRegistry({ databaseUrl: db.url, storeDir, migrate: false });
+    const touch = (i: number) => writer.prisma.dataset.updateMany({ where: { name: 'bench-cifar' }, data: { description: `bench write ${i}` } });
+    let cold, top5, top5Series;
+    try {
+      cold = await timeRequests(100, () => compareOnce(url), touch);
+      top5 = await timeRequests(100, () => compareOnce(url, COMPARE_TOP5), touch);
+      // the same without the stored summaries of other metrics (as for runs that succeeded before
+      // them, and for every run before they existed): each run's whole series is read and summarised
+      await writer.prisma.metricSummary.deleteMany({});
+      top5Series = await timeRequests(100, () => compareOnce(url, COMPARE_TOP5), touch);
+    } finally {
+      await writer.close();
+    }
+    const sampled = await timeRequests(200, async (i) => (await post(url, SAMPLED, { id: String(ids[i % ids.length]) })).ok);
+    const loaded = await load(url, ids);
 
     const table = [
       ['measure', 'value'],
-      ['step-metric rows ingested', `${rows.toLocaleString('en')} in ${ingestS.toFixed(2)} s = ${ingestRowsPerS.toLocaleString('en')} rows/s (target ≥ 100 000; ${ingestCpuRowsPerS.toLocaleString('en')} per CPU-second)`],
-      [`compare, ${RUNS} runs × ${steps.length} steps (HTTP, repeated)`, `p50 ${compare.p50.toFixed(1)} ms, p95 ${compare.p95.toFixed(1)} ms (target p95 ≤ 25; server CPU ${compareCpuMs.toFixed(1)} ms/request)`],
+      ['database', PROVIDER === 'sqlite' ? 'SQLite (file in a temporary directory)' : 'PostgreSQL (throw-away cluster, fsync on, same machine)'],
+      ['step-metric rows ingested', `${rows.toLocaleString('en')} in ${seeded.ingestSeconds.toFixed(2)} s = ${ingestRowsPerS.toLocaleString('en')} rows/s (target ≥ 100 000; ${ingestCpuRowsPerS.toLocaleString('en')} per CPU-second of this process)`],
+      [`compare, ${RUNS} runs × ${COMPARE_STEPS.length} steps (HTTP, repeated)`, `p50 ${compare.p50.toFixed(1)} ms, p95 ${compare.p95.toFixed(1)} ms (target p95 ≤ 25; server CPU ${compareCpuMs.toFixed(1)} ms/request)`],
       ['compare, same, each after a database write', `p50 ${cold.p50.toFixed(1)} ms, p95 ${cold.p95.toFixed(1)} ms (no cached result: full execution)`],
+      ['compare on top5 (not the primary metric), after a write', `p50 ${top5.p50.toFixed(1)} ms, p95 ${top5.p95.toFixed(1)} ms (stored summaries + values at the 9 steps)`],
+      ['the same, summaries not stored (whole series read)', `p50 ${top5Series.p50.toFixed(1)} ms, p95 ${top5Series.p95.toFixed(1)} ms (runs that succeeded before summaries were stored)`],
       ['stepMetrics(sample: 100) of 256 steps (HTTP)', `p50 ${sampled.p50.toFixed(1)} ms, p95 ${sampled.p95.toFixed(1)} ms`],
       ['machine', `${cpus().length} CPUs, 1-min load average ${loadavg()[0]!.toFixed(1)} (latencies are wall-clock)`],
       [`load: ${CLIENTS} clients × ${LOAD_S} s (compare / sampled / page)`, `${loaded.requests} requests, ${loaded.errors} errors, p95 ${loaded.p95.toFixed(1)} ms`],
@@ -184,6 +104,7 @@ async function main(): Promise<void> {
     const w = [Math.max(...table.map((r) => r[0]!.length)), 0];
     console.log(table.map((r, i) => `${r[0]!.padEnd(w[0]!)}  ${r[1]}${i === 0 ? '\n' + '-'.repeat(w[0]!) + '  -----' : ''}`).join('\n'));
     console.log(JSON.stringify({
+      database: PROVIDER,
       ingestRowsPerS,
       ingestCpuRowsPerS,
       compareP50Ms: +compare.p50.toFixed(2),
@@ -191,10 +112,14 @@ async function main(): Promise<void> {
       compareServerCpuMs: +compareCpuMs.toFixed(2),
       compareAfterWriteP50Ms: +cold.p50.toFixed(2),
       compareAfterWriteP95Ms: +cold.p95.toFixed(2),
+      compareTop5P50Ms: +top5.p50.toFixed(2),
+      compareTop5P95Ms: +top5.p95.toFixed(2),
+      compareTop5FromSeriesP50Ms: +top5Series.p50.toFixed(2),
+      compareTop5FromSeriesP95Ms: +top5Series.p95.toFixed(2),
       sampledP50Ms: +sampled.p50.toFixed(2),
       sampledP95Ms: +sampled.p95.toFixed(2),
       loadRequests: loaded.requests,
-      loadErrors: loaded.errors + compare.errors + cold.errors + sampled.errors,
+      loadErrors: loaded.errors + compare.errors + cold.errors + top5.errors + top5Series.errors + sampled.errors,
       loadP95Ms: +loaded.p95.toFixed(2),
       loadAverage: +loadavg()[0]!.toFixed(2),
       runs: RUNS,
@@ -204,10 +129,8 @@ async function main(): Promise<void> {
       loadSeconds: LOAD_S,
     }));
   } finally {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
+    await server?.stop();
+    await db.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -94,8 +94,8 @@ async function main(): Promise<void> {
   const cleanups: (() => Promise<void>)[] = [() => redis.stop(), () => cluster.stop()];
   const results: { workers: number; seconds: number; jobsPerMin: number; p50: number; p95: number }[] = [];
   const allGaps: number[] = [];
-  let compareP95 = NaN;
-  let compareP50 = NaN;
+  let compareP95: number;
+  let compareP50: number;
   try {
     const databaseUrl = await cluster.createDatabase('scale');
     const store = join(dir, 'store');

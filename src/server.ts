@@ -26,6 +26,7 @@ import type { Context } from './graphql/context.js';
 import { ERROR_CODES, formatError, getErrorFromUnknown } from './graphql/errors.js';
 import { explorerHtml } from './graphql/explorer.js';
 import { MAX_BODY_BYTES, graphqlBody } from './graphql/http-body.js';
+import { redactUrl } from './registry/provider.js';
 import { UploadTooLargeError } from './registry/store.js';
 import { installWorkerRoutes } from './worker-routes.js';
 
@@ -226,7 +227,7 @@ export async function serveUntilSignal(config: Config): Promise<void> {
   const applied = server.app.registry.appliedMigrations;
   if (applied.length > 0) console.log(`applied migrations: ${applied.join(', ')}`);
   const base = server.url.replace(/\/graphql$/, '/');
-  console.log(`Spikelab at ${base} (dashboard); GraphQL at ${server.url}; database ${config.databaseUrl}, store ${config.storeDir}, backend ${config.backend}`);
+  console.log(`Spikelab at ${base} (dashboard); GraphQL at ${server.url}; database ${redactUrl(config.databaseUrl)}, store ${config.storeDir}, backend ${config.backend}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -1,8 +1,10 @@
 // The backbone × time-step comparison (src/formats/compare.ts) over succeeded conversion runs: the
-// runs chosen by the one run filter (runs.ts), the metric read at the requested steps, the derived
-// figures of a non-primary metric computed by the one summary function (src/formats/summary.ts).
+// runs chosen by the one run filter (runs.ts), the metric read at the requested steps, its derived
+// figures stored per run and metric (MetricSummary, computed at completion by the one summary
+// function, src/formats/summary.ts).
 // Results are kept in one cache with one rule: a result is valid while the database's data
-// version is the one it was computed at (any commit, by any connection, invalidates every entry).
+// version (data-version.ts) is the one it was computed at (a commit by any connection or server
+// replica that may change a comparison invalidates every entry).
 import { z } from 'zod';
 import { summariseSeries, type CompareMatrix, type CompareRow } from '../formats/index.js';
 import type { PrismaClient } from './db.js';
@@ -29,9 +31,20 @@ const paramsSchema = z.object({
 });
 
 const RUN_COLUMNS = {
-  id: true, checkpointId: true, datasetId: true, timeSteps: true, primaryMetric: true, annValue: true, annMetrics: true, best: true, bestStep: true,
-  firstStepWithin1: true, lossAtT: true, sops: true, annMacs: true, energyRatio: true,
+  id: true, checkpointId: true, datasetId: true, timeSteps: true, primaryMetric: true, annValue: true, best: true, bestStep: true, firstStepWithin1: true, lossAtT: true,
+  sops: true, annMacs: true, energyRatio: true,
 } as const;
+const SUMMARY_COLUMNS = { conversionRunId: true, annValue: true, best: true, bestStep: true, firstStepWithin1: true, lossAtT: true } as const;
+const POINT_COLUMNS = { conversionRunId: true, step: true, value: true } as const;
+
+/** What a row shows of a metric: its ANN value and the summary of its series. */
+interface Summary {
+  annValue: number | null;
+  best: number | null;
+  bestStep: number | null;
+  firstStepWithin1: number | null;
+  lossAtT: number | null;
+}
 const MODEL_COLUMNS = { name: true, architecture: true, family: true, parameterCount: true, pretraining: true } as const;
 
 /** 1, 2, 4, … up to T, and T itself. */
@@ -48,26 +61,25 @@ class VersionedCache<T> {
   private readonly entries = new Map<string, T>();
 
   constructor(
-    private readonly currentVersion: () => number,
+    private readonly currentVersion: () => Promise<number>,
     private readonly maxEntries: number,
   ) {}
 
-  get(key: string, compute: () => Promise<T>): Promise<T> {
-    const version = this.currentVersion();
+  async get(key: string, compute: () => Promise<T>): Promise<T> {
+    const version = await this.currentVersion();
     if (version !== this.version) {
       this.entries.clear();
       this.version = version;
     }
     const hit = this.entries.get(key);
-    if (hit !== undefined) return Promise.resolve(hit);
-    return compute().then((value) => {
-      // stored only if nothing was committed while computing (else it may mix old and new rows)
-      if (this.currentVersion() === version && this.version === version) {
-        if (this.entries.size >= this.maxEntries) this.entries.clear();
-        this.entries.set(key, value);
-      }
-      return value;
-    });
+    if (hit !== undefined) return hit;
+    const value = await compute();
+    // stored only if nothing was committed while computing (else it may mix old and new rows)
+    if ((await this.currentVersion()) === version && this.version === version) {
+      if (this.entries.size >= this.maxEntries) this.entries.clear();
+      this.entries.set(key, value);
+    }
+    return value;
   }
 }
 
@@ -76,8 +88,8 @@ export class CompareService {
 
   constructor(
     private readonly prisma: PrismaClient,
-    /** Changes whenever anything is committed to the database (db.ts: dataVersionOf). */
-    dataVersion: () => number,
+    /** Changes whenever a transaction that may change a comparison commits (data-version.ts). */
+    dataVersion: () => Promise<number>,
   ) {
     this.cache = new VersionedCache(dataVersion, 64);
   }
@@ -89,6 +101,13 @@ export class CompareService {
     return this.cache.get(key, () => this.compute(p));
   }
 
+  /**
+   * Four indexed reads whatever the metric: the runs (with their primary metric's summary), then
+   * together their models and data sets, the metric's stored summaries (MetricSummary, for runs
+   * whose primary metric it is not) and its values at the asked steps. Only a run without either (one
+   * that succeeded before other metrics' summaries were stored, or that did not record the metric)
+   * costs its whole series, summarised here by the same function.
+   */
   private async compute(p: z.output<typeof paramsSchema>): Promise<CompareMatrix> {
     const where = conversionRunWhere(p.filter ?? {});
     // only the columns the matrix shows (reading whole rows costs ~20× more), models and data sets by id
@@ -96,48 +115,44 @@ export class CompareService {
       where: { AND: [where, { status: 'SUCCEEDED' }, ...(p.runIds != null ? [{ id: { in: p.runIds } }] : [])] },
       select: RUN_COLUMNS,
     });
-    const [checkpoints, datasets] = await Promise.all([
+    if (p.runIds != null && found.length < new Set(p.runIds).size) {
+      const present = new Set(found.map((r) => r.id));
+      throw new InvalidInputError('runIds', `no succeeded conversion run ${p.runIds.filter((id) => !present.has(id)).join(', ')}`);
+    }
+    const metric = p.metric ?? mostCommon(found.map((r) => r.primaryMetric ?? '')) ?? 'accuracy';
+    const steps = p.steps ? [...new Set(p.steps)].sort((a, b) => a - b) : defaultSteps(found.reduce((m, r) => Math.max(m, r.timeSteps), 0));
+    const ids = found.map((r) => r.id);
+    const [checkpoints, datasets, stored, points] = await Promise.all([
       this.prisma.checkpoint.findMany({ where: { id: { in: [...new Set(found.map((r) => r.checkpointId))] } }, select: { id: true, model: { select: MODEL_COLUMNS } } }),
       this.prisma.dataset.findMany({ where: { id: { in: [...new Set(found.map((r) => r.datasetId))] } }, select: { id: true, name: true } }),
+      this.prisma.metricSummary.findMany({ where: { name: metric, conversionRunId: { in: found.filter((r) => r.primaryMetric !== metric).map((r) => r.id) } }, select: SUMMARY_COLUMNS }),
+      this.prisma.stepMetric.findMany({ where: { name: metric, conversionRunId: { in: ids }, step: { in: steps } }, select: POINT_COLUMNS }),
     ]);
+    const summaries = new Map<number, Summary>(stored.map((s) => [s.conversionRunId, s]));
+    for (const r of found) if (r.primaryMetric === metric) summaries.set(r.id, r);
+    const missing = ids.filter((id) => !summaries.has(id));
+    if (missing.length > 0) for (const [id, s] of await this.summariseSeries(missing, metric)) summaries.set(id, s);
     const modelOf = new Map(checkpoints.map((c) => [c.id, c.model]));
     const datasetOf = new Map(datasets.map((d) => [d.id, d.name]));
-    const runs = found.map((r) => ({ ...r, annMetrics: annMetricsOf(r.id, r.annMetrics), model: modelOf.get(r.checkpointId)!, datasetName: datasetOf.get(r.datasetId)! }));
-    runs.sort((a, b) => (a.model.parameterCount ?? 0) - (b.model.parameterCount ?? 0) || a.model.name.localeCompare(b.model.name) || a.id - b.id);
-    if (p.runIds != null && runs.length < new Set(p.runIds).size) {
-      const found = new Set(runs.map((r) => r.id));
-      throw new InvalidInputError('runIds', `no succeeded conversion run ${p.runIds.filter((id) => !found.has(id)).join(', ')}`);
-    }
-    const metric = p.metric ?? mostCommon(runs.map((r) => r.primaryMetric ?? '')) ?? 'accuracy';
-    const steps = p.steps ? [...new Set(p.steps)].sort((a, b) => a - b) : defaultSteps(runs.reduce((m, r) => Math.max(m, r.timeSteps), 0));
-    // the primary metric's summary is stored with the run; another metric is summarised from its whole series
-    // (two queries, not one OR: an OR keeps SQLite off the (conversionRunId, name, step) key)
-    const stored = runs.filter((r) => r.primaryMetric === metric).map((r) => r.id);
-    const derived = runs.filter((r) => r.primaryMetric !== metric).map((r) => r.id);
-    const select = { conversionRunId: true, step: true, value: true } as const;
-    const points = (
-      await Promise.all([
-        stored.length > 0 ? this.prisma.stepMetric.findMany({ where: { name: metric, conversionRunId: { in: stored }, step: { in: steps } }, select }) : [],
-        derived.length > 0 ? this.prisma.stepMetric.findMany({ where: { name: metric, conversionRunId: { in: derived } }, select }) : [],
-      ])
-    ).flat();
-    const series = new Map(runs.map((r) => [r.id, new Float64Array(r.timeSteps).fill(NaN)]));
+    const at = new Map<number, Map<number, number>>();
     for (const pt of points) {
-      const s = series.get(pt.conversionRunId);
-      if (s && pt.step >= 1 && pt.step <= s.length) s[pt.step - 1] = pt.value;
+      let m = at.get(pt.conversionRunId);
+      if (!m) at.set(pt.conversionRunId, (m = new Map<number, number>()));
+      m.set(pt.step, pt.value);
     }
+    const runs = found.map((r) => ({ ...r, model: modelOf.get(r.checkpointId)!, datasetName: datasetOf.get(r.datasetId)! }));
+    runs.sort((a, b) => (a.model.parameterCount ?? 0) - (b.model.parameterCount ?? 0) || a.model.name.localeCompare(b.model.name) || a.id - b.id);
     const lacking: number[] = [];
     const rows = runs.flatMap((r): CompareRow[] => {
-      const primary = r.primaryMetric === metric;
-      const ann = primary ? (r.annValue ?? NaN) : (r.annMetrics?.[metric] ?? NaN);
-      const all = series.get(r.id)!;
+      const s = summaries.get(r.id);
       // a run that did not record this metric (or its ANN value) has no row
-      if (!Number.isFinite(ann) || (!primary && all.every((v) => Number.isNaN(v)))) {
+      if (s?.annValue == null || s.best == null) {
         lacking.push(r.id);
         return [];
       }
-      const values = steps.map((t) => (t <= all.length && !Number.isNaN(all[t - 1]!) ? all[t - 1]! : null));
-      const s = primary ? r : summariseSeries(ann, all);
+      const ann = s.annValue;
+      const mine = at.get(r.id);
+      const values = steps.map((t) => (t <= r.timeSteps ? (mine?.get(t) ?? null) : null));
       return [{
         conversionRunId: String(r.id),
         backbone: r.model.name,
@@ -151,7 +166,7 @@ export class CompareService {
         annValue: ann,
         values,
         losses: values.map((v) => (v == null ? null : ann - v)),
-        best: s.best ?? NaN,
+        best: s.best,
         bestStep: s.bestStep ?? 0,
         firstStepWithin1: s.firstStepWithin1,
         lossAtT: s.lossAtT ?? NaN,
@@ -164,6 +179,28 @@ export class CompareService {
       throw new InvalidInputError('metric', `no ${metric} recorded (with its ANN value) for run ${lacking.slice(0, 10).join(', ')}${lacking.length > 10 ? ', …' : ''}`);
     }
     return { metric, steps, rows };
+  }
+
+  /** Summaries of `metric`, not the runs' primary one, for runs that have none stored: from each whole series, by the one summary function. */
+  private async summariseSeries(runIds: number[], metric: string): Promise<Map<number, Summary>> {
+    const [runs, points] = await Promise.all([
+      this.prisma.conversionRun.findMany({ where: { id: { in: runIds } }, select: { id: true, timeSteps: true, annMetrics: true } }),
+      this.prisma.stepMetric.findMany({ where: { name: metric, conversionRunId: { in: runIds } }, select: POINT_COLUMNS }),
+    ]);
+    const series = new Map(runs.map((r) => [r.id, new Float64Array(r.timeSteps).fill(NaN)]));
+    for (const pt of points) {
+      const s = series.get(pt.conversionRunId);
+      if (s && pt.step >= 1 && pt.step <= s.length) s[pt.step - 1] = pt.value;
+    }
+    const out = new Map<number, Summary>();
+    for (const r of runs) {
+      const ann = annMetricsOf(r.id, r.annMetrics)?.[metric] ?? null;
+      const all = series.get(r.id)!;
+      if (ann == null || !Number.isFinite(ann) || all.every((v) => Number.isNaN(v))) continue;
+      const m = summariseSeries(ann, all);
+      out.set(r.id, { annValue: ann, best: m.best, bestStep: m.bestStep, firstStepWithin1: m.firstStepWithin1, lossAtT: m.lossAtT });
+    }
+    return out;
   }
 }
 

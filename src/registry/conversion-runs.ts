@@ -1,7 +1,7 @@
 // Conversion runs: validated and created with their job; finished by writing the summary, every
 // per-step metric and every layer statistic in the same transaction as the SUCCEEDED status.
 import { z } from 'zod';
-import { batchSumsSchema, CONVERSION_BACKENDS, type BatchSums, DEFAULT_CONVERSION_CONFIG, JOB_FIELDS, conversionConfigSchema, storedConversionConfigSchema, valueSchema, type ConversionConfig, type ConversionResult, type SegmentationPanel } from '../formats/index.js';
+import { batchSumsSchema, CONVERSION_BACKENDS, type BatchSums, DEFAULT_CONVERSION_CONFIG, JOB_FIELDS, conversionConfigSchema, storedConversionConfigSchema, summariseSeries, valueSchema, type ConversionConfig, type ConversionResult, type SegmentationPanel } from '../formats/index.js';
 import type { Prisma, PrismaClient } from './db.js';
 import { InvalidInputError, JobNotHeldError, NotFoundError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
@@ -48,6 +48,27 @@ async function insertStepMetrics(tx: Tx, runId: number, stepMetrics: Record<stri
   );
   await tx.stepMetric.deleteMany({ where: { conversionRunId: runId } });
   for (let i = 0; i < rows.length; i += 5000) await tx.stepMetric.createMany({ data: rows.slice(i, i + 5000) });
+}
+
+const finite = (v: number | null | undefined): number | null => (v != null && Number.isFinite(v) ? v : null);
+
+/**
+ * The summaries of a run's metrics other than its primary one (whose summary is on the run), for
+ * compare: by the one summary function over the series at steps 1..T (a step with no finite value
+ * counts as not recorded, as when compare reads a stored series).
+ */
+function metricSummaries(runId: number, r: ConversionResult): Prisma.MetricSummaryCreateManyInput[] {
+  return Object.entries(r.stepMetrics)
+    .filter(([name]) => name !== r.summary.primaryMetric)
+    .map(([name, values]) => {
+      const ann = finite(r.annMetrics[name]);
+      const series = new Float64Array(r.config.timeSteps).fill(NaN);
+      values.forEach((v, i) => {
+        if (i < series.length && Number.isFinite(v)) series[i] = v;
+      });
+      const m = summariseSeries(ann ?? NaN, series);
+      return { conversionRunId: runId, name, annValue: ann, best: finite(m.best), bestStep: Number.isFinite(m.best) ? m.bestStep : null, firstStepWithin1: m.firstStepWithin1, lossAtT: finite(m.lossAtT) };
+    });
 }
 
 export class ConversionRunService {
@@ -127,16 +148,17 @@ export class ConversionRunService {
     return r.data;
   }
 
-  /** Summary, step metrics, layer stats and SUCCEEDED: one transaction, all or nothing. */
+  /** Summary, step metrics and their summaries, layer stats and SUCCEEDED: one transaction, all or nothing. */
   async complete(runId: number, jobId: number, r: ConversionResult): Promise<void> {
     const s = r.summary;
-    const finite = (v: number | null): number | null => (v != null && Number.isFinite(v) ? v : null);
     await this.jobs.finish(jobId, 'SUCCEEDED', {
       result: { conversionRunId: runId, best: finite(s.best), bestStep: s.bestStep },
       extra: async (tx) => {
         await insertStepMetrics(tx, runId, r.stepMetrics);
         // the final series supersedes the per-batch sums a retry would have resumed from
         await tx.conversionBatch.deleteMany({ where: { conversionRunId: runId } });
+        await tx.metricSummary.deleteMany({ where: { conversionRunId: runId } });
+        await tx.metricSummary.createMany({ data: metricSummaries(runId, r) });
         await tx.layerStat.deleteMany({ where: { conversionRunId: runId } });
         await tx.layerStat.createMany({
           data: r.layerStats.map((l, position) => ({ conversionRunId: runId, position, site: l.site, kind: l.kind, neurons: l.neurons, lambda: l.lambda, lambdaMin: l.lambdaMin, lambdaMax: l.lambdaMax, firingRate: finite(l.firingRate) ?? 0, sops: finite(l.sops) ?? 0 })),
@@ -206,7 +228,11 @@ export class ConversionRunService {
 
   /** A retried run keeps its committed batches (it resumes after them); layer stats are recomputed. */
   async resetResults(runId: number): Promise<void> {
-    await this.prisma.layerStat.deleteMany({ where: { conversionRunId: runId } });
+    // (the running series stays too: the resumed attempt's first commit replaces it)
+    await this.prisma.$transaction([
+      this.prisma.metricSummary.deleteMany({ where: { conversionRunId: runId } }),
+      this.prisma.layerStat.deleteMany({ where: { conversionRunId: runId } }),
+    ]);
   }
 
   async softDelete(id: number): Promise<ConversionRun> {

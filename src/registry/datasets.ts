@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { DatasetSpecError } from '../data/errors.js';
 import { checkDatasetLayout } from '../data/layout.js';
 import { DATASET_FIELDS, DATASET_FORMATS, TASKS, datasetOptionsSchema, imageShapeSchema, nameSchema, taskOfFormat, valueSchema, type Task } from '../formats/index.js';
-import type { Prisma, PrismaClient } from './db.js';
+import { containsText, type Prisma, type PrismaClient } from './db.js';
+import type { Provider } from './provider.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
@@ -44,6 +45,7 @@ const filterSchema = z.object({ task: taskSchema.nullish(), format: formatSchema
 export class DatasetService {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly provider: Provider,
     /** Directories the server may read data sets from (SPIKELAB_DATA_ROOTS). */
     private readonly dataRoots: readonly string[],
   ) {}
@@ -114,7 +116,7 @@ export class DatasetService {
       ...(f.task != null && { task: f.task }),
       ...(f.format != null && { format: f.format }),
       ...(f.synthetic != null && { synthetic: f.synthetic }),
-      ...(f.nameContains && { name: { contains: f.nameContains } }),
+      ...(f.nameContains && { name: containsText(this.provider, f.nameContains) }),
     };
     const rows = await paginate(
       page,

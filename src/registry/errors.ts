@@ -48,13 +48,13 @@ export class ConflictError extends RegistryError {
   }
 }
 
-/** The database file cannot be used (not SQLite, newer schema); it was left untouched. */
+/** The database cannot be used (not SQLite, not Spikelab's, newer schema); it was left untouched. `path`: the file, or the URL without its password. */
 export class DatabaseFileError extends RegistryError {
   constructor(
     readonly path: string,
     reason: string,
   ) {
-    super(`refusing to use database ${path}: ${reason}. The file was not modified.`);
+    super(`refusing to use database ${path}: ${reason}. The ${/^postgres(ql)?:/.test(path) ? 'database' : 'file'} was not modified.`);
   }
 }
 

@@ -1,8 +1,9 @@
-// Per-step metrics and layer statistics: bulk ingestion through raw better-sqlite3 (one prepared
-// statement; Prisma's per-row overhead is too high for 10^5 rows/s), series reads and batch lookups
+// Per-step metrics and layer statistics: bulk ingestion in hand-written SQL, one variant per
+// database (Prisma's per-row overhead is too high for 10^5 rows/s), series reads and batch lookups
 // for DataLoaders through Prisma.
 import type Database from 'better-sqlite3';
-import type { LayerStat, PrismaClient } from './db.js';
+import type pg from 'pg';
+import type { LayerStat, PrismaClient, RawConnection } from './db.js';
 import { InvalidInputError } from './errors.js';
 
 export type { LayerStat } from './db.js';
@@ -23,14 +24,37 @@ export interface SeriesSelection {
 /** One StepMetric row for ingestion: run id, metric name, step (1-based), value. */
 export type StepMetricRow = readonly [number, string, number, number];
 
+function checkRow(r: StepMetricRow): void {
+  if (!Number.isInteger(r[2]) || r[2] < 1) throw new InvalidInputError('step', `must be an integer ≥ 1 (got ${r[2]} for run ${r[0]}, ${r[1]})`);
+  if (!Number.isFinite(r[3])) throw new InvalidInputError('value', `must be a finite number (got ${r[3]} for run ${r[0]}, ${r[1]} step ${r[2]})`);
+}
+
+function refusal(bad: readonly { id: number; status: string | null }[]): InvalidInputError {
+  const shown = bad.slice(0, 5).map((b) => (b.status ? `run ${b.id} already succeeded (its metrics are final)` : `no conversion run ${b.id}`));
+  return new InvalidInputError('conversionRunId', shown.join('; ') + (bad.length > 5 ? ` and ${bad.length - 5} more` : ''));
+}
+
 /**
- * Inserts (or replaces) rows in one transaction with one prepared statement; returns rows written.
- * The foreign key to ConversionRun is checked once per run at the end of the transaction instead of
- * once per row: a missing run, or one already SUCCEEDED (whose metrics are final and may be cached),
- * rolls everything back with InvalidInputError. Synchronous by design:
- * the transaction must not interleave with other writes on this handle.
+ * Inserts (or replaces) rows in one transaction. A missing run, or one
+ * already SUCCEEDED (whose metrics are final and may be cached), a step below 1 or a value that is
+ * not finite rolls everything back with InvalidInputError. A row given twice keeps its last value. Returns the
+ * number of rows given.
  */
-export function ingestStepMetrics(db: Database.Database, rows: Iterable<StepMetricRow>): number {
+export async function ingestStepMetrics(raw: RawConnection, rows: Iterable<StepMetricRow>): Promise<number> {
+  switch (raw.provider) {
+    case 'sqlite':
+      return ingestSqlite(raw.db, rows);
+    case 'postgresql':
+      return ingestPostgres(raw.pool, rows);
+  }
+}
+
+/**
+ * SQLite: one prepared statement; the foreign key to ConversionRun is checked once per run at the
+ * end of the transaction instead of once per row. Synchronous by design: the transaction must not
+ * interleave with other writes on this handle.
+ */
+function ingestSqlite(db: Database.Database, rows: Iterable<StepMetricRow>): number {
   const insert = db.prepare('INSERT OR REPLACE INTO "StepMetric" ("conversionRunId", "name", "step", "value") VALUES (?, ?, ?, ?)');
   const refused = db.prepare('SELECT j.value AS id, r."status" AS status FROM json_each(?) j LEFT JOIN "ConversionRun" r ON r."id" = j.value WHERE r."id" IS NULL OR r."status" = \'SUCCEEDED\'');
   const fk = db.pragma('foreign_keys', { simple: true }) as number;
@@ -40,19 +64,60 @@ export function ingestStepMetrics(db: Database.Database, rows: Iterable<StepMetr
       let n = 0;
       const runs = new Set<number>();
       for (const r of rows) {
+        checkRow(r);
         insert.run(r[0], r[1], r[2], r[3]);
         runs.add(r[0]);
         n++;
       }
       const bad = refused.all(JSON.stringify([...runs])) as { id: number; status: string | null }[];
-      if (bad.length > 0) {
-        const shown = bad.slice(0, 5).map((b) => (b.status ? `run ${b.id} already succeeded (its metrics are final)` : `no conversion run ${b.id}`));
-        throw new InvalidInputError('conversionRunId', shown.join('; ') + (bad.length > 5 ? ` and ${bad.length - 5} more` : ''));
-      }
+      if (bad.length > 0) throw refusal(bad);
       return n;
     })();
   } finally {
     if (fk) db.pragma('foreign_keys = ON');
+  }
+}
+
+/** Rows per INSERT statement on PostgreSQL (four parameter arrays of this length). */
+const PG_CHUNK = 50_000;
+
+/**
+ * PostgreSQL: the runs are checked first and share-locked (so none can succeed meanwhile), then the
+ * rows go in as four arrays per statement, unnested server-side, upserted on the primary key.
+ */
+async function ingestPostgres(pool: pg.Pool, rows: Iterable<StepMetricRow>): Promise<number> {
+  // one statement may not upsert a key twice: keep the last value of a repeated row
+  const byKey = new Map<string, StepMetricRow>();
+  let given = 0;
+  for (const r of rows) {
+    checkRow(r);
+    given++;
+    byKey.set(`${r[0]}\u0000${r[2]}\u0000${r[1]}`, r);
+  }
+  const all = [...byKey.values()];
+  const runs = [...new Set(all.map((r) => r[0]))];
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const found = await client.query<{ id: number; status: string }>('SELECT "id", "status" FROM "ConversionRun" WHERE "id" = ANY($1::int[]) FOR SHARE', [runs]);
+    const status = new Map(found.rows.map((r) => [r.id, r.status]));
+    const bad = runs.filter((id) => !status.has(id) || status.get(id) === 'SUCCEEDED');
+    if (bad.length > 0) throw refusal(bad.map((id) => ({ id, status: status.get(id) ?? null })));
+    for (let i = 0; i < all.length; i += PG_CHUNK) {
+      const chunk = all.slice(i, i + PG_CHUNK);
+      await client.query(
+        'INSERT INTO "StepMetric" ("conversionRunId", "name", "step", "value") SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::float8[]) ' +
+          'ON CONFLICT ("conversionRunId", "name", "step") DO UPDATE SET "value" = EXCLUDED."value"',
+        [chunk.map((r) => r[0]), chunk.map((r) => r[1]), chunk.map((r) => r[2]), chunk.map((r) => r[3])],
+      );
+    }
+    await client.query('COMMIT');
+    return given;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
   }
 }
 
@@ -97,7 +162,15 @@ function select(all: StepPoint[], sel: SeriesSelection): StepPoint[] {
 }
 
 export class MetricsService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly raw: RawConnection,
+  ) {}
+
+  /** Bulk ingestion (ingestStepMetrics): one transaction, all or nothing. */
+  ingest(rows: Iterable<StepMetricRow>): Promise<number> {
+    return ingestStepMetrics(this.raw, rows);
+  }
 
   /** One metric of one run, ordered by step, restricted by `sel` (at most one of its fields). */
   async series(runId: number, name: string, sel: SeriesSelection = {}): Promise<StepPoint[]> {

@@ -16,7 +16,8 @@ import {
   type ModelDescription,
   type ZooModelSpec,
 } from '../formats/index.js';
-import type { Prisma, PrismaClient } from './db.js';
+import { containsText, type Prisma, type PrismaClient } from './db.js';
+import type { Provider } from './provider.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
@@ -83,7 +84,10 @@ function describeOrRefuse(spec: ZooModelSpec): ModelDescription {
 }
 
 export class ModelService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly provider: Provider,
+  ) {}
 
   async create(params: CreateModelParams): Promise<Model> {
     if (params.architecture === 'onnx') throw new InvalidInputError('architecture', 'an onnx model is registered together with its ONNX file by importOnnxModel (spikelab model import)');
@@ -143,7 +147,7 @@ export class ModelService {
       ...(f.architecture != null && { architecture: f.architecture }),
       ...(f.family != null && { family: f.family }),
       ...(f.pretraining != null && { pretraining: f.pretraining }),
-      ...(f.nameContains && { name: { contains: f.nameContains } }),
+      ...(f.nameContains && { name: containsText(this.provider, f.nameContains) }),
     };
     const rows = await paginate(
       page,

@@ -1,11 +1,12 @@
-// The registry: one PrismaClient + the model store, and every service built on them (the only
-// code that talks to the database). The composition root (src/app.ts) opens one per process;
+// The registry: one database (SQLite or PostgreSQL, db.ts) + the model store, and every service
+// built on them (the only code that talks to the database). The composition root (src/app.ts) opens one per process;
 // tests open one per temporary database.
 import { defaultDataRoots } from '../data/files.js';
 import { CheckpointService } from './checkpoints.js';
 import { CompareService } from './compare.js';
 import { ConversionRunService } from './conversion-runs.js';
-import { createPrismaClient, isDatabaseReachable, openDataVersion, type PrismaClient } from './db.js';
+import { openDataVersion } from './data-version.js';
+import { isDatabaseReachable, openDatabase, type PrismaClient } from './db.js';
 import { DatasetService } from './datasets.js';
 import { DeletionService } from './deletion.js';
 import { JobService } from './jobs.js';
@@ -13,6 +14,7 @@ import { MetricsService } from './metrics.js';
 import { applyPendingMigrations } from './migrate.js';
 import { ModelService } from './models.js';
 import { OnnxModelService } from './onnx-models.js';
+import type { Provider } from './provider.js';
 import { ModelStore } from './store.js';
 import { TokenService } from './tokens.js';
 import { TrainingRunService } from './training-runs.js';
@@ -30,6 +32,8 @@ export interface RegistryOptions {
 
 export interface Registry {
   readonly databaseUrl: string;
+  /** Which database DATABASE_URL names. */
+  readonly provider: Provider;
   readonly prisma: PrismaClient;
   readonly store: ModelStore;
   readonly datasets: DatasetService;
@@ -55,36 +59,38 @@ export interface Registry {
 
 export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
   const appliedMigrations = opts.migrate === false ? [] : await applyPendingMigrations(opts.databaseUrl);
-  const prisma = createPrismaClient(opts.databaseUrl);
   const store = new ModelStore(opts.storeDir);
   await store.init();
+  const db = openDatabase(opts.databaseUrl);
+  const { prisma } = db;
+  const dataVersion = openDataVersion(db);
   const dataRoots = opts.dataRoots ?? defaultDataRoots(opts.storeDir);
-  const dataVersion = openDataVersion(opts.databaseUrl);
   const jobs = new JobService(prisma);
-  const models = new ModelService(prisma);
+  const models = new ModelService(prisma, db.provider);
   const checkpoints = new CheckpointService(prisma, store);
   return {
     databaseUrl: opts.databaseUrl,
+    provider: db.provider,
     prisma,
     store,
-    datasets: new DatasetService(prisma, dataRoots),
+    datasets: new DatasetService(prisma, db.provider, dataRoots),
     models,
     checkpoints,
     onnxModels: new OnnxModelService(prisma, store),
     jobs,
     trainingRuns: new TrainingRunService(prisma, jobs, checkpoints),
     conversionRuns: new ConversionRunService(prisma, jobs),
-    metrics: new MetricsService(prisma),
-    compare: new CompareService(prisma, dataVersion.read),
+    metrics: new MetricsService(prisma, db.raw),
+    compare: new CompareService(prisma, () => dataVersion.read()),
     tokens: new TokenService(prisma),
     deletion: new DeletionService(prisma, models, checkpoints),
     workers: new WorkerService(prisma, jobs, SPIKELAB_VERSION),
     dataRoots,
     appliedMigrations,
-    isDatabaseReachable: () => isDatabaseReachable(prisma, opts.databaseUrl),
+    isDatabaseReachable: () => isDatabaseReachable(db),
     close: async () => {
       dataVersion.close();
-      await prisma.$disconnect();
+      await db.close();
     },
   };
 }

@@ -51,6 +51,9 @@ describe('datasets API', () => {
     expect(seg.nodes).toEqual([{ name: 'synth-seg' }]);
     const real = (await t.gql(LIST, { filter: { synthetic: false, nameContains: 'mn' } })).data!.datasets;
     expect(real.nodes).toEqual([{ name: 'mnist' }]);
+    // regardless of letter case on both databases (PostgreSQL's LIKE alone is case-sensitive)
+    const upper = (await t.gql(LIST, { filter: { nameContains: 'MNI' } })).data!.datasets;
+    expect(upper.nodes).toEqual([{ name: 'mnist' }]);
   });
 
   it('rejects malformed cursors and out-of-range page sizes', async () => {

@@ -1,11 +1,13 @@
-// Test harness: a temporary directory per suite with its own SQLite file and model store, and a
-// server on a free port talking to it.
+// Test harness: a temporary directory per suite with its own database (an SQLite file in it, or a
+// PostgreSQL database in jest's postgres project: test/db/database.ts) and model store, and a server
+// on a free port talking to them.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultDataRoots } from '../../src/data/files.js';
 import type { Config } from '../../src/config.js';
 import { type SpikelabServer, startServer } from '../../src/server.js';
+import { dropTestDatabase, newTestDatabase } from '../db/database.js';
 
 export interface TempDirs {
   dir: string;
@@ -16,11 +18,15 @@ export interface TempDirs {
 
 export function makeTempDirs(prefix = 'spikelab-test-'): TempDirs {
   const dir = mkdtempSync(join(tmpdir(), prefix));
+  const databaseUrl = newTestDatabase(dir);
   return {
     dir,
-    databaseUrl: `file:${join(dir, 'test.db')}`,
+    databaseUrl,
     storeDir: join(dir, 'store'),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => {
+      dropTestDatabase(databaseUrl);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

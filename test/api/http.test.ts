@@ -1,7 +1,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import { getErrorFromUnknown } from '../../src/graphql/errors.js';
 import { sqliteFilePath } from '../../src/registry/paths.js';
+import { sql, testProvider } from '../db/database.js';
 import { errorOf, startTestServer, type TestServer } from './harness.js';
 
 describe('HTTP surface', () => {
@@ -30,16 +30,15 @@ describe('HTTP surface', () => {
   it('INTERNAL_SERVER_ERROR does not leak internals', async () => {
     expect(getErrorFromUnknown(new Error('secret path /etc/x')).error.message).toBe('Internal server error');
     // break the database under the running server: the cause is logged, the client sees a code
-    const db = new Database(sqliteFilePath(t.tmp.databaseUrl));
-    db.exec('PRAGMA foreign_keys = OFF; DROP TABLE "Model";');
-    db.close();
+    await sql(t.tmp.databaseUrl, testProvider() === 'sqlite' ? 'PRAGMA foreign_keys = OFF; DROP TABLE "Model";' : 'DROP TABLE "Model" CASCADE');
     const res = await t.gql('{ models { totalCount } }');
     expect(errorOf(res)).toEqual({ code: 'INTERNAL_SERVER_ERROR', field: undefined, message: 'Internal server error' });
-    expect(JSON.stringify(res)).not.toMatch(/no such table|sqlite|prisma/i);
+    expect(JSON.stringify(res)).not.toMatch(/no such table|does not exist|relation|sqlite|postgres|prisma/i);
   });
 });
 
-describe('/healthz when the database file goes away', () => {
+// PostgreSQL's probe (server stopped, then back) is in test/registry/postgres.test.ts
+(testProvider() === 'sqlite' ? describe : describe.skip)('/healthz when the database file goes away', () => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer();

@@ -3,7 +3,7 @@
 // a tiny model, convert it while streaming progress and per-step metrics, compare; bad input is
 // refused before anything is queued; a running job can be cancelled.
 import type { Client } from 'graphql-ws';
-import { openRawDatabase } from '../../src/registry/db.js';
+import { sql } from '../db/database.js';
 import { errorOf, startTestServer, type TestServer } from './harness.js';
 import { collect, dataOf, JOB_FIELDS, TINY, waitFor, wsClient } from './jobs-client.js';
 
@@ -172,9 +172,7 @@ describe('jobs API end to end', () => {
     expect(dataOf(await t.gql(q)).compare.rows).toEqual([{ conversionRunId, annValue }]);
     expect(await compare.compare(params)).toBe(first); // GraphQL asked through the same cache
     // a commit by another connection, outside Prisma, invalidates it
-    const raw = openRawDatabase(t.tmp.databaseUrl);
-    raw.prepare('UPDATE "ConversionRun" SET "annValue" = ? WHERE "id" = ?').run(0.123, Number(conversionRunId));
-    raw.close();
+    await sql(t.tmp.databaseUrl, 'UPDATE "ConversionRun" SET "annValue" = $1 WHERE "id" = $2', [0.123, Number(conversionRunId)]);
     expect(dataOf(await t.gql(q)).compare.rows).toEqual([{ conversionRunId, annValue: 0.123 }]);
     const second = await compare.compare(params);
     expect(second).not.toBe(first);

@@ -2,6 +2,7 @@
 // Access control: no token → local-only and open; once a token exists every operation needs one
 // (reader: queries and subscriptions, writer: mutations, admin: token management).
 import { openTokenAdmin } from '../../src/registry/token-admin.js';
+import { sql } from '../db/database.js';
 import { errorOf, startTestServer, type TestServer } from './harness.js';
 import { collect, dataOf, wsClient } from './jobs-client.js';
 
@@ -34,11 +35,8 @@ describe('API tokens', () => {
     await admin.close();
     const list = dataOf((await as(secrets.admin!, '{ apiTokens { name role } }')).body).apiTokens;
     expect(list.map((x: { role: string }) => x.role)).toEqual(['reader', 'writer', 'admin']);
-    const { default: Database } = await import('better-sqlite3');
-    const { sqliteFilePath } = await import('../../src/registry/paths.js');
-    const db = new Database(sqliteFilePath(t.tmp.databaseUrl), { readonly: true });
-    const stored = JSON.stringify(db.prepare('SELECT * FROM ApiToken').all());
-    db.close();
+    const stored = JSON.stringify(await sql(t.tmp.databaseUrl, 'SELECT * FROM "ApiToken"'));
+    expect(stored).toMatch(/reader-token/);
     for (const s of Object.values(secrets)) expect(stored).not.toContain(s);
   });
 

@@ -193,7 +193,7 @@ describe('spikelab CLI against a live server', () => {
   });
 
   test('token create writes a token; the server then wants it', async () => {
-    const databaseUrl = `file:${join(live.dir, 'test.db')}`;
+    const { databaseUrl } = live;
     // exactly as the acceptance checks call it: the database from DATABASE_URL, the secret from the JSON
     const t = await spikelab(['token', 'create', 'ci', '--role', 'reader', '--json'], { DATABASE_URL: databaseUrl });
     expect({ code: t.code, stderr: t.stderr }).toEqual({ code: 0, stderr: '' });

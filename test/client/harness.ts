@@ -8,6 +8,7 @@ import { defaultDataRoots } from '../../src/data/files.js';
 import type { Config } from '../../src/config.js';
 import { installDashboard } from '../../src/dashboard/routes.js';
 import { type SpikelabServer, startServer } from '../../src/server.js';
+import { dropTestDatabase, newTestDatabase } from '../db/database.js';
 
 export const TINY_DATASET = { name: 'synth', format: 'synthetic-classification', options: { size: 8, numClasses: 3, trainCount: 64, testCount: 32, channels: 1, seed: 1 } };
 export const TINY_TRAINING = { epochs: 1, batchSize: 16, learningRate: 0.05, validationSplit: 0.25, augment: false };
@@ -16,22 +17,25 @@ export interface LiveServer {
   server: SpikelabServer;
   base: string;
   dir: string;
+  databaseUrl: string;
   client: SpikelabClient;
   stop(): Promise<void>;
 }
 
 export async function startLiveServer(): Promise<LiveServer> {
   const dir = mkdtempSync(join(tmpdir(), 'spikelab-client-'));
+  const databaseUrl = newTestDatabase(dir);
   // the temporary directory is a data root too: tests import checkpoints and data sets written there
-  const config: Config = { port: 0, host: '127.0.0.1', databaseUrl: `file:${join(dir, 'test.db')}`, storeDir: join(dir, 'store'), backend: 'cpu', dataRoots: [...defaultDataRoots(join(dir, 'store')), dir] };
+  const config: Config = { port: 0, host: '127.0.0.1', databaseUrl, storeDir: join(dir, 'store'), backend: 'cpu', dataRoots: [...defaultDataRoots(join(dir, 'store')), dir] };
   const server = await startServer(config, { routes: [installDashboard], log: () => {} });
   const base = `http://127.0.0.1:${server.port}`;
   const client = connect(base);
   return {
-    server, base, dir, client,
+    server, base, dir, databaseUrl, client,
     async stop() {
       await client.close();
       await server.close();
+      dropTestDatabase(databaseUrl);
       rmSync(dir, { recursive: true, force: true });
     },
   };

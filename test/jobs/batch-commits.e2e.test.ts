@@ -1,12 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- GraphQL results are untyped JSON; the assertions pin their shape */
-// kill -9 of the server during a conversion (the embedded default: SQLite, in-process runner): the
+// kill -9 of the server during a conversion (the in-process runner; SQLite, and PostgreSQL in jest's
+// postgres project): the
 // per-step metrics of the batches simulated before the kill are committed (one ConversionBatch row
 // per batch, and the running StepMetric series), the restarted server resumes after them, and the
 // final series equals an uninterrupted run's: no batch is lost or counted twice.
-import Database from 'better-sqlite3';
 import { makeTempDirs, type TempDirs } from '../api/harness.js';
 import { dataOf, TINY, waitFor } from '../api/jobs-client.js';
-import { sqliteFilePath } from '../../src/registry/paths.js';
+import { sql } from '../db/database.js';
 import { startServerProcess, type ServerProc } from '../scale/processes.js';
 
 const CONFIG = { timeSteps: 256, batchSize: 2, calibrationBatches: 2 };
@@ -53,14 +53,12 @@ describe('per-batch metric commits survive kill -9 and resume without double cou
     await a.kill();
 
     // what kill -9 left in the database: the committed batches and their running series
-    const db = new Database(sqliteFilePath(tmp.databaseUrl), { readonly: true });
-    const batches = db.prepare('SELECT batch, samples FROM "ConversionBatch" WHERE "conversionRunId" = ? ORDER BY batch').all(Number(runId)) as { batch: number; samples: number }[];
-    const series = db.prepare('SELECT count(*) AS n FROM "StepMetric" WHERE "conversionRunId" = ? AND name = \'accuracy\'').get(Number(runId)) as { n: number };
-    db.close();
+    const batches = (await sql(tmp.databaseUrl, 'SELECT batch, samples FROM "ConversionBatch" WHERE "conversionRunId" = $1 ORDER BY batch', [Number(runId)])) as { batch: number; samples: number }[];
+    const series = Number((await sql(tmp.databaseUrl, 'SELECT count(*) AS n FROM "StepMetric" WHERE "conversionRunId" = $1 AND name = \'accuracy\'', [Number(runId)]))[0]!['n']);
     expect(batches.length).toBeGreaterThanOrEqual(3);
     expect(batches.length).toBeLessThan(16);
     expect(batches.map((b) => b.batch)).toEqual(batches.map((_, i) => i + 1));
-    expect(series.n).toBe(CONFIG.timeSteps);
+    expect(series).toBe(CONFIG.timeSteps);
 
     server = await startServerProcess(env);
     const run = await finished(runId);

@@ -4,10 +4,10 @@ import { makeTempDirs, type TempDirs } from '../api/harness.js';
 import { listenHost } from '../../src/graphql/token/auth.js';
 import { conversionBackend } from '../../src/jobs/execution.js';
 import { defaultSteps } from '../../src/registry/compare.js';
-import { openRawDatabase } from '../../src/registry/db.js';
 import { DEFAULT_CONVERSION_CONFIG, summariseSeries } from '../../src/formats/index.js';
-import { ingestStepMetrics, sampleIndices } from '../../src/registry/metrics.js';
+import { sampleIndices } from '../../src/registry/metrics.js';
 import { openRegistry, type Registry } from '../../src/registry/registry.js';
+import { sql } from '../db/database.js';
 
 describe('series sampling and default steps', () => {
   it('keeps first, last, minimum and maximum within the budget', () => {
@@ -136,21 +136,30 @@ describe('job queue', () => {
     const [top5] = (await s.compare.compare({ runIds: [run.id], metric: 'top5', steps: [2, 8] })).rows;
     expect(top5).toMatchObject({ metric: 'top5', annValue: 0.9, best: 0.99, bestStep: 2, firstStepWithin1: 2, values: [0.99, 0.905] });
     expect(top5!.lossAtT).toBeCloseTo(-0.005, 12);
+    // the other metrics' summaries are stored at completion; a run without them (one that succeeded
+    // before they were stored) is summarised from its series by the same function, to the same figures
+    expect(await sql(tmp.databaseUrl, 'SELECT "name", "annValue", "best", "bestStep", "firstStepWithin1" FROM "MetricSummary" WHERE "conversionRunId" = $1', [run.id])).toEqual([
+      { name: 'top5', annValue: 0.9, best: 0.99, bestStep: 2, firstStepWithin1: 2 },
+    ]);
+    await sql(tmp.databaseUrl, 'DELETE FROM "MetricSummary" WHERE "conversionRunId" = $1', [run.id]);
+    expect((await s.compare.compare({ runIds: [run.id], steps: [2, 8] })).rows).toEqual([primary]);
+    expect((await s.compare.compare({ runIds: [run.id], metric: 'top5', steps: [2, 8] })).rows).toEqual([top5]);
   });
 
-  it('bulk-ingests step metrics in one transaction, refusing unknown or succeeded runs', async () => {
+  it('bulk-ingests step metrics in one transaction, refusing unknown or succeeded runs and non-finite values', async () => {
     const run = await newRun();
-    const raw = openRawDatabase(tmp.databaseUrl);
-    try {
-      expect(ingestStepMetrics(raw, Array.from({ length: 8 }, (_, i) => [run.id, 'accuracy', i + 1, i / 10] as const))).toBe(8);
-      expect(await s.metrics.series(run.id, 'accuracy', { steps: [2, 8] })).toEqual([{ step: 2, value: 0.1 }, { step: 8, value: 0.7 }]);
-      expect(() => ingestStepMetrics(raw, [[run.id, 'top5', 1, 1], [999999, 'top5', 1, 1]])).toThrow(/no conversion run 999999/);
-      expect(await s.metrics.series(run.id, 'top5')).toEqual([]);
-      raw.prepare('UPDATE "ConversionRun" SET "status" = \'SUCCEEDED\' WHERE "id" = ?').run(run.id);
-      expect(() => ingestStepMetrics(raw, [[run.id, 'accuracy', 1, 1]])).toThrow(/already succeeded/);
-      expect(raw.pragma('foreign_keys', { simple: true })).toBe(1);
-    } finally {
-      raw.close();
-    }
+    expect(await s.metrics.ingest(Array.from({ length: 8 }, (_, i) => [run.id, 'accuracy', i + 1, i / 10] as const))).toBe(8);
+    expect(await s.metrics.series(run.id, 'accuracy', { steps: [2, 8] })).toEqual([{ step: 2, value: 0.1 }, { step: 8, value: 0.7 }]);
+    // a repeated row keeps its last value; a second ingestion replaces values
+    expect(await s.metrics.ingest([[run.id, 'loss', 1, 3], [run.id, 'loss', 1, 2], [run.id, 'accuracy', 8, 0.75]])).toBe(3);
+    expect(await s.metrics.series(run.id, 'loss')).toEqual([{ step: 1, value: 2 }]);
+    expect(await s.metrics.series(run.id, 'accuracy', { steps: [8] })).toEqual([{ step: 8, value: 0.75 }]);
+    await expect(s.metrics.ingest([[run.id, 'top5', 1, 1], [999999, 'top5', 1, 1]])).rejects.toThrow(/no conversion run 999999/);
+    await expect(s.metrics.ingest([[run.id, 'top5', 1, 1], [run.id, 'top5', 2, NaN]])).rejects.toThrow(/value: must be a finite number/);
+    await expect(s.metrics.ingest([[run.id, 'top5', 0, 1]])).rejects.toThrow(/step: must be an integer ≥ 1/);
+    expect(await s.metrics.series(run.id, 'top5')).toEqual([]);
+    await sql(tmp.databaseUrl, 'UPDATE "ConversionRun" SET "status" = \'SUCCEEDED\' WHERE "id" = $1', [run.id]);
+    await expect(s.metrics.ingest([[run.id, 'accuracy', 1, 1]])).rejects.toThrow(/already succeeded/);
+    expect(await s.metrics.series(run.id, 'accuracy', { steps: [1] })).toEqual([{ step: 1, value: 0 }]);
   });
 });

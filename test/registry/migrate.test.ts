@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DatabaseFileError } from '../../src/registry/errors.js';
 import { applyPendingMigrations, createMigration, diffDatabaseAgainstSchema, localMigrationNames } from '../../src/registry/migrate.js';
-import { SCHEMA_PATH } from '../../src/registry/paths.js';
+import { PROJECT_ROOT, SCHEMA_PATH } from '../../src/registry/paths.js';
+import { derivePostgresSchema, filesOf, providerOf, redactUrl } from '../../src/registry/provider.js';
 import { makeTempDirs, type TempDirs } from '../api/harness.js';
 
 const sha = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -45,9 +46,9 @@ describe('migrations (wasm schema engine + better-sqlite3)', () => {
     expect(sha(path)).toBe(before);
   });
 
-  it('creates a missing directory for the file and refuses non-SQLite URLs', async () => {
+  it('creates a missing directory for the file and refuses URLs of other databases', async () => {
     expect(await applyPendingMigrations(`file:${join(tmp.dir, 'a', 'b', 'deep.db')}`)).toEqual(await localMigrationNames());
-    await expect(applyPendingMigrations('postgres://localhost/spikelab')).rejects.toThrow(/not supported: use file:/);
+    await expect(applyPendingMigrations('mysql://localhost/spikelab')).rejects.toThrow(/not supported: use file:<path> \(an SQLite file\) or postgresql:/);
   });
 
   it('refuses a database migrated by a newer Spikelab and leaves it untouched', async () => {
@@ -68,17 +69,48 @@ describe('migrations (wasm schema engine + better-sqlite3)', () => {
     mkdirSync(migrationsDir);
     const schemaPath = join(tmp.dir, 'schema.prisma');
     copyFileSync(SCHEMA_PATH, schemaPath);
-    const first = await createMigration('init', { migrationsDir, schemaPath });
-    expect(first).not.toBeNull();
+    const sqlite = { migrationsDir, schemaPath };
+    const [first, ...more] = await createMigration('init', { sqlite });
+    expect(more).toEqual([]); // without a PostgreSQL server only SQLite's history is written
     expect(readFileSync(join(first!, 'migration.sql'), 'utf8')).toMatch(/CREATE TABLE "StepMetric"/);
     expect(readFileSync(join(migrationsDir, 'migration_lock.toml'), 'utf8')).toMatch(/provider = "sqlite"/);
-    expect(await createMigration('nothing', { migrationsDir, schemaPath })).toBeNull();
+    expect(await createMigration('nothing', { sqlite })).toEqual([]);
 
     writeFileSync(schemaPath, readFileSync(schemaPath, 'utf8') + '\nmodel Note {\n  id   Int    @id @default(autoincrement())\n  text String\n}\n');
     await new Promise((r) => setTimeout(r, 1100)); // migration names are second-resolution timestamps
-    const second = await createMigration('add_note', { migrationsDir, schemaPath });
+    const [second] = await createMigration('add_note', { sqlite });
     expect(readFileSync(join(second!, 'migration.sql'), 'utf8')).toMatch(/CREATE TABLE "Note"/);
     expect(await applyPendingMigrations(tmp.databaseUrl, { migrationsDir, schemaPath })).toHaveLength(2);
     expect(await diffDatabaseAgainstSchema(tmp.databaseUrl, { schemaPath })).toBe('');
+  });
+});
+
+describe('one data model, two databases', () => {
+  it('derives prisma/postgresql/schema.prisma from prisma/schema.prisma (run `npm run db:migration -- <name>` after editing it)', () => {
+    const derived = derivePostgresSchema(readFileSync(SCHEMA_PATH, 'utf8'));
+    expect(derived).toMatch(/datasource db \{\s*provider = "postgresql"/);
+    expect(readFileSync(filesOf('postgresql').schemaPath, 'utf8')).toBe(derived);
+  });
+
+  it('generates two Prisma clients with the same models, fields and types', () => {
+    // the generated class module carries the data model the client runs with
+    const dataModel = (dir: string): unknown => {
+      const text = readFileSync(join(PROJECT_ROOT, 'src', 'generated', dir, 'internal', 'class.ts'), 'utf8');
+      const m = /config\.runtimeDataModel = JSON\.parse\((".*")\)/.exec(text);
+      return JSON.parse(JSON.parse(m![1]!) as string);
+    };
+    const lite = dataModel('prisma');
+    expect(Object.keys((lite as { models: object }).models)).toEqual(expect.arrayContaining(['Dataset', 'ConversionRun', 'StepMetric', 'Job']));
+    expect(dataModel('prisma-pg')).toEqual(lite);
+  });
+
+  it('tells the databases apart by URL and keeps passwords out of messages', () => {
+    expect(providerOf('file:./spikelab.db')).toBe('sqlite');
+    expect(providerOf('postgres://u@h/db')).toBe('postgresql');
+    expect(providerOf('postgresql://u:p@h:5432/db?sslmode=require')).toBe('postgresql');
+    expect(() => providerOf('mysql://root:hunter2@h/db')).toThrow(/"mysql:\/\/root:\*\*\*@h\/db" is not supported/);
+    expect(redactUrl('postgresql://spikelab:p%40ss@db.lab:5432/registry')).toBe('postgresql://spikelab:***@db.lab:5432/registry');
+    expect(redactUrl('postgresql://spikelab@db.lab/registry')).toBe('postgresql://spikelab@db.lab/registry');
+    expect(redactUrl('file:/tmp/a.db')).toBe('file:/tmp/a.db');
   });
 });

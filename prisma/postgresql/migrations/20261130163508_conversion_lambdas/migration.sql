@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ConversionRun" ADD COLUMN     "lambdas" JSONB;
