@@ -85,6 +85,11 @@ function queueGaps(rows: JobRow[]): number[] {
 }
 
 async function main(): Promise<void> {
+  // the benchmark's server has no API token: a token or server from the caller's environment
+  // (e.g. SPIKELAB_TOKEN for another server) must not reach its workers
+  delete process.env.SPIKELAB_TOKEN;
+  delete process.env.SPIKELAB_URL;
+  delete process.env.SPIKELAB_QUEUE;
   const missing = [redisUnavailableReason(), postgresUnavailableReason()].filter((r) => r !== null);
   if (missing.length > 0) throw new Error(`bench:scale needs ${missing.join('; ')}`);
   const load0 = loadavg()[0]!;
