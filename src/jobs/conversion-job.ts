@@ -34,10 +34,20 @@ function publishDone(env: JobEnv, runId: number): void {
   publish(env, { runId, final: true, step: null, values: null, series: null, batch: null, batches: null, samples: null, done: true });
 }
 
-/** Commits one finished batch (only while `workerId` holds the job), then streams the running estimate. */
-export async function commitConversionBatch(env: JobEnv, job: Job, runId: number, workerId: string | null, b: BatchCommit & { batches: number }): Promise<void> {
-  await env.registry.conversionRuns.commitBatch(runId, job.id, workerId, b);
+function publishBatch(env: JobEnv, runId: number, b: BatchCommit & { batches: number }): void {
   publish(env, { runId, final: false, step: null, values: null, series: b.stepMetrics, batch: b.sums.batch, batches: b.batches, samples: b.samples, done: false });
+}
+
+/**
+ * Commits one finished batch (only while `workerId` holds the job) and streams the running
+ * estimate: after the commit for a remote worker (whose report may be refused), before it for this
+ * process's own thread, so that subscribers (and a cancel they send) are not held up by the
+ * commits of the batches before it.
+ */
+export async function commitConversionBatch(env: JobEnv, job: Job, runId: number, workerId: string | null, b: BatchCommit & { batches: number }, streamFirst = false): Promise<void> {
+  if (streamFirst) publishBatch(env, runId, b);
+  await env.registry.conversionRuns.commitBatch(runId, job.id, workerId, b);
+  if (!streamFirst) publishBatch(env, runId, b);
 }
 
 export async function completeConversion(env: JobEnv, job: Job, runId: number, r: ConversionResult): Promise<void> {
@@ -64,7 +74,7 @@ export async function prepareConversion(env: JobEnv, job: Job): Promise<Executio
     transfer: [checkpoint.weights.buffer as ArrayBuffer],
     backend: env.backend,
     async onMessage(m) {
-      if (m.type === 'batch') await commitConversionBatch(env, job, run.id, job.workerId, { sums: m.sums, samples: m.samples, stepMetrics: m.stepMetrics, batches: m.batches });
+      if (m.type === 'batch') await commitConversionBatch(env, job, run.id, job.workerId, { sums: m.sums, samples: m.samples, stepMetrics: m.stepMetrics, batches: m.batches }, true);
     },
     async succeed(m) {
       if (!m.conversion) throw new Error('conversion worker returned no result');
