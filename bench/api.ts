@@ -12,7 +12,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { openRegistry } from '../src/registry/registry.js';
-import { benchDatabase, checkCompare, COMPARE, COMPARE_STEPS, COMPARE_TOP5, compareOnce, METRICS, percentile, post, RUNS, seedCompareRuns, startBenchServer, T, timeRequests, type BenchServer } from './compare-data.js';
+import { benchDatabase, COMPARE, COMPARE_STEPS, COMPARE_TOP5, compareOnce, measureCompare, METRICS, percentile, post, RUNS, seedCompareRuns, startBenchServer, T, timeRequests, type BenchServer } from './compare-data.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 20);
@@ -67,21 +67,18 @@ async function main(): Promise<void> {
 
     server = await startBenchServer({ DATABASE_URL: db.url, SPIKELAB_STORE: storeDir });
     const { url, child } = server;
-    await checkCompare(url);
-    await checkCompare(url, COMPARE_TOP5);
+    const { repeated: compare, afterWrite: cold, top5AfterWrite: top5 } = await measureCompare(url, db.url, storeDir);
+    // the server's CPU time per repeated compare: 20 warm-up + 100 requests
     const cpu0 = serverCpuMs(child);
-    const compare = await timeRequests(200, () => compareOnce(url));
-    const compareCpuMs = (serverCpuMs(child) - cpu0) / 220;
-    // the same questions after a write by another process (every cached result invalid): the full execution path
+    await timeRequests(100, () => compareOnce(url));
+    const compareCpuMs = (serverCpuMs(child) - cpu0) / 120;
+    // the same without the stored summaries of other metrics (as for runs that succeeded before
+    // them, and for every run before they existed): each run's whole series is read and summarised
     const writer = await openRegistry({ databaseUrl: db.url, storeDir, migrate: false });
-    const touch = (i: number) => writer.prisma.dataset.updateMany({ where: { name: 'bench-cifar' }, data: { description: `bench write ${i}` } });
-    let cold, top5, top5Series;
+    let top5Series;
     try {
-      cold = await timeRequests(100, () => compareOnce(url), touch);
-      top5 = await timeRequests(100, () => compareOnce(url, COMPARE_TOP5), touch);
-      // the same without the stored summaries of other metrics (as for runs that succeeded before
-      // them, and for every run before they existed): each run's whole series is read and summarised
       await writer.prisma.metricSummary.deleteMany({});
+      const touch = (i: number) => writer.prisma.dataset.updateMany({ where: { name: 'bench-cifar' }, data: { description: `bench series ${i}` } });
       top5Series = await timeRequests(100, () => compareOnce(url, COMPARE_TOP5), touch);
     } finally {
       await writer.close();

@@ -1,12 +1,16 @@
 // The data and the measurements of `npm run bench:api`, shared with other benchmarks (bench:scale
 // reports `pgCompareP95Ms` with it): 200 succeeded conversion runs × 256 steps × 5 metrics on 20
 // models, a server in a child process on that database, and timed GraphQL requests over HTTP.
+//   const pgCompareP95Ms = (await measurePgCompare()).repeated.p95;   // all of it, on a throw-away cluster
+// or step by step, e.g. on a database and servers of your own:
 //   const db = await benchDatabase('postgresql', dir);       // a throw-away cluster, or SQLite
 //   const seeded = await seedCompareRuns(db.url, storeDir);  // the runs, and a timed bulk ingestion
 //   const server = await startBenchServer({ DATABASE_URL: db.url, SPIKELAB_STORE: storeDir });
-//   const { p95 } = await timeRequests(200, () => compareOnce(server.url));
+//   const timings = await measureCompare(server.url, db.url, storeDir);  // what bench:api reports
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONVERSION_CONFIG, summariseSeries } from '../src/formats/index.js';
 import type { StepMetricRow } from '../src/registry/metrics.js';
@@ -24,7 +28,7 @@ const ARCHS: [string, string, number][] = [['cnn-small', 'plain', 0.4e6], ['vgg1
 export const COMPARE_FIELDS = 'metric steps rows { conversionRunId backbone architecture family parameterCount pretraining dataset metric timeSteps annValue values losses best bestStep firstStepWithin1 lossAtT sops annMacs energyRatio }';
 /** Compare over every succeeded run at COMPARE_STEPS (the primary metric, summaries stored with the runs). */
 export const COMPARE = `query($steps: [Int!]) { compare(filter: { status: "SUCCEEDED" }, steps: $steps) { ${COMPARE_FIELDS} } }`;
-/** The same over a metric that is not the runs' primary one (its summaries derive from the whole series). */
+/** The same over a metric that is not the runs' primary one (its summaries stored at completion, MetricSummary). */
 export const COMPARE_TOP5 = `query($steps: [Int!]) { compare(filter: { status: "SUCCEEDED" }, metric: "top5", steps: $steps) { ${COMPARE_FIELDS} } }`;
 
 export function percentile(xs: number[], p: number): number {
@@ -192,4 +196,56 @@ export async function timeRequests(n: number, op: (i: number) => Promise<boolean
     ms.push(performance.now() - t0);
   }
   return { p50: percentile(ms, 0.5), p95: percentile(ms, 0.95), errors };
+}
+
+export interface CompareTimings {
+  /** COMPARE repeated (its result cached by the server): bench:api's compareP95Ms, bench:scale's pgCompareP95Ms. */
+  repeated: Timing;
+  /** COMPARE, each request after another connection's write (no cached result: the full execution). */
+  afterWrite: Timing;
+  /** COMPARE_TOP5 (not the primary metric) after a write: stored summaries + values at the steps. */
+  top5AfterWrite: Timing;
+}
+
+/**
+ * Times `compare` through the server at `graphqlUrl` over the seeded runs (seedCompareRuns) of
+ * `databaseUrl`: 200 repeated requests, then 100 after a write each (an untimed update of the bench
+ * data set's description through a registry of this process, as another replica's write would be),
+ * on the primary metric and on top5. Throws when compare does not answer one row per seeded run.
+ */
+export async function measureCompare(graphqlUrl: string, databaseUrl: string, storeDir: string): Promise<CompareTimings> {
+  await checkCompare(graphqlUrl);
+  await checkCompare(graphqlUrl, COMPARE_TOP5);
+  const repeated = await timeRequests(200, () => compareOnce(graphqlUrl));
+  const writer = await openRegistry({ databaseUrl, storeDir, migrate: false });
+  try {
+    const touch = (i: number) => writer.prisma.dataset.updateMany({ where: { name: 'bench-cifar' }, data: { description: `bench write ${i}` } });
+    const afterWrite = await timeRequests(100, () => compareOnce(graphqlUrl), touch);
+    const top5AfterWrite = await timeRequests(100, () => compareOnce(graphqlUrl, COMPARE_TOP5), touch);
+    return { repeated, afterWrite, top5AfterWrite };
+  } finally {
+    await writer.close();
+  }
+}
+
+/**
+ * bench:scale's `pgCompareP95Ms` in one call: a throw-away PostgreSQL cluster (fsync on), the
+ * bench:api data (RUNS runs × 256 steps × 5 metrics), one server in a child process (`serverEnv`
+ * added to its environment, e.g. SPIKELAB_QUEUE), measureCompare; everything stopped and removed
+ * afterwards. `pgCompareP95Ms` is `.repeated.p95`, the figure bench:api reports as compareP95Ms.
+ */
+export async function measurePgCompare(serverEnv: NodeJS.ProcessEnv = {}): Promise<CompareTimings> {
+  const dir = mkdtempSync(join(tmpdir(), 'spikelab-bench-compare-'));
+  const storeDir = join(dir, 'store');
+  const db = await benchDatabase('postgresql', dir);
+  let server: BenchServer | null = null;
+  try {
+    await seedCompareRuns(db.url, storeDir);
+    server = await startBenchServer({ ...serverEnv, DATABASE_URL: db.url, SPIKELAB_STORE: storeDir });
+    return await measureCompare(server.url, db.url, storeDir);
+  } finally {
+    await server?.stop();
+    await db.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

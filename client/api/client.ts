@@ -2,12 +2,12 @@
 // committed schema.graphql (client/generated, GraphQL Code Generator).
 import type { CompareMatrix, SegmentationPanel } from '../../src/formats/compare.js';
 import {
-  CancelJobDocument, CheckpointDocument, CheckpointsDocument, ConversionRunPanelsDocument, ImportCheckpointDocument, ImportOnnxModelDocument, SetAliasDocument, CompareDocument, ConversionRunDocument, ConversionRunsDocument, CreateModelDocument,
+  CancelJobDocument, CancelSweepDocument, StartSweepDocument, SweepDocument, SweepPivotDocument, SweepsDocument, CheckpointDocument, CheckpointsDocument, ConversionRunPanelsDocument, ImportCheckpointDocument, ImportOnnxModelDocument, SetAliasDocument, CompareDocument, ConversionRunDocument, ConversionRunsDocument, CreateModelDocument,
   DatasetsDocument, JobDocument, JobsDocument, ModelsDocument, RegisterDatasetDocument, StartConversionDocument,
   StartTrainingDocument, StepMetricsDocument, TrainingRunDocument, TrainingRunsDocument, WorkersDocument, type WorkersQuery,
   type CheckpointFieldsFragment, type CompareQueryVariables, type ConversionRunFieldsFragment, type ImportCheckpointInput, type ImportOnnxModelInput, type ImportOnnxModelMutation, type CreateModelInput, type DatasetFieldsFragment,
   type ListOrder, type ModelFieldsFragment, type RegisterDatasetInput, type RunFilterInput, type StartConversionInput,
-  type StartTrainingInput, type TrainingRunFieldsFragment,
+  type StartTrainingInput, type TrainingRunFieldsFragment, type StartSweepInput, type SweepFieldsFragment, type SweepPivotFieldsFragment, type SweepsQuery,
 } from '../generated/graphql.js';
 import { SpikelabError } from './errors.js';
 import { type ConnectOptions, Transport } from './transport.js';
@@ -20,11 +20,14 @@ export type TrainingRun = TrainingRunFieldsFragment;
 export type ConversionRun = ConversionRunFieldsFragment;
 export type Checkpoint = CheckpointFieldsFragment;
 export type Worker = WorkersQuery['workers'][number];
+export type Sweep = SweepFieldsFragment;
+export type SweepPivot = SweepPivotFieldsFragment;
+export type SweepListItem = SweepsQuery['sweeps']['nodes'][number];
 /** The first checkpoint of an imported ONNX model, with the model. */
 export type ImportedOnnxModel = ImportOnnxModelMutation['importOnnxModel'];
 /** importOnnxModel's options besides the file. */
 export type OnnxImportOptions = Omit<ImportOnnxModelInput, 'name' | 'path' | 'base64' | 'uploadId'>;
-export type { ImportOnnxModelInput, ImportCheckpointInput, CompareQueryVariables as CompareArgs, CreateModelInput, Job, ListOrder, RegisterDatasetInput, RunFilterInput, StartConversionInput, StartTrainingInput, WaitOptions };
+export type { ImportOnnxModelInput, ImportCheckpointInput, CompareQueryVariables as CompareArgs, CreateModelInput, Job, ListOrder, RegisterDatasetInput, RunFilterInput, StartConversionInput, StartSweepInput, StartTrainingInput, WaitOptions };
 
 interface Page<T> {
   nodes: T[];
@@ -230,6 +233,56 @@ export class SpikelabClient {
   /** The backbone × time-step matrix (ANN reference, loss, SOPs, energy) of finished conversion runs. */
   async compare(args: CompareQueryVariables = {}): Promise<CompareMatrix> {
     return (await this.transport.request(CompareDocument, args)).compare;
+  }
+
+  /**
+   * Queues a sweep: the cross product of `input.axes` (one list per conversion config field) for
+   * each checkpoint, one job per checkpoint; points already computed come from the registry.
+   */
+  async startSweep(input: StartSweepInput): Promise<Sweep> {
+    return (await this.transport.request(StartSweepDocument, { input })).startSweep;
+  }
+
+  async sweep(id: string): Promise<Sweep> {
+    return (await this.transport.request(SweepDocument, { id })).sweep;
+  }
+
+  /** The first `limit` sweeps, oldest first unless `orderBy` says otherwise. */
+  async sweeps(filter: { datasetId?: string; status?: string } = {}, limit = 100, orderBy?: ListOrder): Promise<SweepListItem[]> {
+    return collectPages(async (after) => (await this.transport.request(SweepsDocument, { ...filter, first: Math.min(limit, 500), after, ...(orderBy && { orderBy }) })).sweeps, limit);
+  }
+
+  /** Cancels every job of the sweep (finished points keep their results). */
+  async cancelSweep(id: string): Promise<Sweep> {
+    return (await this.transport.request(CancelSweepDocument, { id })).cancelSweep;
+  }
+
+  /**
+   * Follows every job of the sweep until it ends (`onProgress` gets each job update with the
+   * job's checkpoint), then returns the sweep; throws JOB_FAILED / JOB_CANCELLED unless `allowFailure`.
+   */
+  async waitForSweep(id: string, opts: Omit<WaitOptions, 'onProgress'> & { onProgress?: (job: Job, checkpointId: string) => void } = {}): Promise<Sweep> {
+    const { onProgress, ...wait } = opts;
+    for (const w of (await this.sweep(id)).work) {
+      if (w.job) await this.waitForJob(w.job.id, { ...wait, allowFailure: true, ...(onProgress && { onProgress: (j: Job) => onProgress(j, w.checkpointId) }) });
+    }
+    const sweep = await this.sweep(id);
+    if (!opts.allowFailure && sweep.status !== 'SUCCEEDED') {
+      throw new SpikelabError(`sweep ${id} ${sweep.status === 'CANCELLED' ? 'was cancelled' : `failed: ${sweep.error ?? 'no error message'}`}`, sweep.status === 'CANCELLED' ? 'JOB_CANCELLED' : 'JOB_FAILED', { sweep });
+    }
+    return sweep;
+  }
+
+  /** Queues a sweep, waits for it, returns it with every run. */
+  async runSweep(input: StartSweepInput, wait: Omit<WaitOptions, 'onProgress'> = {}): Promise<Sweep> {
+    return this.waitForSweep((await this.startSweep(input)).id, wait);
+  }
+
+  /** A sweep pivoted on one config axis: rows = backbone (× other swept axes), columns = the axis' values, cells = the SNN metric at `step` (default each run's T). */
+  async sweepPivot(sweepId: string, opts: { axis?: string; step?: number; metric?: string } = {}): Promise<SweepPivot> {
+    const { pivot } = (await this.transport.request(SweepPivotDocument, { sweepId, ...opts })).compare;
+    if (!pivot) throw new SpikelabError(`the server sent no pivot for sweep ${sweepId}`, 'INTERNAL_SERVER_ERROR');
+    return pivot;
   }
 
   /** Closes the subscription socket, if one was opened. */

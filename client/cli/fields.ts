@@ -31,6 +31,28 @@ export function fieldOption(name: string, f: FieldSpec, flags?: string): Option 
   }
 }
 
+/** One listed value of any field, parsed (number, true/false, choice) and checked by the table's own schema. */
+function listItem(f: FieldSpec, item: string): unknown {
+  const raw = item.trim();
+  const value = f.type === 'int' || f.type === 'number' ? (raw === '' ? Number.NaN : Number(raw)) : f.type === 'boolean' ? (raw === 'true' ? true : raw === 'false' ? false : raw) : raw;
+  const parsed = valueSchema(f).safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError(`each value must be ${rangeText(f)}, got "${raw}"`);
+  return parsed.data;
+}
+
+/** Parses "1,3,5" into the field's values, each within the table's bounds; a value listed twice is refused. */
+export function listParser(f: FieldSpec): (value: string) => unknown[] {
+  return (value) => {
+    const values = value.split(',').map((item) => listItem(f, item));
+    const seen = new Set<unknown>();
+    for (const v of values) {
+      if (seen.has(v)) throw new InvalidArgumentError(`${String(v)} is listed twice`);
+      seen.add(v);
+    }
+    return values;
+  };
+}
+
 /** Parses "28x28x1" (or "28,28,1") into [height, width, channels], each within its field's bounds. */
 export function shapeParser(fields: readonly [IntField, IntField, IntField]): (value: string) => number[] {
   return (value) => {
@@ -72,5 +94,25 @@ export function addTableOptions<T extends FieldTable>(cmd: Command, table: T, o:
   return (opts) => {
     const given = opts as Record<string, unknown>;
     return Object.fromEntries(attributes.filter(([, a]) => given[a] !== undefined).map(([name, a]) => [name, given[a]])) as TableInput<T>;
+  };
+}
+
+/**
+ * Adds one list option per field of `table` (`--gamma 1,3,5`, `--channel-wise true,false`), each
+ * value parsed and bounded by the table's own schema. Returns a function that picks the lists
+ * given on the command line out of the parsed options.
+ */
+export function addTableListOptions<T extends FieldTable>(cmd: Command, table: T, o: Pick<TableOptions<T>, 'flags' | 'skip'> = {}): (opts: object) => { [K in keyof T]?: NonNullable<TableInput<T>[K]>[] } {
+  const attributes: [string, string][] = [];
+  for (const [name, f] of Object.entries(table)) {
+    if (o.skip?.includes(name)) continue;
+    const range = f.type === 'boolean' ? 'true, false' : rangeText(f);
+    const option = new Option(o.flags?.[name] ?? `--${kebab(name)} <list>`, `${f.description}: comma-separated values, each ${range}${f.default === undefined ? '' : ` (default ${String(f.default)})`}`).argParser(listParser(f));
+    cmd.addOption(option);
+    attributes.push([name, option.attributeName()]);
+  }
+  return (opts) => {
+    const given = opts as Record<string, unknown>;
+    return Object.fromEntries(attributes.filter(([, a]) => given[a] !== undefined).map(([name, a]) => [name, given[a]])) as { [K in keyof T]?: NonNullable<TableInput<T>[K]>[] };
   };
 }

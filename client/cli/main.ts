@@ -11,6 +11,7 @@ import { registerJobs } from './commands/jobs.js';
 import { registerModel } from './commands/model.js';
 import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
+import { registerSweep } from './commands/sweep.js';
 import { registerToken } from './commands/token.js';
 import { registerTrain } from './commands/train.js';
 import { registerWorker } from './commands/worker.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerImport(program);
   registerConvert(program);
+  registerSweep(program);
   registerExport(program);
   registerJobs(program);
   registerCompare(program);

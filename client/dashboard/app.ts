@@ -1,6 +1,6 @@
 // Dashboard entry (a browser ES module, loaded by client/dashboard/index.html): polls the API every
-// 2 s and redraws jobs (live progress), conversion runs, the comparison charts and, for
-// segmentation runs, the panels.
+// 2 s and redraws jobs (live progress), conversion runs, the comparison charts, for segmentation
+// runs the panels, and sweeps as heat maps.
 import {
   CompareDocument, DashboardStateDocument, DatasetsDocument, JobProgressDocument, LiveStepMetricsDocument, ModelsDocument,
   type DashboardStateQuery,
@@ -9,6 +9,7 @@ import { drawComparison, drawLive } from './chart.js';
 import { fillTable, GqlError, gql, saveToken, savedToken } from './gql.js';
 import { follow, liveCount } from './live.js';
 import { drawPanels } from './panels.js';
+import { refreshSweeps, resetSweeps } from './sweeps.js';
 import { renderJobs, renderRuns, syncSelect } from './views.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
@@ -104,6 +105,7 @@ async function tick(): Promise<void> {
   await refreshComparison(state.conversionRuns.nodes);
   const segmentation = state.conversionRuns.nodes.filter((r) => r.task === 'segmentation' && r.status === 'SUCCEEDED').map((r) => r.id);
   await drawPanels($('panels'), segmentation.slice(0, 3)); // the three newest
+  await refreshSweeps($('sweeps'), $<HTMLSelectElement>('sweep'), $<HTMLSelectElement>('axis'), $('heatmap'));
   if (Date.now() - registryAt > 10_000) {
     registryAt = Date.now();
     await refreshRegistry();
@@ -133,7 +135,9 @@ $<HTMLFormElement>('auth').addEventListener('submit', (ev) => {
   ev.preventDefault();
   saveToken($<HTMLInputElement>('auth-token').value.trim());
   compareKey = '';
+  resetSweeps();
 });
 for (const id of ['metric', 'dataset']) $(id).addEventListener('change', () => { compareKey = ''; });
+for (const id of ['sweep', 'axis']) $(id).addEventListener('change', resetSweeps);
 if (savedToken()) $<HTMLInputElement>('auth-token').value = savedToken() ?? '';
 void loop();

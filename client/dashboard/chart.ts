@@ -1,7 +1,8 @@
 // Charts in the browser: the same Vega-Lite specs as `spikelab report` (client/report/specs),
 // compiled by the vega-lite bundle and drawn by vega as SVG. Both bundles are served locally.
 import type { CompareMatrix } from '../../src/formats/compare.js';
-import { annSnnBarsSpec, stepCurveSpec } from '../report/specs.js';
+import type { SweepPivot } from '../../src/formats/sweep.js';
+import { annSnnBarsSpec, stepCurveSpec, sweepHeatmapSpec } from '../report/specs.js';
 
 interface VegaView {
   runAsync(): Promise<VegaView>;
@@ -65,4 +66,18 @@ export async function drawLive(el: HTMLElement, name: string, values: number[], 
       y: { field: 'value', type: 'quantitative', scale: { domain: [0, 1] }, title: name },
     },
   });
+}
+
+/** A sweep as a heat map (rows = backbone, columns = one config axis); marks the element with the cells drawn. */
+export async function drawHeatmap(el: HTMLElement, p: SweepPivot): Promise<number> {
+  const cells = p.rows.reduce((n, r) => n + r.values.filter((v) => v !== null).length, 0);
+  el.dataset.cells = String(cells);
+  if (cells === 0) {
+    el.replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: `sweep ${p.sweepId}: no point has finished yet` }));
+    delete el.dataset.drawn;
+    return 0;
+  }
+  await draw(el, sweepHeatmapSpec(p));
+  el.dataset.drawn = 'true';
+  return cells;
 }

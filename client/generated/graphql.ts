@@ -11,14 +11,22 @@ export type ConversionConfigInput = {
   batchSize?: number;
   /** Training batches used for percentile calibration. An integer in 1..100000; default 1. */
   calibrationBatches?: number;
+  /** Calibration clip: none, or gamma (activations clipped at Γ, in ANN units, while calibrating, as the reference converter does; the clipped values feed later sites). One of none, gamma; default none. */
+  calibrationClip?: string;
   /** One λ per channel instead of one per activation site. Default false. */
   channelWise?: boolean;
+  /** Early exit (classification): a sample stops once the top-1 minus top-2 of its mean logits (ANN units) exceeds this margin. A number in [0, 1000000]. */
+  earlyExitMargin?: number | null | undefined;
+  /** Early exit (classification): a sample stops once its top-1 class has been the same for this many consecutive steps. An integer in 1..4096. */
+  earlyExitPatience?: number | null | undefined;
   /** Γ: maximum spikes per neuron per step (1 = plain IF). An integer in 1..1024; default 5. */
   gamma?: number;
   /** Max-pool conversion: lipool (lateral inhibition) or gate (the ablation). One of lipool, gate; default lipool. */
   maxPool?: string;
   /** p: calibration percentile (0.99 as in the original study). A number in (0, 1]; default 0.99. */
   percentile?: number;
+  /** Segmentation readout at step t: mean-probability (the running mean of the head's per-step sigmoids) or mean-logit (the sigmoid of the running mean of its logits). One of mean-probability, mean-logit; default mean-probability. */
+  readout?: string;
   /** Membrane reset after a spike: by subtraction or to zero. One of subtract, zero; default subtract. */
   reset?: string;
   /** Seed of every random choice. An integer in -2147483648..2147483647; default 0. */
@@ -215,6 +223,8 @@ export type RunFilterInput = {
   pretraining?: string | null | undefined;
   /** QUEUED | RUNNING | SUCCEEDED | FAILED | CANCELLED */
   status?: string | null | undefined;
+  /** Conversion runs that are points of this sweep (computed by it or reused from the registry). */
+  sweepId?: string | null | undefined;
   /** Conversion runs with this T only. */
   timeSteps?: number | null | undefined;
 };
@@ -232,6 +242,26 @@ export type StartConversionInput = {
   checkpointId: string;
   config?: ConversionConfigInput | null | undefined;
   datasetId: string;
+  /** Compute again even when an identical run succeeded before (same checkpoint content, data set, test subset, config and engine version); false: that run is the answer, with cached: true, and nothing is queued. */
+  force?: boolean;
+  /** Tries before the job is FAILED when its worker dies. An integer in 1..10; default 3. */
+  maxAttempts?: number;
+  /** Simulate at most this many test samples (default all). An integer in 1..2147483647. */
+  maxSamples?: number | null | undefined;
+  /** Higher runs first. An integer in -100..100; default 0. */
+  priority?: number;
+};
+
+/** Checked (bounds, every checkpoint, fit of model and data) before anything is queued. */
+export type StartSweepInput = {
+  axes?: SweepAxesInput | null | undefined;
+  /** Execution provider of every point: auto | cpu | cuda (default auto: the server's choice) */
+  backend?: string | null | undefined;
+  /** Checkpoints to sweep (1..64); the same grid runs on each. */
+  checkpointIds: Array<string>;
+  datasetId: string;
+  /** Compute every point again; false: a point whose identical run succeeded before reuses that run (cached: true on the point). */
+  force?: boolean;
   /** Tries before the job is FAILED when its worker dies. An integer in 1..10; default 3. */
   maxAttempts?: number;
   /** Simulate at most this many test samples (default all). An integer in 1..2147483647. */
@@ -253,6 +283,38 @@ export type StartTrainingInput = {
   modelId: string;
   /** Higher runs first. An integer in -100..100; default 0. */
   priority?: number;
+};
+
+/** The values to sweep per conversion config field (the cross product is run). A field left out takes its default; a one-value list fixes it. At most 1024 points per sweep. */
+export type SweepAxesInput = {
+  /** Values of batchSize: Batch size for calibration and simulation. An integer in 1..65536; default 32. */
+  batchSize?: Array<number> | null | undefined;
+  /** Values of calibrationBatches: Training batches used for percentile calibration. An integer in 1..100000; default 1. */
+  calibrationBatches?: Array<number> | null | undefined;
+  /** Values of calibrationClip: Calibration clip: none, or gamma (activations clipped at Γ, in ANN units, while calibrating, as the reference converter does; the clipped values feed later sites). One of none, gamma; default none. */
+  calibrationClip?: Array<string> | null | undefined;
+  /** Values of channelWise: One λ per channel instead of one per activation site. Default false. */
+  channelWise?: Array<boolean> | null | undefined;
+  /** Values of earlyExitMargin: Early exit (classification): a sample stops once the top-1 minus top-2 of its mean logits (ANN units) exceeds this margin. A number in [0, 1000000]. */
+  earlyExitMargin?: Array<number> | null | undefined;
+  /** Values of earlyExitPatience: Early exit (classification): a sample stops once its top-1 class has been the same for this many consecutive steps. An integer in 1..4096. */
+  earlyExitPatience?: Array<number> | null | undefined;
+  /** Values of gamma: Γ: maximum spikes per neuron per step (1 = plain IF). An integer in 1..1024; default 5. */
+  gamma?: Array<number> | null | undefined;
+  /** Values of maxPool: Max-pool conversion: lipool (lateral inhibition) or gate (the ablation). One of lipool, gate; default lipool. */
+  maxPool?: Array<string> | null | undefined;
+  /** Values of percentile: p: calibration percentile (0.99 as in the original study). A number in (0, 1]; default 0.99. */
+  percentile?: Array<number> | null | undefined;
+  /** Values of readout: Segmentation readout at step t: mean-probability (the running mean of the head's per-step sigmoids) or mean-logit (the sigmoid of the running mean of its logits). One of mean-probability, mean-logit; default mean-probability. */
+  readout?: Array<string> | null | undefined;
+  /** Values of reset: Membrane reset after a spike: by subtraction or to zero. One of subtract, zero; default subtract. */
+  reset?: Array<string> | null | undefined;
+  /** Values of seed: Seed of every random choice. An integer in -2147483648..2147483647; default 0. */
+  seed?: Array<number> | null | undefined;
+  /** Values of timeSteps: T: simulated time steps. An integer in 1..4096; default 64. */
+  timeSteps?: Array<number> | null | undefined;
+  /** Values of vInit: Initial membrane potential as a fraction of θ. A number in [-1, 1]; default 0. */
+  vInit?: Array<number> | null | undefined;
 };
 
 /** Hyper-parameters; fields, defaults and bounds from src/formats/training.ts. */
@@ -319,7 +381,7 @@ export type DashboardStateQueryVariables = Exact<{
 }>;
 
 
-export type DashboardStateQuery = { jobs: { totalCount: number, nodes: Array<{ id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null }> }, conversionRuns: { totalCount: number, nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
+export type DashboardStateQuery = { jobs: { totalCount: number, nodes: Array<{ id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null }> }, conversionRuns: { totalCount: number, nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
 
 export type LiveStepMetricsSubscriptionVariables = Exact<{
   runId: string;
@@ -366,11 +428,11 @@ export type ModelsQueryVariables = Exact<{
 
 export type ModelsQuery = { models: { nodes: Array<{ id: string, name: string, architecture: string, family: string, pretraining: string, inputShape: Array<number>, numClasses: number, spec: Record<string, unknown>, parameterCount: number | null, macs: number | null, createdAt: string }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
-export type JobFieldsFragment = { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null };
+export type JobFieldsFragment = { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null };
 
 export type TrainingRunFieldsFragment = { id: string, status: string, modelId: string, datasetId: string, jobId: string | null, epochsCompleted: number, metricName: string | null, bestMetric: number | null, bestEpoch: number | null, backendUsed: string | null, resultCheckpointId: string | null, error: string | null, createdAt: string, finishedAt: string | null, model: { name: string }, dataset: { name: string } };
 
-export type ConversionRunFieldsFragment = { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } };
+export type ConversionRunFieldsFragment = { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } };
 
 export type StartTrainingMutationVariables = Exact<{
   input: StartTrainingInput;
@@ -384,7 +446,7 @@ export type StartConversionMutationVariables = Exact<{
 }>;
 
 
-export type StartConversionMutation = { startConversion: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
+export type StartConversionMutation = { startConversion: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
 
 export type TrainingRunQueryVariables = Exact<{
   id: string;
@@ -398,7 +460,7 @@ export type ConversionRunQueryVariables = Exact<{
 }>;
 
 
-export type ConversionRunQuery = { conversionRun: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
+export type ConversionRunQuery = { conversionRun: { id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } } };
 
 export type ConversionRunsQueryVariables = Exact<{
   filter?: RunFilterInput | null | undefined;
@@ -408,7 +470,7 @@ export type ConversionRunsQueryVariables = Exact<{
 }>;
 
 
-export type ConversionRunsQuery = { conversionRuns: { nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type ConversionRunsQuery = { conversionRuns: { nodes: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type TrainingRunsQueryVariables = Exact<{
   filter?: RunFilterInput | null | undefined;
@@ -447,7 +509,7 @@ export type JobQueryVariables = Exact<{
 }>;
 
 
-export type JobQuery = { job: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } };
+export type JobQuery = { job: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } };
 
 export type JobsQueryVariables = Exact<{
   status?: string | null | undefined;
@@ -458,31 +520,34 @@ export type JobsQueryVariables = Exact<{
 }>;
 
 
-export type JobsQuery = { jobs: { nodes: Array<{ id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type JobsQuery = { jobs: { nodes: Array<{ id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type CancelJobMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type CancelJobMutation = { cancelJob: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } };
+export type CancelJobMutation = { cancelJob: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } };
 
 export type JobProgressSubscriptionVariables = Exact<{
   id: string;
 }>;
 
 
-export type JobProgressSubscription = { jobProgress: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } };
+export type JobProgressSubscription = { jobProgress: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } };
 
 export type CompareQueryVariables = Exact<{
   filter?: RunFilterInput | null | undefined;
   metric?: string | null | undefined;
   runIds?: Array<string> | string | null | undefined;
   steps?: Array<number> | number | null | undefined;
+  sweepId?: string | null | undefined;
+  axis?: string | null | undefined;
+  step?: number | null | undefined;
 }>;
 
 
-export type CompareQuery = { compare: { metric: string, steps: Array<number>, rows: Array<{ conversionRunId: string, backbone: string, architecture: string, family: string, parameterCount: number, pretraining: string, dataset: string, metric: string, timeSteps: number, annValue: number, values: Array<number | null>, losses: Array<number | null>, best: number, bestStep: number, firstStepWithin1: number | null, lossAtT: number, sops: number, annMacs: number, energyRatio: number }> } };
+export type CompareQuery = { compare: { metric: string, steps: Array<number>, rows: Array<{ conversionRunId: string, backbone: string, architecture: string, family: string, parameterCount: number, pretraining: string, dataset: string, metric: string, timeSteps: number, annValue: number, values: Array<number | null>, losses: Array<number | null>, best: number, bestStep: number, firstStepWithin1: number | null, lossAtT: number, sops: number, annMacs: number, energyRatio: number }>, pivot: { sweepId: string, axis: string, metric: string, step: number | null, columns: Array<string>, rows: Array<{ label: string, backbone: string, checkpointId: string, annValue: number | null, values: Array<number | null>, runIds: Array<string | null>, others: Array<{ name: string, value: string }> }> } | null } };
 
 export type ConversionRunPanelsQueryVariables = Exact<{
   id: string;
@@ -490,6 +555,52 @@ export type ConversionRunPanelsQueryVariables = Exact<{
 
 
 export type ConversionRunPanelsQuery = { conversionRun: { id: string, task: string, status: string, checkpoint: { model: { name: string } }, dataset: { name: string }, panels: Array<{ width: number, height: number, image: Array<number>, label: Array<number>, ann: Array<number>, snn: Array<number> }> | null } };
+
+export type SweepFieldsFragment = { id: string, status: string, datasetId: string, pointCount: number, pointsDone: number, cachedPoints: number, progress: number, message: string | null, sweptAxes: Array<string>, fixed: Record<string, unknown>, maxSamples: number | null, backend: string, force: boolean, calibrations: number, simulations: number, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, axes: Array<{ name: string, values: Array<string> }>, dataset: { name: string }, work: Array<{ checkpointId: string, points: number, calibrations: number, simulations: number, job: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } | null }>, runs: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> };
+
+export type SweepPivotFieldsFragment = { sweepId: string, axis: string, metric: string, step: number | null, columns: Array<string>, rows: Array<{ label: string, backbone: string, checkpointId: string, annValue: number | null, values: Array<number | null>, runIds: Array<string | null>, others: Array<{ name: string, value: string }> }> };
+
+export type StartSweepMutationVariables = Exact<{
+  input: StartSweepInput;
+}>;
+
+
+export type StartSweepMutation = { startSweep: { id: string, status: string, datasetId: string, pointCount: number, pointsDone: number, cachedPoints: number, progress: number, message: string | null, sweptAxes: Array<string>, fixed: Record<string, unknown>, maxSamples: number | null, backend: string, force: boolean, calibrations: number, simulations: number, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, axes: Array<{ name: string, values: Array<string> }>, dataset: { name: string }, work: Array<{ checkpointId: string, points: number, calibrations: number, simulations: number, job: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } | null }>, runs: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
+
+export type SweepQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type SweepQuery = { sweep: { id: string, status: string, datasetId: string, pointCount: number, pointsDone: number, cachedPoints: number, progress: number, message: string | null, sweptAxes: Array<string>, fixed: Record<string, unknown>, maxSamples: number | null, backend: string, force: boolean, calibrations: number, simulations: number, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, axes: Array<{ name: string, values: Array<string> }>, dataset: { name: string }, work: Array<{ checkpointId: string, points: number, calibrations: number, simulations: number, job: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } | null }>, runs: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
+
+export type SweepsQueryVariables = Exact<{
+  datasetId?: string | null | undefined;
+  status?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  orderBy?: ListOrder | null | undefined;
+}>;
+
+
+export type SweepsQuery = { sweeps: { nodes: Array<{ id: string, status: string, pointCount: number, pointsDone: number, cachedPoints: number, progress: number, sweptAxes: Array<string>, createdAt: string, finishedAt: string | null, dataset: { name: string } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type CancelSweepMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type CancelSweepMutation = { cancelSweep: { id: string, status: string, datasetId: string, pointCount: number, pointsDone: number, cachedPoints: number, progress: number, message: string | null, sweptAxes: Array<string>, fixed: Record<string, unknown>, maxSamples: number | null, backend: string, force: boolean, calibrations: number, simulations: number, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, axes: Array<{ name: string, values: Array<string> }>, dataset: { name: string }, work: Array<{ checkpointId: string, points: number, calibrations: number, simulations: number, job: { id: string, kind: string, status: string, progress: number, phase: string | null, message: string | null, epoch: number | null, step: number | null, etaSeconds: number | null, error: string | null, attempts: number, cancelRequested: boolean, trainingRunId: string | null, conversionRunId: string | null, sweepId: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null } | null }>, runs: Array<{ id: string, status: string, task: string, checkpointId: string, datasetId: string, jobId: string | null, timeSteps: number, percentile: number, gamma: number, channelWise: boolean, maxPool: string, reset: string, calibrationClip: string, readout: string, earlyExitPatience: number | null, earlyExitMargin: number | null, samples: number | null, primaryMetric: string | null, annValue: number | null, best: number | null, bestStep: number | null, firstStepWithin1: number | null, lossAtT: number | null, sops: number | null, annMacs: number | null, energyRatio: number | null, backendUsed: string | null, warnings: Array<string>, error: string | null, cached: boolean, sweepId: string | null, engineVersion: number | null, createdAt: string, finishedAt: string | null, snnOnnxUrl: string | null, earlyExit: { patience: number | null, margin: number | null, accuracy: number, meanSteps: number, stepsHistogram: Array<number>, exited: number, sops: number, fixedSops: number, energyRatio: number } | null, checkpoint: { id: string, model: { id: string, name: string, architecture: string } }, dataset: { name: string } }> } };
+
+export type SweepPivotQueryVariables = Exact<{
+  sweepId: string;
+  axis?: string | null | undefined;
+  step?: number | null | undefined;
+  metric?: string | null | undefined;
+}>;
+
+
+export type SweepPivotQuery = { compare: { pivot: { sweepId: string, axis: string, metric: string, step: number | null, columns: Array<string>, rows: Array<{ label: string, backbone: string, checkpointId: string, annValue: number | null, values: Array<number | null>, runIds: Array<string | null>, others: Array<{ name: string, value: string }> }> } | null } };
 
 export type RegisterWorkerMutationVariables = Exact<{
   input: RegisterWorkerInput;
@@ -612,27 +723,6 @@ export const ModelFieldsFragmentDoc = new TypedDocumentString(`
   createdAt
 }
     `, {"fragmentName":"ModelFields"}) as unknown as TypedDocumentString<ModelFieldsFragment, unknown>;
-export const JobFieldsFragmentDoc = new TypedDocumentString(`
-    fragment JobFields on Job {
-  id
-  kind
-  status
-  progress
-  phase
-  message
-  epoch
-  step
-  etaSeconds
-  error
-  attempts
-  cancelRequested
-  trainingRunId
-  conversionRunId
-  createdAt
-  startedAt
-  finishedAt
-}
-    `, {"fragmentName":"JobFields"}) as unknown as TypedDocumentString<JobFieldsFragment, unknown>;
 export const TrainingRunFieldsFragmentDoc = new TypedDocumentString(`
     fragment TrainingRunFields on TrainingRun {
   id
@@ -657,6 +747,28 @@ export const TrainingRunFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"TrainingRunFields"}) as unknown as TypedDocumentString<TrainingRunFieldsFragment, unknown>;
+export const JobFieldsFragmentDoc = new TypedDocumentString(`
+    fragment JobFields on Job {
+  id
+  kind
+  status
+  progress
+  phase
+  message
+  epoch
+  step
+  etaSeconds
+  error
+  attempts
+  cancelRequested
+  trainingRunId
+  conversionRunId
+  sweepId
+  createdAt
+  startedAt
+  finishedAt
+}
+    `, {"fragmentName":"JobFields"}) as unknown as TypedDocumentString<JobFieldsFragment, unknown>;
 export const ConversionRunFieldsFragmentDoc = new TypedDocumentString(`
     fragment ConversionRunFields on ConversionRun {
   id
@@ -671,6 +783,21 @@ export const ConversionRunFieldsFragmentDoc = new TypedDocumentString(`
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue
@@ -684,6 +811,9 @@ export const ConversionRunFieldsFragmentDoc = new TypedDocumentString(`
   backendUsed
   warnings
   error
+  cached
+  sweepId
+  engineVersion
   createdAt
   finishedAt
   snnOnnxUrl
@@ -700,6 +830,147 @@ export const ConversionRunFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ConversionRunFields"}) as unknown as TypedDocumentString<ConversionRunFieldsFragment, unknown>;
+export const SweepFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SweepFields on Sweep {
+  id
+  status
+  datasetId
+  pointCount
+  pointsDone
+  cachedPoints
+  progress
+  message
+  sweptAxes
+  fixed
+  maxSamples
+  backend
+  force
+  calibrations
+  simulations
+  error
+  createdAt
+  startedAt
+  finishedAt
+  axes {
+    name
+    values
+  }
+  dataset {
+    name
+  }
+  work {
+    checkpointId
+    points
+    calibrations
+    simulations
+    job {
+      ...JobFields
+    }
+  }
+  runs {
+    ...ConversionRunFields
+  }
+}
+    fragment JobFields on Job {
+  id
+  kind
+  status
+  progress
+  phase
+  message
+  epoch
+  step
+  etaSeconds
+  error
+  attempts
+  cancelRequested
+  trainingRunId
+  conversionRunId
+  sweepId
+  createdAt
+  startedAt
+  finishedAt
+}
+fragment ConversionRunFields on ConversionRun {
+  id
+  status
+  task
+  checkpointId
+  datasetId
+  jobId
+  timeSteps
+  percentile
+  gamma
+  channelWise
+  maxPool
+  reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
+  samples
+  primaryMetric
+  annValue
+  best
+  bestStep
+  firstStepWithin1
+  lossAtT
+  sops
+  annMacs
+  energyRatio
+  backendUsed
+  warnings
+  error
+  cached
+  sweepId
+  engineVersion
+  createdAt
+  finishedAt
+  snnOnnxUrl
+  checkpoint {
+    id
+    model {
+      id
+      name
+      architecture
+    }
+  }
+  dataset {
+    name
+  }
+}`, {"fragmentName":"SweepFields"}) as unknown as TypedDocumentString<SweepFieldsFragment, unknown>;
+export const SweepPivotFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SweepPivotFields on SweepPivot {
+  sweepId
+  axis
+  metric
+  step
+  columns
+  rows {
+    label
+    backbone
+    checkpointId
+    others {
+      name
+      value
+    }
+    annValue
+    values
+    runIds
+  }
+}
+    `, {"fragmentName":"SweepPivotFields"}) as unknown as TypedDocumentString<SweepPivotFieldsFragment, unknown>;
 export const ImportCheckpointDocument = new TypedDocumentString(`
     mutation ImportCheckpoint($input: ImportCheckpointInput!) {
   importCheckpoint(input: $input) {
@@ -818,6 +1089,7 @@ export const DashboardStateDocument = new TypedDocumentString(`
   cancelRequested
   trainingRunId
   conversionRunId
+  sweepId
   createdAt
   startedAt
   finishedAt
@@ -835,6 +1107,21 @@ fragment ConversionRunFields on ConversionRun {
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue
@@ -848,6 +1135,9 @@ fragment ConversionRunFields on ConversionRun {
   backendUsed
   warnings
   error
+  cached
+  sweepId
+  engineVersion
   createdAt
   finishedAt
   snnOnnxUrl
@@ -1014,6 +1304,21 @@ export const StartConversionDocument = new TypedDocumentString(`
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue
@@ -1027,6 +1332,9 @@ export const StartConversionDocument = new TypedDocumentString(`
   backendUsed
   warnings
   error
+  cached
+  sweepId
+  engineVersion
   createdAt
   finishedAt
   snnOnnxUrl
@@ -1094,6 +1402,21 @@ export const ConversionRunDocument = new TypedDocumentString(`
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue
@@ -1107,6 +1430,9 @@ export const ConversionRunDocument = new TypedDocumentString(`
   backendUsed
   warnings
   error
+  cached
+  sweepId
+  engineVersion
   createdAt
   finishedAt
   snnOnnxUrl
@@ -1147,6 +1473,21 @@ export const ConversionRunsDocument = new TypedDocumentString(`
   channelWise
   maxPool
   reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
   samples
   primaryMetric
   annValue
@@ -1160,6 +1501,9 @@ export const ConversionRunsDocument = new TypedDocumentString(`
   backendUsed
   warnings
   error
+  cached
+  sweepId
+  engineVersion
   createdAt
   finishedAt
   snnOnnxUrl
@@ -1265,6 +1609,7 @@ export const JobDocument = new TypedDocumentString(`
   cancelRequested
   trainingRunId
   conversionRunId
+  sweepId
   createdAt
   startedAt
   finishedAt
@@ -1302,6 +1647,7 @@ export const JobsDocument = new TypedDocumentString(`
   cancelRequested
   trainingRunId
   conversionRunId
+  sweepId
   createdAt
   startedAt
   finishedAt
@@ -1327,6 +1673,7 @@ export const CancelJobDocument = new TypedDocumentString(`
   cancelRequested
   trainingRunId
   conversionRunId
+  sweepId
   createdAt
   startedAt
   finishedAt
@@ -1352,13 +1699,22 @@ export const JobProgressDocument = new TypedDocumentString(`
   cancelRequested
   trainingRunId
   conversionRunId
+  sweepId
   createdAt
   startedAt
   finishedAt
 }`) as unknown as TypedDocumentString<JobProgressSubscription, JobProgressSubscriptionVariables>;
 export const CompareDocument = new TypedDocumentString(`
-    query Compare($filter: RunFilterInput, $metric: String, $runIds: [ID!], $steps: [Int!]) {
-  compare(filter: $filter, metric: $metric, runIds: $runIds, steps: $steps) {
+    query Compare($filter: RunFilterInput, $metric: String, $runIds: [ID!], $steps: [Int!], $sweepId: ID, $axis: String, $step: Int) {
+  compare(
+    filter: $filter
+    metric: $metric
+    runIds: $runIds
+    steps: $steps
+    sweepId: $sweepId
+    axis: $axis
+    step: $step
+  ) {
     metric
     steps
     rows {
@@ -1382,9 +1738,30 @@ export const CompareDocument = new TypedDocumentString(`
       annMacs
       energyRatio
     }
+    pivot {
+      ...SweepPivotFields
+    }
   }
 }
-    `) as unknown as TypedDocumentString<CompareQuery, CompareQueryVariables>;
+    fragment SweepPivotFields on SweepPivot {
+  sweepId
+  axis
+  metric
+  step
+  columns
+  rows {
+    label
+    backbone
+    checkpointId
+    others {
+      name
+      value
+    }
+    annValue
+    values
+    runIds
+  }
+}`) as unknown as TypedDocumentString<CompareQuery, CompareQueryVariables>;
 export const ConversionRunPanelsDocument = new TypedDocumentString(`
     query ConversionRunPanels($id: ID!) {
   conversionRun(id: $id) {
@@ -1410,6 +1787,438 @@ export const ConversionRunPanelsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConversionRunPanelsQuery, ConversionRunPanelsQueryVariables>;
+export const StartSweepDocument = new TypedDocumentString(`
+    mutation StartSweep($input: StartSweepInput!) {
+  startSweep(input: $input) {
+    ...SweepFields
+  }
+}
+    fragment JobFields on Job {
+  id
+  kind
+  status
+  progress
+  phase
+  message
+  epoch
+  step
+  etaSeconds
+  error
+  attempts
+  cancelRequested
+  trainingRunId
+  conversionRunId
+  sweepId
+  createdAt
+  startedAt
+  finishedAt
+}
+fragment ConversionRunFields on ConversionRun {
+  id
+  status
+  task
+  checkpointId
+  datasetId
+  jobId
+  timeSteps
+  percentile
+  gamma
+  channelWise
+  maxPool
+  reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
+  samples
+  primaryMetric
+  annValue
+  best
+  bestStep
+  firstStepWithin1
+  lossAtT
+  sops
+  annMacs
+  energyRatio
+  backendUsed
+  warnings
+  error
+  cached
+  sweepId
+  engineVersion
+  createdAt
+  finishedAt
+  snnOnnxUrl
+  checkpoint {
+    id
+    model {
+      id
+      name
+      architecture
+    }
+  }
+  dataset {
+    name
+  }
+}
+fragment SweepFields on Sweep {
+  id
+  status
+  datasetId
+  pointCount
+  pointsDone
+  cachedPoints
+  progress
+  message
+  sweptAxes
+  fixed
+  maxSamples
+  backend
+  force
+  calibrations
+  simulations
+  error
+  createdAt
+  startedAt
+  finishedAt
+  axes {
+    name
+    values
+  }
+  dataset {
+    name
+  }
+  work {
+    checkpointId
+    points
+    calibrations
+    simulations
+    job {
+      ...JobFields
+    }
+  }
+  runs {
+    ...ConversionRunFields
+  }
+}`) as unknown as TypedDocumentString<StartSweepMutation, StartSweepMutationVariables>;
+export const SweepDocument = new TypedDocumentString(`
+    query Sweep($id: ID!) {
+  sweep(id: $id) {
+    ...SweepFields
+  }
+}
+    fragment JobFields on Job {
+  id
+  kind
+  status
+  progress
+  phase
+  message
+  epoch
+  step
+  etaSeconds
+  error
+  attempts
+  cancelRequested
+  trainingRunId
+  conversionRunId
+  sweepId
+  createdAt
+  startedAt
+  finishedAt
+}
+fragment ConversionRunFields on ConversionRun {
+  id
+  status
+  task
+  checkpointId
+  datasetId
+  jobId
+  timeSteps
+  percentile
+  gamma
+  channelWise
+  maxPool
+  reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
+  samples
+  primaryMetric
+  annValue
+  best
+  bestStep
+  firstStepWithin1
+  lossAtT
+  sops
+  annMacs
+  energyRatio
+  backendUsed
+  warnings
+  error
+  cached
+  sweepId
+  engineVersion
+  createdAt
+  finishedAt
+  snnOnnxUrl
+  checkpoint {
+    id
+    model {
+      id
+      name
+      architecture
+    }
+  }
+  dataset {
+    name
+  }
+}
+fragment SweepFields on Sweep {
+  id
+  status
+  datasetId
+  pointCount
+  pointsDone
+  cachedPoints
+  progress
+  message
+  sweptAxes
+  fixed
+  maxSamples
+  backend
+  force
+  calibrations
+  simulations
+  error
+  createdAt
+  startedAt
+  finishedAt
+  axes {
+    name
+    values
+  }
+  dataset {
+    name
+  }
+  work {
+    checkpointId
+    points
+    calibrations
+    simulations
+    job {
+      ...JobFields
+    }
+  }
+  runs {
+    ...ConversionRunFields
+  }
+}`) as unknown as TypedDocumentString<SweepQuery, SweepQueryVariables>;
+export const SweepsDocument = new TypedDocumentString(`
+    query Sweeps($datasetId: ID, $status: String, $first: Int, $after: String, $orderBy: ListOrder = OLDEST_FIRST) {
+  sweeps(
+    datasetId: $datasetId
+    status: $status
+    first: $first
+    after: $after
+    orderBy: $orderBy
+  ) {
+    nodes {
+      id
+      status
+      pointCount
+      pointsDone
+      cachedPoints
+      progress
+      sweptAxes
+      createdAt
+      finishedAt
+      dataset {
+        name
+      }
+    }
+    pageInfo {
+      endCursor
+      hasNextPage
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SweepsQuery, SweepsQueryVariables>;
+export const CancelSweepDocument = new TypedDocumentString(`
+    mutation CancelSweep($id: ID!) {
+  cancelSweep(id: $id) {
+    ...SweepFields
+  }
+}
+    fragment JobFields on Job {
+  id
+  kind
+  status
+  progress
+  phase
+  message
+  epoch
+  step
+  etaSeconds
+  error
+  attempts
+  cancelRequested
+  trainingRunId
+  conversionRunId
+  sweepId
+  createdAt
+  startedAt
+  finishedAt
+}
+fragment ConversionRunFields on ConversionRun {
+  id
+  status
+  task
+  checkpointId
+  datasetId
+  jobId
+  timeSteps
+  percentile
+  gamma
+  channelWise
+  maxPool
+  reset
+  calibrationClip
+  readout
+  earlyExitPatience
+  earlyExitMargin
+  earlyExit {
+    patience
+    margin
+    accuracy
+    meanSteps
+    stepsHistogram
+    exited
+    sops
+    fixedSops
+    energyRatio
+  }
+  samples
+  primaryMetric
+  annValue
+  best
+  bestStep
+  firstStepWithin1
+  lossAtT
+  sops
+  annMacs
+  energyRatio
+  backendUsed
+  warnings
+  error
+  cached
+  sweepId
+  engineVersion
+  createdAt
+  finishedAt
+  snnOnnxUrl
+  checkpoint {
+    id
+    model {
+      id
+      name
+      architecture
+    }
+  }
+  dataset {
+    name
+  }
+}
+fragment SweepFields on Sweep {
+  id
+  status
+  datasetId
+  pointCount
+  pointsDone
+  cachedPoints
+  progress
+  message
+  sweptAxes
+  fixed
+  maxSamples
+  backend
+  force
+  calibrations
+  simulations
+  error
+  createdAt
+  startedAt
+  finishedAt
+  axes {
+    name
+    values
+  }
+  dataset {
+    name
+  }
+  work {
+    checkpointId
+    points
+    calibrations
+    simulations
+    job {
+      ...JobFields
+    }
+  }
+  runs {
+    ...ConversionRunFields
+  }
+}`) as unknown as TypedDocumentString<CancelSweepMutation, CancelSweepMutationVariables>;
+export const SweepPivotDocument = new TypedDocumentString(`
+    query SweepPivot($sweepId: ID!, $axis: String, $step: Int, $metric: String) {
+  compare(sweepId: $sweepId, axis: $axis, step: $step, metric: $metric) {
+    pivot {
+      ...SweepPivotFields
+    }
+  }
+}
+    fragment SweepPivotFields on SweepPivot {
+  sweepId
+  axis
+  metric
+  step
+  columns
+  rows {
+    label
+    backbone
+    checkpointId
+    others {
+      name
+      value
+    }
+    annValue
+    values
+    runIds
+  }
+}`) as unknown as TypedDocumentString<SweepPivotQuery, SweepPivotQueryVariables>;
 export const RegisterWorkerDocument = new TypedDocumentString(`
     mutation RegisterWorker($input: RegisterWorkerInput!) {
   registerWorker(input: $input) {

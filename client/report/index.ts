@@ -1,4 +1,4 @@
-export { stepCurveSpec, annSnnBarsSpec } from './specs.js';
+export { stepCurveSpec, annSnnBarsSpec, sweepHeatmapSpec } from './specs.js';
 export { specToSvg, svgToPng, renderSpecToPng, writeFileAtomic } from './render.js';
 export { renderSegmentationPanels } from './panels.js';
 export { matrixRows, type MatrixCell } from './matrix.js';

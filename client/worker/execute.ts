@@ -115,6 +115,7 @@ export async function executeJob(ctx: ExecuteContext, slot: WorkerSlot, a: Worke
         send(() => report({ batch: { sums: m.sums, samples: m.samples, batches: m.batches, stepMetrics: m.stepMetrics } }));
         return;
       case 'ready':
+      case 'point': // sweep tasks are not given to remote workers (src/jobs/remote.ts)
         return;
       case 'done':
       case 'error':

@@ -20,6 +20,7 @@ const FILES: Record<string, string> = {
   '/dashboard/chart.js': 'dist/client/dashboard/chart.js',
   '/dashboard/live.js': 'dist/client/dashboard/live.js',
   '/dashboard/panels.js': 'dist/client/dashboard/panels.js',
+  '/dashboard/sweeps.js': 'dist/client/dashboard/sweeps.js',
   '/generated/graphql.js': 'dist/client/generated/graphql.js',
   '/report/specs.js': 'dist/client/report/specs.js',
   '/vendor/vega.min.js': 'node_modules/vega/build/vega.min.js',

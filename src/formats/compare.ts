@@ -1,6 +1,7 @@
 // The backbone × time-step comparison matrix, as served by the `compare` query and drawn by reports.
 import { z } from 'zod';
 import type { ConversionSummary } from './conversion.js';
+import type { SweepPivot } from './sweep.js';
 
 /** One run of the matrix: its backbone, the metric at the matrix's steps, and its summary (for the compared metric). */
 export interface CompareRow extends Pick<ConversionSummary, 'annValue' | 'best' | 'bestStep' | 'firstStepWithin1' | 'lossAtT' | 'sops' | 'annMacs' | 'energyRatio'> {
@@ -25,6 +26,8 @@ export interface CompareMatrix {
   metric: string;
   steps: number[];
   rows: CompareRow[];
+  /** compare(sweepId:): the sweep's runs pivoted on one config axis (null otherwise). */
+  pivot?: SweepPivot | null;
 }
 
 /** A few test images with label and binarised ANN / SNN predictions, for segmentation figures. */

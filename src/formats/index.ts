@@ -7,3 +7,4 @@ export * from './compare.js';
 export * from './summary.js';
 export * from './job.js';
 export * from './worker.js';
+export * from './sweep.js';

@@ -130,8 +130,12 @@ export const onnxSpecSchema = onnxSpec('bounded');
 export const storedOnnxSpecSchema = onnxSpec('stored');
 export type OnnxModelSpec = z.output<typeof storedOnnxSpecSchema>;
 
-/** The spec column of a stored model (and of checkpoint manifests): a zoo spec or an ONNX model's. */
-export const storedModelSpecSchema = z.union([storedZooSpecSchema, storedOnnxSpecSchema]);
+/**
+ * The spec column of a stored model (and of checkpoint manifests): a zoo spec or an ONNX model's,
+ * told apart by architecture, so that a malformed stored spec names its field (a plain union says
+ * only "Invalid input").
+ */
+export const storedModelSpecSchema = z.discriminatedUnion('architecture', [storedZooSpecSchema, storedOnnxSpecSchema]);
 export type ModelSpec = ZooModelSpec | OnnxModelSpec;
 
 /** True for specs the zoo builds (every architecture but 'onnx'). */

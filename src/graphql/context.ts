@@ -12,6 +12,7 @@ import type { ImportedModel } from '../registry/onnx-models.js';
 import type { SeriesSelection, StepPoint } from '../registry/metrics.js';
 import type { Checkpoint, Dataset, Job, LayerStat, Model, TrainingMetric } from '../registry/records.js';
 import type { Registry } from '../registry/registry.js';
+import type { SweepState } from '../registry/sweeps.js';
 import type { TokenRole } from '../registry/vocab.js';
 
 /**
@@ -52,6 +53,7 @@ export interface Loaders {
   metricNames: DataLoader<number, string[]>;
   trainingMetrics: DataLoader<number, TrainingMetric[]>;
   stepMetrics: DataLoader<StepSeriesKey, StepPoint[], string>;
+  sweepState: DataLoader<number, SweepState>;
 }
 
 export interface Context extends Services {
@@ -73,6 +75,7 @@ function createLoaders(r: Registry): Loaders {
     stepMetrics: new DataLoader((keys) => r.metrics.seriesMany(keys), {
       cacheKeyFn: (k) => JSON.stringify([k.runId, k.name, k.sel.steps ?? null, k.sel.every ?? null, k.sel.sample ?? null]),
     }),
+    sweepState: new DataLoader((ids) => r.sweeps.statesOf(ids)),
   };
 }
 

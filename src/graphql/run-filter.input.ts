@@ -36,6 +36,9 @@ export class RunFilterInput {
 
   @Field(() => Int, { nullable: true, description: 'Conversion runs with this T only.' })
   timeSteps?: number;
+
+  @Field(() => ID, { nullable: true, description: 'Conversion runs that are points of this sweep (computed by it or reused from the registry).' })
+  sweepId?: string;
 }
 
 export function toRunFilter(f: RunFilterInput | undefined | null): RunFilter {
@@ -51,5 +54,6 @@ export function toRunFilter(f: RunFilterInput | undefined | null): RunFilter {
     status: f.status,
     alias: f.alias,
     timeSteps: f.timeSteps,
+    sweepId: f.sweepId == null ? null : parseId(f.sweepId, 'filter.sweepId'),
   };
 }

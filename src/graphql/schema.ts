@@ -9,6 +9,7 @@ import { ConversionRunResolver } from './conversion-run/conversion-run.resolver.
 import { DatasetResolver } from './dataset/dataset.resolver.js';
 import { JobResolver } from './job/job.resolver.js';
 import { ModelResolver } from './model/model.resolver.js';
+import { SweepResolver } from './sweep/sweep.resolver.js';
 import { TokenResolver } from './token/token.resolver.js';
 import { TrainingRunResolver } from './training-run/training-run.resolver.js';
 import { WorkerResolver } from './worker/worker.resolver.js';
@@ -22,6 +23,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   JobResolver,
   TrainingRunResolver,
   ConversionRunResolver,
+  SweepResolver,
   CompareResolver,
   TokenResolver,
   CheckpointAdminResolver,

@@ -1,5 +1,5 @@
 // What the runner needs to carry out one job kind: the task for the worker, and how its messages
-// are persisted. One file per kind implements it (training-job.ts, conversion-job.ts).
+// are persisted. One file per kind implements it (training-job.ts, conversion-job.ts, sweep-job.ts).
 import { CONVERSION_BACKENDS, type BackendName, type ConversionBackendName } from '../formats/index.js';
 import type { Job } from '../registry/records.js';
 import type { Registry } from '../registry/registry.js';
@@ -21,7 +21,7 @@ export interface Execution {
   transfer: ArrayBuffer[];
   /** The worker thread's TensorFlow.js backend (training; loading tfjs checkpoints for conversion). */
   backend: BackendName;
-  /** Metrics messages (iteration, epoch, batch), in order. */
+  /** Metrics messages (iteration, epoch, batch, point), in order. */
   onMessage(m: FromWorker): Promise<void>;
   /** Stores the result and marks job + run SUCCEEDED (one transaction for the run's results). */
   succeed(m: DoneMessage): Promise<void>;

@@ -27,6 +27,17 @@ export interface ConversionTask {
   resume: BatchSums[];
 }
 
+/** Several configs on one checkpoint and data set (a sweep job); each result is posted as a 'point' as soon as it is complete. */
+export interface SweepTask {
+  kind: 'sweep';
+  checkpoint: CheckpointPayload;
+  dataset: DatasetSpec;
+  configs: ConversionConfig[];
+  maxSamples: number | null;
+  /** ONNX Runtime execution provider of the simulations. */
+  backend: ConversionBackendName;
+}
+
 /** Checks weights against the model `spec` builds (importCheckpoint); answers with the manifest. */
 export interface ValidateTask {
   kind: 'validate';
@@ -74,7 +85,7 @@ export interface ExportedFile {
   contract: Record<string, unknown>;
 }
 
-export type Task = TrainingTask | ConversionTask | ValidateTask | OnnxInspectTask | ExportTask;
+export type Task = TrainingTask | ConversionTask | SweepTask | ValidateTask | OnnxInspectTask | ExportTask;
 
 export type ToWorker =
   | { type: 'run'; jobId: number; backend: BackendName; task: Task }
@@ -92,5 +103,7 @@ export type FromWorker =
   | { type: 'iteration'; jobId: number; iteration: number; loss: number; lr: number }
   | { type: 'epoch'; jobId: number; record: EpochRecord }
   | { type: 'batch'; jobId: number; batch: number; batches: number; samples: number; stepMetrics: Record<string, number[]>; sums: BatchSums }
+  /** Sweep: config `index` of the task is complete; calibrations / simulations the engine ran so far in this task. */
+  | { type: 'point'; jobId: number; index: number; result: ConversionResult; calibrations: number; simulations: number }
   | { type: 'done'; jobId: number; training?: TrainingOutput; conversion?: ConversionResult; manifest?: Omit<CheckpointManifest, 'weightsSha256'>; onnx?: OnnxDescription; exported?: ExportedFile }
   | { type: 'error'; jobId: number; message: string; name: string; cancelled: boolean };

@@ -79,7 +79,8 @@ export class RemoteJobs {
     });
     if (worker.stoppedAt) throw new WorkerRefusedError(`worker ${worker.id} said goodbye; register again`);
     const { jobs } = this.env.registry;
-    const accept = async (job: Job): Promise<boolean> => canRun(await this.requestedBackend(job), worker.backends);
+    // sweep jobs run only on the in-process runner (their per-point commits have no worker report yet)
+    const accept = async (job: Job): Promise<boolean> => job.kind !== 'sweep' && canRun(await this.requestedBackend(job), worker.backends);
     let job: Job | null;
     if (jobId !== null) {
       const current = await jobs.get(jobId);

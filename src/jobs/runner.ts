@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import type { BackendName, Progress } from '../formats/index.js';
 import type { Job } from '../registry/records.js';
 import { prepareConversion } from './conversion-job.js';
+import { prepareSweep } from './sweep-job.js';
 import type { Execution, JobEnv, Prepare } from './execution.js';
 import type { FromWorker } from './messages.js';
 import { deadWorkerCheck } from './liveness.js';
@@ -23,7 +24,7 @@ export interface RunnerOptions {
   progressWriteMs?: number;
 }
 
-const PREPARE: Record<string, Prepare> = { training: prepareTraining, conversion: prepareConversion };
+const PREPARE: Record<string, Prepare> = { training: prepareTraining, conversion: prepareConversion, sweep: prepareSweep };
 
 interface Active {
   job: Job;
@@ -187,6 +188,7 @@ export class JobRunner {
       case 'iteration':
       case 'epoch':
       case 'batch':
+      case 'point':
         return exec.onMessage(m);
       case 'ready':
         return;

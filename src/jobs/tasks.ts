@@ -3,11 +3,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadDataset } from '../data/index.js';
 import { loadCheckpoint, saveCheckpoint } from '../engine/checkpoint/index.js';
-import { convertAndSimulate } from '../engine/index.js';
+import { convertAndSimulate, convertSweep, planSweep } from '../engine/index.js';
 import { trainModel } from '../engine/train/index.js';
 import { buildModel } from '../engine/zoo/index.js';
-import type { CheckpointManifest } from '../formats/index.js';
-import type { ConversionTask, FromWorker, TrainingTask, ValidateTask } from './messages.js';
+import type { CheckpointManifest, ConversionConfig } from '../formats/index.js';
+import type { ConversionTask, FromWorker, SweepTask, TrainingTask, ValidateTask } from './messages.js';
 import { loadConvertible } from './onnx-tasks.js';
 
 type Post = (m: FromWorker, transfer?: ArrayBuffer[]) => void;
@@ -50,6 +50,52 @@ export async function runConversion(jobId: number, t: ConversionTask, post: Post
       resume: t.resume,
     });
     post({ type: 'done', jobId, conversion: result });
+  } finally {
+    loaded.dispose();
+  }
+}
+
+/** A config in a few words, for progress messages. */
+function describeConfig(c: ConversionConfig): string {
+  return `T ${c.timeSteps}, p ${c.percentile}, Γ ${c.gamma}, ${c.maxPool}, reset ${c.reset}${c.channelWise ? ', channel-wise' : ''}${c.calibrationClip === 'gamma' ? ', clip Γ' : ''}`;
+}
+
+/**
+ * A sweep job: every config on one checkpoint through the engine's convertSweep, which shares
+ * calibrations and simulations between them; each result is posted as soon as it is complete. The
+ * calibrations and simulations the engine ran are counted from its progress ('calibrate' once per
+ * calibration, 'build' once per simulation), and the message names the points being simulated
+ * (from planSweep, the engine's own grouping).
+ */
+export async function runSweep(jobId: number, t: SweepTask, post: Post, signal: AbortSignal, check: () => void): Promise<void> {
+  const data = await loadDataset(t.dataset, t.maxSamples != null ? { maxTest: t.maxSamples } : {});
+  const loaded = await loadConvertible(t.checkpoint);
+  const groups = planSweep(t.configs).calibrations.flatMap((k) => k.simulations);
+  let running = '';
+  let done = 0;
+  const work = { calibrations: 0, simulations: 0 };
+  try {
+    await convertSweep(loaded.model, { calibration: data.train, test: data.test, task: data.task, numClasses: data.numClasses }, t.configs, {
+      signal,
+      backend: t.backend,
+      onProgress: (progress) => {
+        check();
+        if (progress.phase === 'calibrate') work.calibrations++;
+        if (progress.phase === 'build') {
+          const ids = groups[work.simulations] ?? [];
+          work.simulations++;
+          const longest = ids.reduce((a, i) => (t.configs[i]!.timeSteps > t.configs[a]!.timeSteps ? i : a), ids[0] ?? 0);
+          running = ids.length === 0 ? '' : `point${ids.length > 1 ? 's' : ''} ${ids.map((i) => i + 1).join(', ')} of ${t.configs.length} (${describeConfig(t.configs[longest]!)}${ids.length > 1 ? ', shorter T cut from it' : ''})`;
+        }
+        const parts = [progress.message, progress.phase === 'simulate' || progress.phase === 'build' ? running : '', `${done}/${t.configs.length} points done`].filter((x) => x);
+        post({ type: 'progress', jobId, progress: { ...progress, message: parts.join(' · ') } });
+      },
+      onResult: (index, result) => {
+        done++;
+        post({ type: 'point', jobId, index, result, ...work });
+      },
+    });
+    post({ type: 'done', jobId });
   } finally {
     loaded.dispose();
   }

@@ -7,7 +7,7 @@ import { describeBackend, initBackend } from '../engine/backend/index.js';
 import type { BackendName } from '../formats/index.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { buildExport, inspectOnnx } from './onnx-tasks.js';
-import { runConversion, runTraining, validateWeights } from './tasks.js';
+import { runConversion, runSweep, runTraining, validateWeights } from './tasks.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run as a worker thread');
@@ -31,6 +31,8 @@ async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {
         return await runTraining(msg.jobId, t, post, signal, check);
       case 'conversion':
         return await runConversion(msg.jobId, t, post, signal, check);
+      case 'sweep':
+        return await runSweep(msg.jobId, t, post, signal, check);
       case 'validate':
         return await validateWeights(msg.jobId, t, post);
       case 'onnx-inspect':

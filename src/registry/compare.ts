@@ -5,11 +5,13 @@
 // Results are kept in one cache with one rule: a result is valid while the database's data
 // version (data-version.ts) is the one it was computed at (a commit by any connection or server
 // replica that may change a comparison invalidates every entry).
+// With a sweep, the matrix covers its points and carries the sweep pivoted on one axis (pivot.ts).
 import { z } from 'zod';
-import { summariseSeries, type CompareMatrix, type CompareRow } from '../formats/index.js';
+import { CONVERSION_CONFIG_FIELDS, summariseSeries, valueSchema, type CompareMatrix, type CompareRow } from '../formats/index.js';
 import type { PrismaClient } from './db.js';
 import { InvalidInputError } from './errors.js';
 import { parseInput } from './input.js';
+import { mostCommon, sweepPivot } from './pivot.js';
 import { annMetricsOf } from './records.js';
 import { conversionRunWhere, runFilterSchema, type RunFilter } from './runs.js';
 
@@ -21,6 +23,10 @@ export interface CompareParams {
   metric?: string | null;
   /** Steps of the matrix (default 1, 2, 4, …, T and T itself). */
   steps?: readonly number[] | null;
+  /** The points of this sweep, and the matrix's `pivot` on `axis` at `step`. */
+  sweepId?: number | null;
+  axis?: string | null;
+  step?: number | null;
 }
 
 const paramsSchema = z.object({
@@ -28,6 +34,9 @@ const paramsSchema = z.object({
   filter: runFilterSchema.nullish(),
   metric: z.string().min(1).max(100).nullish(),
   steps: z.array(z.number().int().min(1, { error: 'steps must be integers in 1..4096' }).max(4096, { error: 'steps must be integers in 1..4096' })).max(4096).nullish(),
+  sweepId: z.number().int().positive().nullish(),
+  axis: z.string().min(1).max(100).nullish(),
+  step: valueSchema(CONVERSION_CONFIG_FIELDS.timeSteps).nullish(),
 });
 
 const RUN_COLUMNS = {
@@ -97,8 +106,15 @@ export class CompareService {
   /** The matrix; a repeated question gets the same object back until the database changes. */
   compare(params: CompareParams): Promise<CompareMatrix> {
     const p = parseInput(paramsSchema, params);
-    const key = JSON.stringify([p.runIds ?? null, p.filter ?? null, p.metric ?? null, p.steps ?? null]);
-    return this.cache.get(key, () => this.compute(p));
+    if (p.sweepId == null && (p.axis != null || p.step != null)) throw new InvalidInputError(p.axis != null ? 'axis' : 'step', 'pivots a sweep: give sweepId too');
+    const key = JSON.stringify([p.runIds ?? null, p.filter ?? null, p.metric ?? null, p.steps ?? null, p.sweepId ?? null, p.axis ?? null, p.step ?? null]);
+    return this.cache.get(key, async () => {
+      if (p.sweepId == null) return this.compute(p);
+      const { sweepId } = p;
+      const pivot = await sweepPivot(this.prisma, { sweepId, axis: p.axis ?? null, step: p.step ?? null, metric: p.metric ?? null });
+      const matrix = await this.compute({ ...p, filter: { ...p.filter, sweepId }, metric: p.metric ?? pivot.metric });
+      return { ...matrix, pivot };
+    });
   }
 
   /**
@@ -202,10 +218,4 @@ export class CompareService {
     }
     return out;
   }
-}
-
-function mostCommon(xs: readonly string[]): string | undefined {
-  const counts = new Map<string, number>();
-  for (const x of xs) if (x) counts.set(x, (counts.get(x) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }

@@ -1,14 +1,17 @@
-// Conversion runs: validated and created with their job; finished by writing the summary, every
-// per-step metric and every layer statistic in the same transaction as the SUCCEEDED status.
+// Conversion runs: validated and created with their job (or answered by an identical SUCCEEDED run,
+// identical.ts); finished by writing the summary, every per-step metric and every layer statistic in
+// the same transaction as the SUCCEEDED status.
 import { z } from 'zod';
-import { batchSumsSchema, CONVERSION_BACKENDS, type BatchSums, DEFAULT_CONVERSION_CONFIG, JOB_FIELDS, conversionConfigSchema, storedConversionConfigSchema, summariseSeries, valueSchema, type ConversionConfig, type ConversionResult, type SegmentationPanel } from '../formats/index.js';
+import { ENGINE_VERSION } from '../engine/version.js';
+import { batchSumsSchema, CONVERSION_BACKENDS, type BatchSums, DEFAULT_CONVERSION_CONFIG, JOB_FIELDS, conversionConfigSchema, summariseSeries, taskConfigIssues, valueSchema, type ConversionConfig, type ConversionResult, type SegmentationPanel } from '../formats/index.js';
 import type { Prisma, PrismaClient } from './db.js';
 import { InvalidInputError, JobNotHeldError, NotFoundError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
 import type { JobService } from './jobs.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
-import { CONVERSION_RUN_OMIT, CorruptRowError, checkpointRecord, conversionRunRecord, datasetRecord, lambdasOf, lambdasSchema, panelsOf, panelsSchema, toJson, annMetricsSchema, warningsSchema, type ConversionRun } from './records.js';
-import { checkFit, conversionRunWhere, datasetGeometry, type RunFilter } from './runs.js';
+import { findIdenticalRun } from './identical.js';
+import { CONVERSION_RUN_OMIT, checkpointRecord, conversionConfigOf, conversionRunRecord, datasetRecord, lambdasOf, lambdasSchema, panelsOf, panelsSchema, toJson, annMetricsSchema, earlyExitSchema, warningsSchema, type Checkpoint, type ConversionRun, type Dataset } from './records.js';
+import { checkFit, conversionRunWhere, datasetGeometry, type DatasetGeometry, type RunFilter } from './runs.js';
 
 export type { ConversionRun } from './records.js';
 
@@ -21,6 +24,8 @@ export const startConversionSchema = z.object({
   backend: z.enum(CONVERSION_BACKENDS, { error: `must be one of ${CONVERSION_BACKENDS.join(', ')}` }).nullish(),
   priority: valueSchema(JOB_FIELDS.priority).nullish(),
   maxAttempts: valueSchema(JOB_FIELDS.maxAttempts).nullish(),
+  /** true: compute again even when an identical run succeeded before. */
+  force: z.boolean().nullish(),
 });
 export type StartConversionParams = Loose<z.input<typeof startConversionSchema>>;
 
@@ -40,7 +45,82 @@ export interface BatchCommit {
   stepMetrics: Record<string, number[]>;
 }
 
+/** The answer to a conversion request: a new QUEUED run, or an identical SUCCEEDED one from the registry (cached). */
+export interface ConversionRequest {
+  run: ConversionRun;
+  cached: boolean;
+}
+
+/** What a conversion of this checkpoint on this data set needs, checked (NOT_FOUND, misfit → BAD_USER_INPUT on `field`). */
+export interface ConversionInputs {
+  checkpoint: Checkpoint;
+  dataset: Dataset;
+  geometry: DatasetGeometry;
+}
+
 type Tx = Prisma.TransactionClient;
+
+export async function checkConversionInputs(prisma: PrismaClient, checkpointId: number, datasetId: number, field = 'checkpointId'): Promise<ConversionInputs> {
+  const cpRow = await prisma.checkpoint.findFirst({ where: { id: checkpointId, deletedAt: null } });
+  if (!cpRow) throw new NotFoundError('Checkpoint', checkpointId);
+  const dsRow = await prisma.dataset.findFirst({ where: { id: datasetId, deletedAt: null } });
+  if (!dsRow) throw new NotFoundError('Dataset', datasetId);
+  const checkpoint = checkpointRecord(cpRow);
+  const dataset = datasetRecord(dsRow);
+  const geometry = await datasetGeometry(dataset);
+  checkFit(checkpoint.manifest.spec, geometry, field);
+  return { checkpoint, dataset, geometry };
+}
+
+/**
+ * Refuses options the data set's task cannot use (taskConfigIssues: the readout is segmentation's,
+ * early exit classification's) as BAD_USER_INPUT on `<prefix>.<field>`, before anything is stored.
+ */
+export function checkTaskOptions(config: ConversionConfig, dataset: Pick<Dataset, 'name'>, geometry: Pick<DatasetGeometry, 'task'>, prefix: string): void {
+  const [misplaced, ...more] = taskConfigIssues(config, geometry.task).map((i) => ({ field: `${prefix}.${i.path}`, message: `${i.message} (data set ${dataset.name} is ${geometry.task})` }));
+  if (misplaced !== undefined) throw new InvalidInputError(misplaced.field, misplaced.message, more);
+}
+
+const finite = (v: number | null | undefined): number | null => (v != null && Number.isFinite(v) ? v : null);
+
+/** A run's results (summary, every step metric and the summaries of the other metrics, layer stats, the engine version): inside the caller's transaction. */
+async function writeResult(tx: Tx, runId: number, r: ConversionResult): Promise<void> {
+  const s = r.summary;
+  await insertStepMetrics(tx, runId, r.stepMetrics);
+  // the final series supersedes the per-batch sums a retry would have resumed from
+  await tx.conversionBatch.deleteMany({ where: { conversionRunId: runId } });
+  await tx.metricSummary.deleteMany({ where: { conversionRunId: runId } });
+  await tx.metricSummary.createMany({ data: metricSummaries(runId, r) });
+  await tx.layerStat.deleteMany({ where: { conversionRunId: runId } });
+  await tx.layerStat.createMany({
+    data: r.layerStats.map((l, position) => ({ conversionRunId: runId, position, site: l.site, kind: l.kind, neurons: l.neurons, lambda: l.lambda, lambdaMin: l.lambdaMin, lambdaMax: l.lambdaMax, firingRate: finite(l.firingRate) ?? 0, sops: finite(l.sops) ?? 0 })),
+  });
+  await tx.conversionRun.update({
+    where: { id: runId },
+    data: {
+      task: r.task,
+      backendUsed: r.backend,
+      engineVersion: ENGINE_VERSION,
+      annMetrics: toJson(annMetricsSchema, Object.fromEntries(Object.entries(r.annMetrics).filter(([, v]) => Number.isFinite(v)))),
+      primaryMetric: s.primaryMetric,
+      annValue: finite(s.annValue),
+      best: finite(s.best),
+      bestStep: s.bestStep,
+      firstStepWithin1: s.firstStepWithin1,
+      lossAtT: finite(s.lossAtT),
+      sops: finite(s.sops),
+      annMacs: finite(s.annMacs),
+      energyRatio: finite(s.energyRatio),
+      eAcPj: s.eAcPj,
+      eMacPj: s.eMacPj,
+      samples: r.samples,
+      warnings: toJson(warningsSchema, r.warnings),
+      ...(r.panels && { panels: toJson(panelsSchema, r.panels) }),
+      ...(r.lambdas && { lambdas: toJson(lambdasSchema, r.lambdas) }),
+      ...(r.earlyExit && { earlyExit: toJson(earlyExitSchema, r.earlyExit) }),
+    },
+  });
+}
 
 async function insertStepMetrics(tx: Tx, runId: number, stepMetrics: Record<string, number[]>): Promise<void> {
   const rows = Object.entries(stepMetrics).flatMap(([name, values]) =>
@@ -49,8 +129,6 @@ async function insertStepMetrics(tx: Tx, runId: number, stepMetrics: Record<stri
   await tx.stepMetric.deleteMany({ where: { conversionRunId: runId } });
   for (let i = 0; i < rows.length; i += 5000) await tx.stepMetric.createMany({ data: rows.slice(i, i + 5000) });
 }
-
-const finite = (v: number | null | undefined): number | null => (v != null && Number.isFinite(v) ? v : null);
 
 /**
  * The summaries of a run's metrics other than its primary one (whose summary is on the run), for
@@ -77,27 +155,36 @@ export class ConversionRunService {
     private readonly jobs: JobService,
   ) {}
 
-  /** Checks everything a worker would need (bounds of src/formats included), then creates the run and its queued job together. */
-  async start(params: StartConversionParams): Promise<ConversionRun> {
+  /**
+   * Checks everything a worker would need (bounds of src/formats included). Then, unless `force`,
+   * answers with an identical SUCCEEDED run (identical.ts: cached, nothing queued); otherwise
+   * creates the run and its queued job together.
+   */
+  async request(params: StartConversionParams): Promise<ConversionRequest> {
     const p = parseInput(startConversionSchema, params);
     const config: ConversionConfig = p.config ?? DEFAULT_CONVERSION_CONFIG;
-    const cpRow = await this.prisma.checkpoint.findFirst({ where: { id: p.checkpointId, deletedAt: null } });
-    if (!cpRow) throw new NotFoundError('Checkpoint', p.checkpointId);
-    const dsRow = await this.prisma.dataset.findFirst({ where: { id: p.datasetId, deletedAt: null } });
-    if (!dsRow) throw new NotFoundError('Dataset', p.datasetId);
-    const dataset = datasetRecord(dsRow);
-    const geo = await datasetGeometry(dataset);
-    checkFit(checkpointRecord(cpRow).manifest.spec, geo, 'checkpointId');
+    const { checkpoint, dataset, geometry } = await checkConversionInputs(this.prisma, p.checkpointId, p.datasetId);
+    checkTaskOptions(config, dataset, geometry, 'config');
+    const maxSamples = p.maxSamples ?? null;
+    if (p.force !== true) {
+      const hit = await findIdenticalRun(this.prisma, { checkpoint, datasetId: dataset.id, maxSamples, config });
+      if (hit) return { run: hit, cached: true };
+    }
     const run = await this.prisma.$transaction(async (tx) => {
       const job = await tx.job.create({ data: { kind: 'conversion', payload: {}, priority: p.priority ?? 0, maxAttempts: p.maxAttempts ?? 3 } });
       const run = await tx.conversionRun.create({
-        data: { checkpointId: cpRow.id, datasetId: dataset.id, ...config, maxSamples: p.maxSamples ?? null, backend: p.backend ?? 'auto', task: geo.task, jobId: job.id },
+        data: { checkpointId: checkpoint.id, datasetId: dataset.id, ...config, maxSamples, backend: p.backend ?? 'auto', task: geometry.task, jobId: job.id },
         omit: CONVERSION_RUN_OMIT,
       });
       await tx.job.update({ where: { id: job.id }, data: { payload: { conversionRunId: run.id } } });
       return run;
     });
-    return conversionRunRecord(run);
+    return { run: conversionRunRecord(run), cached: false };
+  }
+
+  /** Queues a new run whatever the registry holds (request with force). */
+  async start(params: StartConversionParams): Promise<ConversionRun> {
+    return (await this.request({ ...params, force: true })).run;
   }
 
   async get(id: number): Promise<ConversionRun> {
@@ -142,51 +229,28 @@ export class ConversionRunService {
 
   /** The config a worker runs with, rebuilt from the run's columns. */
   configOf(run: ConversionRun): ConversionConfig {
-    const { timeSteps, percentile, gamma, channelWise, maxPool, reset, vInit, calibrationBatches, batchSize, seed } = run;
-    const r = storedConversionConfigSchema.safeParse({ timeSteps, percentile, gamma, channelWise, maxPool, reset, vInit, calibrationBatches, batchSize, seed });
-    if (!r.success) throw new CorruptRowError('ConversionRun', run.id, 'config', r.error.issues[0]?.message ?? 'unreadable');
-    return r.data;
+    return conversionConfigOf(run);
   }
 
   /** Summary, step metrics and their summaries, layer stats and SUCCEEDED: one transaction, all or nothing. */
   async complete(runId: number, jobId: number, r: ConversionResult): Promise<void> {
     const s = r.summary;
     await this.jobs.finish(jobId, 'SUCCEEDED', {
-      result: { conversionRunId: runId, best: finite(s.best), bestStep: s.bestStep },
-      extra: async (tx) => {
-        await insertStepMetrics(tx, runId, r.stepMetrics);
-        // the final series supersedes the per-batch sums a retry would have resumed from
-        await tx.conversionBatch.deleteMany({ where: { conversionRunId: runId } });
-        await tx.metricSummary.deleteMany({ where: { conversionRunId: runId } });
-        await tx.metricSummary.createMany({ data: metricSummaries(runId, r) });
-        await tx.layerStat.deleteMany({ where: { conversionRunId: runId } });
-        await tx.layerStat.createMany({
-          data: r.layerStats.map((l, position) => ({ conversionRunId: runId, position, site: l.site, kind: l.kind, neurons: l.neurons, lambda: l.lambda, lambdaMin: l.lambdaMin, lambdaMax: l.lambdaMax, firingRate: finite(l.firingRate) ?? 0, sops: finite(l.sops) ?? 0 })),
-        });
-        await tx.conversionRun.update({
-          where: { id: runId },
-          data: {
-            task: r.task,
-            backendUsed: r.backend,
-            annMetrics: toJson(annMetricsSchema, Object.fromEntries(Object.entries(r.annMetrics).filter(([, v]) => Number.isFinite(v)))),
-            primaryMetric: s.primaryMetric,
-            annValue: finite(s.annValue),
-            best: finite(s.best),
-            bestStep: s.bestStep,
-            firstStepWithin1: s.firstStepWithin1,
-            lossAtT: finite(s.lossAtT),
-            sops: finite(s.sops),
-            annMacs: finite(s.annMacs),
-            energyRatio: finite(s.energyRatio),
-            eAcPj: s.eAcPj,
-            eMacPj: s.eMacPj,
-            samples: r.samples,
-            warnings: toJson(warningsSchema, r.warnings),
-            ...(r.panels && { panels: toJson(panelsSchema, r.panels) }),
-            ...(r.lambdas && { lambdas: toJson(lambdasSchema, r.lambdas) }),
-          },
-        });
-      },
+      result: { conversionRunId: runId, best: s.best != null && Number.isFinite(s.best) ? s.best : null, bestStep: s.bestStep },
+      extra: (tx) => writeResult(tx, runId, r),
+    });
+  }
+
+  /**
+   * One point of a sweep job: the run's results and SUCCEEDED in one transaction, while the job
+   * still runs it (false, nothing written, when the run has ended meanwhile).
+   */
+  async storePoint(runId: number, r: ConversionResult): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.conversionRun.updateMany({ where: { id: runId, status: 'RUNNING' }, data: { status: 'SUCCEEDED', finishedAt: new Date(), error: null } });
+      if (count === 0) return false;
+      await writeResult(tx, runId, r);
+      return true;
     });
   }
 

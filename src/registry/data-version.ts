@@ -10,8 +10,8 @@
 //   every other lock of the transaction), so it cannot close a deadlock cycle.
 import { openRawDatabase, type DatabaseHandle } from './db.js';
 
-/** Tables whose writes bump PostgreSQL's data version: every table compare reads (test/registry/postgres.test.ts checks). */
-export const COMPARE_TABLES = ['ConversionRun', 'StepMetric', 'MetricSummary', 'Checkpoint', 'CheckpointAlias', 'Model', 'Dataset'] as const;
+/** Tables whose writes bump PostgreSQL's data version: every table compare reads, a sweep's pivot (pivot.ts) included (test/registry/postgres.pg.test.ts checks). */
+export const COMPARE_TABLES = ['ConversionRun', 'StepMetric', 'MetricSummary', 'Checkpoint', 'CheckpointAlias', 'Model', 'Dataset', 'Sweep', 'SweepPoint'] as const;
 
 export interface DataVersion {
   read(): Promise<number>;

@@ -23,6 +23,9 @@ export type {
   LayerStat,
   Model,
   StepMetric,
+  Sweep,
+  SweepJob,
+  SweepPoint,
   TrainingMetric,
   TrainingRun,
 } from '../generated/prisma/client.js';

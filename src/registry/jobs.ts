@@ -1,15 +1,17 @@
 // The persistent job queue (Job table). Claiming is an atomic compare-and-set on status, so two
 // runners sharing the database never take the same job. The run a job drives (TrainingRun or
-// ConversionRun, linked by jobId) follows the job's status in the same transaction.
+// ConversionRun, linked by jobId; a sweep job's runs, sweep-status.ts) follows the job's status in
+// the same transaction.
 import type { Prisma, PrismaClient } from './db.js';
 import { InvalidInputError, JobNotHeldError, NotFoundError } from './errors.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
 import { inIdOrder, jobRecord, type Job } from './records.js';
+import { syncSweepJob } from './sweep-status.js';
 import { RUN_STATUSES, isOneOf, type RunStatus } from './vocab.js';
 
 export type { Job } from './records.js';
 
-export const JOB_KINDS = ['training', 'conversion'] as const;
+export const JOB_KINDS = ['training', 'conversion', 'sweep'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
@@ -41,6 +43,7 @@ export async function syncRunStatus(tx: Tx, jobId: number, status: RunStatus, er
   };
   await tx.trainingRun.updateMany({ where: { jobId }, data });
   await tx.conversionRun.updateMany({ where: { jobId }, data });
+  await syncSweepJob(tx, jobId, status, error);
 }
 
 export class JobService {

@@ -10,12 +10,18 @@ import {
   PRETRAINING_KINDS,
   TASKS,
   checkpointManifestSchema,
+  type EarlyExitRecord,
   datasetOptionsSchema,
   imageShapeSchema,
   issuesOf,
   segmentationPanelSchema,
+  storedConversionConfigSchema,
   storedModelSpecSchema,
   storedTrainingConfigSchema,
+  SWEEP_AXES,
+  storedSweepAxesSchema,
+  type ConversionConfig,
+  type SweepAxes,
 } from '../formats/index.js';
 import type * as db from './db.js';
 import type { Prisma } from './db.js';
@@ -46,12 +52,23 @@ export function toJson<T>(schema: z.ZodType<T>, value: T): Prisma.InputJsonValue
   return checked as Prisma.InputJsonValue;
 }
 
-export const jobPayloadSchema = z.strictObject({ trainingRunId: z.number().int().optional(), conversionRunId: z.number().int().optional() });
+export const jobPayloadSchema = z.strictObject({ trainingRunId: z.number().int().optional(), conversionRunId: z.number().int().optional(), sweepId: z.number().int().optional() });
 export const annMetricsSchema = z.record(z.string(), z.number());
 export const warningsSchema = z.array(z.string());
 export const panelsSchema = z.array(segmentationPanelSchema);
 /** Calibrated λ per activation site: one value, or one per channel. */
 export const lambdasSchema = z.record(z.string(), z.array(z.number()).min(1));
+export const earlyExitSchema = z.object({
+  patience: z.number().int().nullable(),
+  margin: z.number().nullable(),
+  accuracy: z.number(),
+  meanSteps: z.number(),
+  stepsHistogram: z.array(z.number().int()),
+  exited: z.number().int(),
+  sops: z.number(),
+  fixedSops: z.number(),
+  energyRatio: z.number(),
+});
 
 export type Model = Omit<db.Model, 'spec' | 'architecture' | 'family' | 'pretraining'> & {
   spec: z.output<typeof storedModelSpecSchema>;
@@ -69,11 +86,13 @@ export type Dataset = Omit<db.Dataset, 'options' | 'imageShape' | 'format' | 'ta
 };
 export type Job = Omit<db.Job, 'payload'> & { payload: z.output<typeof jobPayloadSchema> };
 /** A conversion run without its (large) segmentation panels and λ: ConversionRunService.panels / exportInputs read them. */
-export type ConversionRun = Omit<db.ConversionRun, 'annMetrics' | 'warnings' | 'panels' | 'lambdas'> & {
+export type ConversionRun = Omit<db.ConversionRun, 'annMetrics' | 'warnings' | 'panels' | 'lambdas' | 'earlyExit'> & {
   annMetrics: Record<string, number> | null;
   warnings: string[];
+  earlyExit: EarlyExitRecord | null;
 };
-export type { LayerStat, TrainingMetric, ApiToken } from './db.js';
+export type Sweep = Omit<db.Sweep, 'axes'> & { axes: SweepAxes };
+export type { LayerStat, TrainingMetric, ApiToken, SweepJob, SweepPoint } from './db.js';
 
 const architecture = z.enum(ARCHITECTURES);
 const family = z.enum(MODEL_FAMILIES);
@@ -120,8 +139,20 @@ export function conversionRunRecord(row: Omit<db.ConversionRun, 'panels' | 'lamb
   return {
     ...row,
     annMetrics: annMetricsOf(row.id, row.annMetrics),
+    earlyExit: row.earlyExit == null ? null : column(earlyExitSchema, 'ConversionRun', row.id, 'earlyExit', row.earlyExit),
     warnings: row.warnings == null ? [] : column(warningsSchema, 'ConversionRun', row.id, 'warnings', row.warnings),
   };
+}
+
+/** The config a run was (or will be) computed with, from its columns: one per field of the conversion table. */
+export function conversionConfigOf(run: Pick<ConversionRun, 'id'>): ConversionConfig {
+  const row = run as unknown as Record<string, unknown>;
+  // a field without a default (an early-exit rule) is a NULL column when off, and absent from the config
+  return column(storedConversionConfigSchema, 'ConversionRun', run.id, 'config', Object.fromEntries(SWEEP_AXES.filter((k) => row[k] != null).map((k) => [k, row[k]])));
+}
+
+export function sweepRecord(row: db.Sweep): Sweep {
+  return { ...row, axes: column(storedSweepAxesSchema, 'Sweep', row.id, 'axes', row.axes) };
 }
 
 /** A run's ANN metrics column (null when the run has none yet). */

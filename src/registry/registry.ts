@@ -16,6 +16,7 @@ import { ModelService } from './models.js';
 import { OnnxModelService } from './onnx-models.js';
 import type { Provider } from './provider.js';
 import { ModelStore } from './store.js';
+import { SweepService } from './sweeps.js';
 import { TokenService } from './tokens.js';
 import { TrainingRunService } from './training-runs.js';
 import { SPIKELAB_VERSION } from './paths.js';
@@ -44,6 +45,7 @@ export interface Registry {
   readonly jobs: JobService;
   readonly trainingRuns: TrainingRunService;
   readonly conversionRuns: ConversionRunService;
+  readonly sweeps: SweepService;
   readonly metrics: MetricsService;
   readonly compare: CompareService;
   readonly tokens: TokenService;
@@ -80,6 +82,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
     jobs,
     trainingRuns: new TrainingRunService(prisma, jobs, checkpoints),
     conversionRuns: new ConversionRunService(prisma, jobs),
+    sweeps: new SweepService(prisma, jobs),
     metrics: new MetricsService(prisma, db.raw),
     compare: new CompareService(prisma, () => dataVersion.read()),
     tokens: new TokenService(prisma),

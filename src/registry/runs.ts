@@ -1,5 +1,5 @@
 // What training and conversion runs share: the one run filter (dataset, model, architecture,
-// family, size, pre-training, status, alias, T), written once as a Prisma `where` and used by the
+// family, size, pre-training, status, alias, T, sweep), written once as a Prisma `where` and used by the
 // run lists and by compare; and the check that a model's architecture fits a data set's shape.
 import { z } from 'zod';
 import { inspectDataset } from '../data/load.js';
@@ -26,6 +26,8 @@ export const runFilterSchema = z.object({
   alias: z.string().regex(ALIAS_PATTERN, { error: 'is not a valid alias' }).nullish(),
   /** Conversion runs with this T only. */
   timeSteps: valueSchema(CONVERSION_CONFIG_FIELDS.timeSteps).nullish(),
+  /** Conversion runs that are points of this sweep (computed by it or reused from the registry). */
+  sweepId: z.number().int().positive().nullish(),
 });
 export type RunFilter = Loose<z.input<typeof runFilterSchema>>;
 
@@ -55,11 +57,12 @@ export function conversionRunWhere(filter: RunFilter): Prisma.ConversionRunWhere
     ...(f.datasetId != null && { datasetId: f.datasetId }),
     ...(f.status != null && { status: f.status }),
     ...(f.timeSteps != null && { timeSteps: f.timeSteps }),
+    ...(f.sweepId != null && { sweepPoints: { some: { sweepId: f.sweepId } } }),
     ...(Object.keys(checkpoint).length > 0 && { checkpoint }),
   };
 }
 
-/** Live training runs matching `filter` (timeSteps does not apply). */
+/** Live training runs matching `filter` (timeSteps and sweepId do not apply). */
 export function trainingRunWhere(filter: RunFilter): Prisma.TrainingRunWhereInput {
   const f = parseInput(runFilterSchema, filter, 'filter');
   const model = modelWhere(f);

@@ -116,6 +116,35 @@ describe('jobs API end to end', () => {
     expect(mine.b).toEqual([{ step: 2 }]);
   });
 
+  it('runs the research options (calibration clip, early exit) and serves the early-exit outcome', async () => {
+    const config = { timeSteps: 8, batchSize: 16, calibrationClip: 'gamma', earlyExitPatience: 3 };
+    const run = dataOf(await t.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id jobId calibrationClip readout earlyExitPatience earlyExitMargin } }', { i: { checkpointId, datasetId, backend: 'cpu', config } })).startConversion;
+    expect(run).toMatchObject({ calibrationClip: 'gamma', readout: 'mean-probability', earlyExitPatience: 3, earlyExitMargin: null });
+    const events = await collect<{ jobProgress: Record<string, any> }>(ws, `subscription($id: ID!) { jobProgress(id: $id) { ${JOB_FIELDS} } }`, { id: run.jobId });
+    expect(events.at(-1)!.jobProgress.status).toBe('SUCCEEDED');
+    const cr = dataOf(await t.gql(`query($id: ID!) { conversionRun(id: $id) { sops samples all: stepMetrics(name: "accuracy") { value }
+      earlyExit { patience margin accuracy meanSteps stepsHistogram exited sops fixedSops energyRatio } } }`, { id: run.id })).conversionRun;
+    const e = cr.earlyExit;
+    expect(e).toMatchObject({ patience: 3, margin: null });
+    expect(e.stepsHistogram).toHaveLength(8);
+    expect(e.stepsHistogram.reduce((a: number, b: number) => a + b, 0)).toBe(cr.samples);
+    expect(e.stepsHistogram.slice(0, 2)).toEqual([0, 0]); // patience 3 cannot hold before step 3
+    expect(e.meanSteps).toBeGreaterThanOrEqual(3);
+    expect(e.meanSteps).toBeLessThanOrEqual(8);
+    expect(e.fixedSops).toBeCloseTo(cr.sops, 6);
+    expect(e.sops).toBeLessThanOrEqual(cr.sops * (1 + 1e-9));
+    expect(cr.all).toHaveLength(8); // the fixed-T curve is kept in full
+    const bad = errorOf(await t.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id } }', { i: { checkpointId, datasetId, config: { calibrationClip: 'always' } } }));
+    expect(bad.code).toBe('BAD_USER_INPUT');
+    const jobs = dataOf(await t.gql('{ jobs { totalCount } }')).jobs.totalCount;
+    const misplaced = errorOf(await t.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id } }', { i: { checkpointId, datasetId, config: { readout: 'mean-logit' } } }));
+    expect(misplaced).toMatchObject({ code: 'BAD_USER_INPUT', field: 'config.readout' });
+    expect(misplaced.message).toMatch(/segmentation only.*is classification/);
+    expect(dataOf(await t.gql('{ jobs { totalCount } }')).jobs.totalCount).toBe(jobs);
+    // cleanup: later tests count runs
+    await t.gql('mutation($id: ID!) { deleteConversionRun(id: $id) { id } }', { id: run.id });
+  });
+
   it('cancels a running conversion within one batch', async () => {
     const run = dataOf(await t.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id jobId } }', { i: { checkpointId, datasetId, config: { timeSteps: 4096, batchSize: 4 } } })).startConversion;
     await waitFor(async () => {
@@ -137,7 +166,9 @@ describe('jobs API end to end', () => {
   });
 
   it('keeps the running per-step metrics of a run stopped after some batches', async () => {
-    const run = dataOf(await t.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id jobId } }', { i: { checkpointId, datasetId, config: { timeSteps: 256, batchSize: 4 } } })).startConversion;
+    // T = 1024 keeps each of the 8 batches long enough for the cancel to land before the last one on a
+    // loaded machine (at 256 the ONNX Runtime engine sometimes finished first, most often on PostgreSQL)
+    const run = dataOf(await t.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id jobId } }', { i: { checkpointId, datasetId, config: { timeSteps: 1024, batchSize: 4 } } })).startConversion;
     const events: Record<string, any>[] = [];
     await new Promise<void>((resolve, reject) => {
       let asked = false;
@@ -158,7 +189,7 @@ describe('jobs API end to end', () => {
     expect(cr.status).toBe('CANCELLED');
     expect(cr.samples).toBeGreaterThanOrEqual(4);
     expect(cr.samples).toBeLessThan(32);
-    expect(cr.stepMetrics).toHaveLength(256);
+    expect(cr.stepMetrics).toHaveLength(1024);
     expect(cr.warnings.join(' ')).toMatch(/partial/);
   });
 

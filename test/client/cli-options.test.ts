@@ -88,6 +88,37 @@ describe('CLI options derived from the config tables', () => {
     expect(() => parse(shape, `28x28x${F.channels.max + 1}`)).toThrow(`channels must be an integer in 1..${F.channels.max}`);
   });
 
+  it('sweep: one list option per conversion config field, every value parsed and bounded by the table', () => {
+    const cmd = command('sweep');
+    for (const [name, f] of Object.entries(CONVERSION_CONFIG_FIELDS) as [string, FieldSpec][]) {
+      const o = option(cmd, name === 'timeSteps' ? '--time-steps' : kebab(name));
+      expect(cmd.createHelp().optionDescription(o)).toContain('comma-separated');
+      switch (f.type) {
+        case 'int':
+          expect(parse(o, `${f.min},${f.max}`)).toEqual([f.min, f.max]);
+          expect(() => parse(o, `${f.min},${f.max + 1}`)).toThrow(`each value must be an integer in ${f.min}..${f.max}, got "${f.max + 1}"`);
+          expect(() => parse(o, `${f.min},1.5`)).toThrow(/must be an integer/);
+          break;
+        case 'number':
+          expect(parse(o, `${f.max}`)).toEqual([f.max]);
+          expect(() => parse(o, `${f.max},${f.max + 1}`)).toThrow(/each value must be a number in/);
+          if (f.minExclusive) expect(() => parse(o, String(f.min))).toThrow(`each value must be a number in (${f.min}, ${f.max}]`);
+          break;
+        case 'choice':
+          expect(parse(o, f.choices.join(','))).toEqual(f.choices);
+          expect(() => parse(o, `${f.choices[0]},nope`)).toThrow(`each value must be one of ${f.choices.join(', ')}, got "nope"`);
+          break;
+        case 'boolean':
+          expect(parse(o, 'true,false')).toEqual([true, false]);
+          expect(() => parse(o, 'true,yes')).toThrow('each value must be true or false, got "yes"');
+          break;
+      }
+    }
+    expect(() => parse(option(cmd, '--gamma'), '1,3,1')).toThrow('1 is listed twice');
+    expect(option(cmd, '--backend').argChoices).toEqual(CONVERSION_BACKENDS);
+    expect(option(command('compare'), '--axis').argChoices).toEqual(Object.keys(CONVERSION_CONFIG_FIELDS));
+  });
+
   it('compare and report: -T within the conversion table', () => {
     for (const path of ['compare', 'report']) {
       const t = option(command(path), '--time-steps');

@@ -9,13 +9,13 @@ import { TOKEN_ROLES } from '../../src/registry/vocab.js';
 import { BIN, spikelab } from './cli-run.js';
 import { seed, seedSegmentation, startLiveServer, type LiveServer, TINY_DATASET } from './harness.js';
 
-const COMMANDS = ['serve', 'dataset add', 'dataset list', 'model create', 'model list', 'train', 'import', 'convert', 'jobs list', 'jobs show', 'jobs wait', 'jobs cancel', 'compare', 'report', 'token create', 'token list', 'token revoke'];
+const COMMANDS = ['serve', 'dataset add', 'dataset list', 'model create', 'model list', 'train', 'import', 'convert', 'sweep', 'sweeps list', 'sweeps show', 'sweeps cancel', 'jobs list', 'jobs show', 'jobs wait', 'jobs cancel', 'compare', 'report', 'token create', 'token list', 'token revoke'];
 
 describe('spikelab CLI without a server', () => {
   test('--help lists every command', async () => {
     const r = await spikelab(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['serve', 'dataset', 'model', 'train', 'import', 'convert', 'jobs', 'compare', 'report', 'token']) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    for (const c of ['serve', 'dataset', 'model', 'train', 'import', 'convert', 'sweep', 'sweeps', 'jobs', 'compare', 'report', 'token']) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
   });
 
   test('every command answers --help with exit 0', async () => {
@@ -44,6 +44,13 @@ describe('spikelab CLI without a server', () => {
       [['convert', '1', '--dataset', 'd', '-T', '0'], /1\.\.4096/],
       [['model', 'create', 'm', '--architecture', 'vgg11', '--input-shape', '28x28', '--classes', '10'], /expected HxWxC/],
       [['compare', '--json', '--csv'], /cannot be used with/],
+      [['sweep', 'm', '--dataset', 'd', '--gamma', '1,0'], /each value must be an integer in 1\.\.1024, got "0"/],
+      [['sweep', 'm', '--dataset', 'd', '--percentile', '0.99,0.99'], /0\.99 is listed twice/],
+      [['sweep', 'm', '--dataset', 'd', '--max-pool', 'lipool,avg'], /each value must be one of lipool, gate, got "avg"/],
+      [['sweep', 'm', '--dataset', 'd', '-T', '16,5000'], /1\.\.4096/],
+      [['sweep', '--dataset', 'd'], /missing required argument/],
+      [['compare', '--axis', 'gamma'], /--axis and --step pivot a sweep/],
+      [['compare', '--sweep', '1', '--axis', 'gama'], /Allowed choices are timeSteps/],
       [['no-such-command'], /unknown command/],
       [['jobs', 'show'], /missing required argument/],
     ];
@@ -167,6 +174,9 @@ describe('spikelab CLI against a live server', () => {
     const on = await spikelab(['convert', 'cli-cnn', '--dataset', 'cli-synth', '-T', '4', '--channel-wise', '--max-pool', 'lipool', '--json'], env);
     expect(on.code).toBe(0);
     expect(JSON.parse(on.stdout)).toMatchObject({ channelWise: true, maxPool: 'lipool', status: 'SUCCEEDED' });
+    const early = await spikelab(['convert', 'cli-cnn', '--dataset', 'cli-synth', '-T', '4', '--calibration-clip', 'gamma', '--early-exit-patience', '2'], env);
+    expect(early.code).toBe(0);
+    expect(early.stdout).toMatch(/early exit \(patience 2\): accuracy \d\.\d{4}, mean [234]\.\d\d steps, \d+\/\d+ met a rule by T, SOPs\/sample /);
     const jobs = await spikelab(['jobs'], env);
     expect(jobs.stdout).toMatch(/^job\s+kind\s+status\s+progress/m);
     // newest first by default (the server orders: past any page size the newest are never missed)

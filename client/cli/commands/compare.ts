@@ -1,13 +1,15 @@
-// `spikelab compare`: the backbone × time-step matrix as an aligned table, JSON or CSV. Its run
-// selection options are shared with `spikelab report`.
+// `spikelab compare`: the backbone × time-step matrix as an aligned table, JSON or CSV; with
+// --sweep, the sweep pivoted on one config axis (rows = backbone, columns = the axis' values, cells
+// = the SNN metric at one step). Its run selection options are shared with `spikelab report`.
 import { type Command, Option } from 'commander';
-import type { SpikelabClient } from '../../api/client.js';
+import type { SpikelabClient, SweepPivot } from '../../api/client.js';
 import type { CompareMatrix } from '../../../src/formats/compare.js';
 import { CONVERSION_CONFIG_FIELDS } from '../../../src/formats/conversion.js';
+import { SWEEP_AXES } from '../../../src/formats/sweep.js';
 import { matrixRows } from '../../report/matrix.js';
 import { withClient } from '../context.js';
 import { fieldOption } from '../fields.js';
-import { formatCsv, formatTable, printJson } from '../output.js';
+import { type Cell, formatCsv, formatTable, printJson } from '../output.js';
 import { collect, intList } from '../parse.js';
 
 export interface SelectionOptions {
@@ -22,6 +24,15 @@ export interface SelectionOptions {
 interface CompareOptions extends SelectionOptions {
   json?: boolean;
   csv?: boolean;
+  sweep?: string;
+  axis?: string;
+  step?: number;
+}
+
+/** The pivot as a table: one row per backbone (× other swept axes), the ANN, then one column per axis value. */
+export function pivotRows(p: SweepPivot): { headers: string[]; rows: Cell[][] } {
+  const headers = ['backbone', ...(p.rows[0]?.others.map((o) => o.name) ?? []), 'ANN', ...p.columns.map((c) => `${p.axis}=${c}`)];
+  return { headers, rows: p.rows.map((r) => [r.backbone, ...r.others.map((o) => o.value), r.annValue, ...r.values]) };
 }
 
 export function addSelectionOptions(cmd: Command): Command {
@@ -51,9 +62,14 @@ export function registerCompare(program: Command): void {
     .command('compare')
     .description('compare conversion runs: SNN metric per backbone and time step, ANN reference, loss, SOPs, energy');
   addSelectionOptions(cmd)
-    .addOption(new Option('--json', 'print the matrix as JSON').conflicts('csv'))
-    .option('--csv', 'print the matrix as CSV')
+    .addOption(new Option('--sweep <id>', 'pivot this sweep: rows = backbone (× the other swept axes), columns = the values of one config axis').conflicts(['run', 'steps']))
+    .addOption(new Option('--axis <field>', 'with --sweep: the config field on the columns (default: the first swept one)').choices(SWEEP_AXES))
+    .addOption(fieldOption('timeSteps', { ...CONVERSION_CONFIG_FIELDS.timeSteps, default: undefined, description: "with --sweep: the step of every cell (default: each run's T)" }, '--step <t>'))
+    .addOption(new Option('--json', 'print the matrix (the pivot with --sweep) as JSON').conflicts('csv'))
+    .option('--csv', 'print the matrix (the pivot with --sweep) as CSV')
     .action(async (o: CompareOptions, c: Command) => {
+      if (o.sweep !== undefined) return comparePivot(c, o);
+      if (o.axis !== undefined || o.step !== undefined) c.error('error: --axis and --step pivot a sweep: give --sweep <id>', { exitCode: 2 });
       const m = await withClient(c, (client) => fetchMatrix(client, o));
       if (o.json) return printJson(m);
       const { headers, rows } = matrixRows(m);
@@ -68,4 +84,16 @@ export function registerCompare(program: Command): void {
       console.log(`${m.metric} of the SNN at time step t (ANN: the converted network's ANN on the same test images)\n`);
       console.log(formatTable(headers, rows));
     });
+}
+
+async function comparePivot(c: Command, o: CompareOptions): Promise<void> {
+  const p = await withClient(c, (client) => client.sweepPivot(o.sweep!, { ...(o.axis !== undefined && { axis: o.axis }), ...(o.step !== undefined && { step: o.step }), ...(o.metric !== undefined && { metric: o.metric }) }));
+  if (o.json) return printJson(p);
+  const { headers, rows } = pivotRows(p);
+  if (o.csv) {
+    console.log(formatCsv(headers, rows));
+    return;
+  }
+  console.log(`sweep ${p.sweepId}: ${p.metric} of the SNN at ${p.step === null ? 'each run\'s T' : `step ${p.step}`} by ${p.axis} (ANN: the same test images)\n`);
+  console.log(formatTable(headers, rows));
 }

@@ -8,6 +8,12 @@ export interface CalibrationOptions {
   percentile: number;
   /** One λ per channel (axis 0) instead of one per site. */
   channelWise: boolean;
+  /**
+   * calibrationClip 'gamma' (design/conversion.md §9.3, the reference converter's behaviour): every
+   * site's activation is clipped at this value (ANN units) during calibration, a_l = min(ReLU(z_l), c),
+   * and later sites are computed from the clipped values. Absent: no clip (the default).
+   */
+  clipAt?: number;
 }
 
 /** λ per activation site: length 1 (layer-wise) or one per channel. */
@@ -26,14 +32,17 @@ export interface CalibrationBatch {
  * Percentile calibration (design/conversion.md §2.2): runs each batch through the folded ANN on
  * ONNX Runtime and, for every activation site l, takes the p-quantile of its post-ReLU outputs,
  * zeros included, over all N·C·H·W values (layer-wise) or over the N·H·W values of each channel
- * (channel-wise). λ_l is the running maximum over batches. Raw activations are never clipped
- * first (§9.3). Guard: λ ≤ 0 (a dead site or channel) becomes 1, with a warning.
+ * (channel-wise). λ_l is the running maximum over batches. Activations are not clipped unless
+ * `clipAt` asks for it (§9.3). Guard: λ ≤ 0 (a dead site or channel) becomes 1, with a warning.
  */
 export async function calibrate(graph: Graph, batches: Iterable<CalibrationBatch>, opts: CalibrationOptions, ortOpts: OrtOptions = {}): Promise<Calibration> {
   if (!(opts.percentile > 0 && opts.percentile <= 1)) throw new RangeError(`percentile must be in (0, 1], got ${opts.percentile}`);
   const lambdas = new Map<string, Float32Array>();
   for (const s of sites(graph)) lambdas.set(s.id, new Float32Array(opts.channelWise ? channels(s) : 1).fill(-Infinity));
-  const ann = await AnnRunner.create(graph, { ...ortOpts, siteOutputs: true });
+  if (opts.clipAt !== undefined && !(opts.clipAt > 0)) throw new RangeError(`calibration clip must be > 0, got ${opts.clipAt}`);
+  const clip = opts.clipAt;
+  const clipSites = clip === undefined ? undefined : new Map(sites(graph).map((s) => [s.id, clip]));
+  const ann = await AnnRunner.create(graph, { ...ortOpts, siteOutputs: true, ...(clipSites !== undefined ? { clipSites } : {}) });
   let count = 0;
   try {
     for (const { x, batch } of batches) {

@@ -1,12 +1,12 @@
-import type { Task } from '../../formats/conversion.js';
+import type { SegmentationReadout, Task } from '../../formats/conversion.js';
 import type { BatchSums } from '../../formats/worker.js';
 import { SEG_SUM_NAMES, SegmentationAccumulator, segmentationStats, topKCorrect } from './metrics.js';
 
 /**
  * Turns the SNN's accumulated output at every step into per-step metrics, sample-weighted across
  * batches of any size (design/conversion.md §5): classification counts top-1 (and top-5 when there
- * are more than 5 classes) of Σ_{τ≤t} logits; segmentation scores the running mean Σ/t of the
- * per-step probabilities, per image. A batch's numbers join the totals only when it completes.
+ * are more than 5 classes) of Σ_{τ≤t} logits; segmentation scores, per image, the probability map
+ * of the readout (readoutAt). A batch's numbers join the totals only when it completes.
  */
 export class StepCollector {
   samples = 0;
@@ -27,6 +27,8 @@ export class StepCollector {
     readonly steps: number,
     /** Pixels per image (segmentation) or 1. */
     readonly perSample: number,
+    /** Segmentation: what the accumulated output holds and how it becomes a probability (readoutAt). */
+    readonly readout: SegmentationReadout = 'mean-probability',
   ) {
     this.top1 = new Float64Array(steps);
     this.top5 = task === 'classification' && numClasses > 5 ? new Float64Array(steps) : null;
@@ -74,7 +76,8 @@ export class StepCollector {
       if (p.top5 !== null) p.top5[i] = topKCorrect(acc, this.labels, this.numClasses, 5);
     } else {
       const seg = p.seg[i] as SegmentationAccumulator;
-      for (const s of segmentationStats(acc, this.labels, this.batch, this.perSample, 1 / t)) seg.add(s);
+      const stats = this.readout === 'mean-probability' ? segmentationStats(acc, this.labels, this.batch, this.perSample, 1 / t) : segmentationStats(readoutAt(acc, t, this.readout), this.labels, this.batch, this.perSample);
+      for (const s of stats) seg.add(s);
     }
   }
 
@@ -142,4 +145,15 @@ export class StepCollector {
     const names = Object.keys(per[0] ?? {});
     return Object.fromEntries(names.map((k) => [k, per.map((m) => m[k] as number)]));
   }
+}
+
+/**
+ * The segmentation prediction after step t from the accumulated head output `acc`:
+ *   mean-probability: acc = Σ_{τ≤t} σ(logit_τ),  q = acc / t   (the running mean of per-step sigmoids);
+ *   mean-logit:       acc = Σ_{τ≤t} logit_τ,     q = σ(acc / t) (the sigmoid of the running mean logit).
+ * By Jensen's inequality the first is pulled towards ½ by the per-step noise of the logits; the
+ * second is not. Returns a new array.
+ */
+export function readoutAt(acc: Float32Array, t: number, readout: SegmentationReadout): Float32Array {
+  return readout === 'mean-probability' ? acc.map((v) => v / t) : acc.map((v) => 1 / (1 + Math.exp(-v / t)));
 }

@@ -12,6 +12,8 @@ export const SNN_NAMES = {
   next: (name: string): string => `next:${name}`,
   /** Σ_{τ≤t} output_τ after the k-th step of a call (k = 1..K). */
   output: (k: number): string => `output:${k}`,
+  /** With sampleSops: [N, 1], each sample's SOPs in the k-th step of a call (Σ spikes × fan-out over populations). */
+  sops: (k: number): string => `sops:${k}`,
   /** Totals graph: the number of steps simulated, and a site's spikes since the reset. */
   steps: 'steps',
   total: (site: string): string => `total:${site}`,
@@ -57,7 +59,7 @@ function emitNode(g: OnnxGraph, plan: SnnPlan, n: GraphNode, xs: string[]): stri
  * max-pools through their states, everything else as in the ANN; the output (in ANN units) is
  * added to the accumulator, whose value after every step is an output.
  */
-function emitSteps(g: OnnxGraph, plan: SnnPlan, statics: ReadonlyMap<string, string>, states: Map<string, string>, steps: number): string[] {
+function emitSteps(g: OnnxGraph, plan: SnnPlan, statics: ReadonlyMap<string, string>, states: Map<string, string>, steps: number, sops: string[] = []): string[] {
   const { gamma, reset } = plan.options;
   const outputs: string[] = [];
   const get = (name: string): string => states.get(name) as string;
@@ -119,6 +121,7 @@ function emitSteps(g: OnnxGraph, plan: SnnPlan, statics: ReadonlyMap<string, str
       }
       values.set(n.id, y);
     }
+    if (plan.fanouts !== null) sops.push(emitStepSops(g, plan, values));
     let out = values.get(plan.graph.output) as string;
     if (plan.readout !== null) out = g.op('Mul', [out, channelConstant(g, 'readout', plan.readout, outNode.shape)]);
     const acc = g.op('Add', [get('output:acc'), out]);
@@ -128,13 +131,32 @@ function emitSteps(g: OnnxGraph, plan: SnnPlan, statics: ReadonlyMap<string, str
   return outputs;
 }
 
+/**
+ * One step's SOPs per sample, [N, 1]: Σ over populations p and their neurons i of y_{p,i} · fanout_{p,i},
+ * with y the step's spikes (IF: s; LIPool / gate: the pooled output), each population flattened
+ * and multiplied by its fan-out column (a MatMul). The same count as the totals' SOPs, per step.
+ */
+function emitStepSops(g: OnnxGraph, plan: SnnPlan, values: ReadonlyMap<string, string>): string {
+  let total: string | null = null;
+  for (const [id, f] of plan.fanouts ?? []) {
+    const w = g.shared(`${id}.fanout`, () => g.constant(f, [f.length, 1], `${id}.fanout`));
+    const part = g.op('MatMul', [g.op('Flatten', [values.get(id) as string], { axis: 1 }), w]);
+    total = total === null ? part : g.op('Add', [total, part]);
+  }
+  if (total !== null) return total;
+  // No population has synapses: zeros of shape [N, 1].
+  const out = values.get(plan.graph.output) as string;
+  return g.op('Mul', [g.op('ReduceSum', [g.op('Flatten', [out], { axis: 1 }), g.int64s([1], 'sops.axis1')], { keepdims: 1 }), g.scalar(0)]);
+}
+
 function declareStates(g: OnnxGraph, plan: SnnPlan): Map<string, string> {
   return new Map(plan.states.map((s) => [s.name, g.input(SNN_NAMES.state(s.name), [BATCH, ...s.shape])]));
 }
 
-function finishSteps(g: OnnxGraph, plan: SnnPlan, outputs: readonly string[], states: ReadonlyMap<string, string>): void {
+function finishSteps(g: OnnxGraph, plan: SnnPlan, outputs: readonly string[], states: ReadonlyMap<string, string>, sops: readonly string[] = []): void {
   const outShape = (plan.graph.nodes.find((m) => m.id === plan.graph.output) as GraphNode).shape;
   outputs.forEach((o, i) => g.output(o, SNN_NAMES.output(i + 1), [BATCH, ...outShape]));
+  sops.forEach((o, i) => g.output(o, SNN_NAMES.sops(i + 1), [BATCH, 1]));
   for (const s of plan.states) g.output(states.get(s.name) as string, SNN_NAMES.next(s.name), [BATCH, ...s.shape]);
 }
 
@@ -154,7 +176,8 @@ export function emitStepGraph(plan: SnnPlan, steps: number): Uint8Array {
   const byId = nodeById(plan.graph);
   const statics = new Map(plan.staticOutputs.map((id) => [id, g.input(SNN_NAMES.static(id), [BATCH, ...(byId.get(id) as GraphNode).shape])]));
   const states = declareStates(g, plan);
-  finishSteps(g, plan, emitSteps(g, plan, statics, states, steps), states);
+  const sops: string[] = [];
+  finishSteps(g, plan, emitSteps(g, plan, statics, states, steps, sops), states, sops);
   return g.encode({ docString: `Spikelab SNN: ${steps} time steps per call` });
 }
 

@@ -5,6 +5,7 @@ import { extractGraph } from '../ir/from-tfjs.js';
 import { sites, type Graph, type GraphNode } from '../ir/graph.js';
 import { emitAnn } from '../ort/emit-ann.js';
 import { emitSnnModel } from './emit-snn.js';
+import { logitGraph } from './pipeline.js';
 import { foldBatchNorm } from './fold.js';
 import { chooseStepsPerCall } from './snn.js';
 import { annMacs } from './sops.js';
@@ -71,8 +72,11 @@ export function exportSnn(
     lam.set(s.id, Float32Array.from(v));
   }
   const k = opts.stepsPerCall ?? chooseStepsPerCall(cfg.timeSteps, annMacs(graph) * cfg.batchSize);
-  const plan = planSnn(graph, lam, { gamma: cfg.gamma, reset: cfg.reset, vInit: cfg.vInit, maxPool: cfg.maxPool, collectStats: opts.collectStats ?? true });
-  const out = graph.nodes.find((n) => n.id === graph.output) as GraphNode;
+  const head = graph.nodes.find((n) => n.id === graph.output) as GraphNode;
+  // A mean-logit run's SNN accumulates the head's logits, as the engine ran it.
+  const logits = head.op.kind === 'sigmoid' && cfg.readout === 'mean-logit';
+  const plan = planSnn(logits ? logitGraph(graph) : graph, lam, { gamma: cfg.gamma, reset: cfg.reset, vInit: cfg.vInit, maxPool: cfg.maxPool, collectStats: opts.collectStats ?? true });
+  const out = plan.graph.nodes.find((n) => n.id === plan.graph.output) as GraphNode;
   const meaning = (name: string): string => {
     const what = name.slice(name.lastIndexOf(':') + 1);
     switch (what) {
@@ -99,7 +103,11 @@ export function exportSnn(
     timeSteps: cfg.timeSteps,
     output: {
       shape: out.shape,
-      meaning: out.op.kind === 'sigmoid' ? 'Σ of the per-step sigmoid probabilities: divide by t for the running mean' : 'Σ of the per-step logits: argmax is the prediction after step t',
+      meaning: logits
+        ? "Σ of the per-step logits of the sigmoid head: σ(Σ/t) is the prediction after step t (readout mean-logit)"
+        : out.op.kind === 'sigmoid'
+          ? 'Σ of the per-step sigmoid probabilities: divide by t for the running mean'
+          : 'Σ of the per-step logits: argmax is the prediction after step t',
     },
     states: plan.states.map((s) => ({ name: `state:${s.name}`, shape: s.shape, init: typeof s.init === 'number' ? s.init : Array.from(s.init), meaning: meaning(s.name) })),
     config: cfg,

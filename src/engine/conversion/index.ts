@@ -17,7 +17,10 @@ export {
   type SegImageStats,
 } from './metrics.js';
 export { annMacs, fanout } from './sops.js';
-export { layerStats, summarise } from './report.js';
+export { layerStats, layerStatsFrom, summarise } from './report.js';
+export { readoutAt, StepCollector } from './collector.js';
 export { nchwBatch, batchRanges, labelSlice, seededPermutation } from './batches.js';
 export { convertAndSimulate, type ConversionData, type ConvertOptions, type BatchReport } from './simulate.js';
 export { exportAnn, exportSnn, type AnnContract, type ExportedModel, type SnnContract } from './export.js';
+export { convertSweep, planSweep, type SweepOptions, type SweepPlan } from './sweep.js';
+export { EarlyExitTracker, type EarlyExitRule } from './early-exit.js';

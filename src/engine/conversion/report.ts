@@ -2,6 +2,7 @@ import { ENERGY_PJ, type ConversionSummary, type LayerStatRecord, type Task } fr
 import { firstStepWithin } from '../../formats/summary.js';
 import { size, type Graph } from '../ir/graph.js';
 import type { SpikingNetwork } from './snn.js';
+import type { SnnPlan } from './snn-plan.js';
 import { annMacs, fanout } from './sops.js';
 
 /**
@@ -10,15 +11,31 @@ import { annMacs, fanout } from './sops.js';
  * SOPs per sample = Σ_i spikes_i · fanout_i / samples (burst spikes count one each).
  */
 export async function layerStats(snn: SpikingNetwork, lambdas: ReadonlyMap<string, Float32Array>, steps: number, samples: number): Promise<LayerStatRecord[]> {
-  const out: LayerStatRecord[] = [];
+  const totals = new Map<string, Float64Array>();
   for (const p of snn.populations) {
-    const lam = p.kind === 'if' ? (lambdas.get(p.node.id) as Float32Array) : (snn.plan.scales.scale.get(p.node.inputs[0] ?? '') as Float32Array);
+    const t = await snn.spikeTotals(p);
+    if (t !== null) totals.set(p.node.id, t);
+  }
+  return layerStatsFrom(snn.plan, totals, lambdas, steps, samples);
+}
+
+/** layerStats from spike totals per population id over `samples` samples and `steps` steps (null: counting off). */
+export function layerStatsFrom(
+  plan: SnnPlan,
+  totalsById: ReadonlyMap<string, Float64Array> | null,
+  lambdas: ReadonlyMap<string, Float32Array>,
+  steps: number,
+  samples: number,
+): LayerStatRecord[] {
+  const out: LayerStatRecord[] = [];
+  for (const p of plan.populations) {
+    const lam = p.kind === 'if' ? (lambdas.get(p.node.id) as Float32Array) : (plan.scales.scale.get(p.node.inputs[0] ?? '') as Float32Array);
     const neurons = size(p.node.shape);
-    const totals = await snn.spikeTotals(p);
+    const totals = p.counted === 'none' || totalsById === null ? null : (totalsById.get(p.node.id) ?? new Float64Array(neurons));
     let spikes = 0;
     let sops = 0;
     if (totals !== null) {
-      const f = fanout(snn.plan.graph, p.node.id);
+      const f = fanout(plan.graph, p.node.id);
       for (let i = 0; i < totals.length; i++) {
         spikes += totals[i] as number;
         sops += (totals[i] as number) * (f[i] as number);

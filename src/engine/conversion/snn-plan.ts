@@ -3,6 +3,7 @@ import { InvalidConversionInputError, UnsupportedLayerError } from '../errors.js
 import { channels, isLinear, nodeById, type Graph, type GraphNode } from '../ir/graph.js';
 import type { LinearParams } from '../ort/emit-ops.js';
 import { isOnes, planScales, scaleLinear, type ScalePlan } from './scales.js';
+import { fanout } from './sops.js';
 
 /** Neuron and pooling options of a converted network (design/conversion.md §3–§4). */
 export interface SnnOptions {
@@ -14,6 +15,8 @@ export interface SnnOptions {
   maxPool: MaxPoolMode;
   /** Count spikes for firing rates and SOPs (default true). */
   collectStats?: boolean;
+  /** Also output each sample's SOPs of every step (early exit; default false). */
+  sampleSops?: boolean;
 }
 
 /** One state tensor of the step graph, per sample `shape`, with its value after a reset. */
@@ -56,6 +59,8 @@ export interface SnnPlan {
   readonly lipoolInput: ReadonlyMap<string, string>;
   /** Multiplier of the accumulated output to ANN units (per channel), or null for none. */
   readonly readout: Float32Array | null;
+  /** With sampleSops: the fan-out of every neuron of each population (by node id) that has synapses. */
+  readonly fanouts: ReadonlyMap<string, Float32Array> | null;
 }
 
 /**
@@ -66,7 +71,7 @@ export interface SnnPlan {
 export function planSnn(graph: Graph, lambdas: ReadonlyMap<string, Float32Array>, opts: SnnOptions): SnnPlan {
   if (!(Number.isInteger(opts.gamma) && opts.gamma >= 1)) throw new InvalidConversionInputError(`gamma must be an integer ≥ 1, got ${opts.gamma}`);
   if (!Number.isFinite(opts.vInit)) throw new InvalidConversionInputError(`vInit must be finite, got ${opts.vInit}`);
-  const options: Required<SnnOptions> = { collectStats: true, ...opts };
+  const options: Required<SnnOptions> = { collectStats: true, sampleSops: false, ...opts };
   for (const n of graph.nodes) {
     if (n.op.kind === 'relu' && n.op.max !== null) throw new UnsupportedLayerError(n.id, n.className, `a clipped ReLU (max ${n.op.max}) cannot become an IF population`);
     if (n.op.kind === 'batchNorm') throw new UnsupportedLayerError(n.id, n.className, 'batch-norm must be folded before conversion');
@@ -131,7 +136,8 @@ export function planSnn(graph: Graph, lambdas: ReadonlyMap<string, Float32Array>
   states.push({ name: 'output:acc', shape: out.shape, init: 0 });
   const readoutScale = scales.scale.get(graph.output) as Float32Array;
   const readout = out.op.kind === 'sigmoid' || isOnes(readoutScale) ? null : readoutScale;
-  return { graph, options, scales, linear, isStatic, staticOutputs, states, populations, lipoolInput, readout };
+  const fanouts = options.sampleSops ? new Map(populations.map((p) => [p.node.id, fanout(graph, p.node.id)] as const).filter(([, f]) => f.some((v) => v > 0))) : null;
+  return { graph, options, scales, linear, isStatic, staticOutputs, states, populations, lipoolInput, readout, fanouts };
 }
 
 /** Per-channel scales of a dense layer's input expanded to its features. */

@@ -41,6 +41,10 @@ export class SpikingNetwork {
   /** The current batch's counters are already in the totals (no more steps until the next reset). */
   private folded = true;
   private readonly totals = new Map<string, Float64Array>();
+  /** Plans with sampleSops: each sample's SOPs in each step of the last run() call ([batch] per step). */
+  stepSops: readonly Float32Array[] = [];
+  /** batchTotals of the current batch at step t (read once per step). */
+  private lastTotals: { t: number; totals: ReadonlyMap<string, Float32Array> } | null = null;
 
   private constructor(
     readonly plan: SnnPlan,
@@ -85,6 +89,7 @@ export class SpikingNetwork {
     this.batchSize = batch;
     this.tStep = 0;
     this.folded = false;
+    this.lastTotals = null;
   }
 
   /** Advances `steps` (1..K) time steps in one call; returns the accumulated output after each. */
@@ -100,12 +105,14 @@ export class SpikingNetwork {
     for (const [name, t] of this.states) feeds[SNN_NAMES.state(name)] = t;
     const fetches: Record<string, ort.Tensor | null> = {};
     for (let k = 1; k <= steps; k++) fetches[SNN_NAMES.output(k)] = null;
+    if (this.plan.fanouts !== null) for (let k = 1; k <= steps; k++) fetches[SNN_NAMES.sops(k)] = null;
     for (const [name, t] of this.spare) fetches[SNN_NAMES.next(name)] = t;
     const out = await session.run(feeds, fetches);
     const previous = this.states;
     this.states = this.spare;
     this.spare = previous;
     this.tStep += steps;
+    this.stepSops = this.plan.fanouts === null ? [] : Array.from({ length: steps }, (_, i) => (out[SNN_NAMES.sops(i + 1)] as ort.Tensor).data as Float32Array);
     return Array.from({ length: steps }, (_, i) => (out[SNN_NAMES.output(i + 1)] as ort.Tensor).data as Float32Array);
   }
 
@@ -118,21 +125,36 @@ export class SpikingNetwork {
     return p.counted === 'none' ? null : (this.totals.get(p.node.id) ?? new Float64Array(size(p.node.shape)));
   }
 
-  /** Adds the current batch's spike totals (counters, or derived from the states) to the totals, once per batch. */
-  private async foldCounts(): Promise<void> {
-    if (this.folded) return;
-    this.folded = true;
-    if (this.totalsSession === null) return;
+  /**
+   * The current batch's spikes per neuron of every counted population since its reset, summed over
+   * the batch (counters, or derived from the states: exact at any step, see emitTotalsGraph). The
+   * batch goes on; empty when counting is off.
+   */
+  async batchTotals(): Promise<ReadonlyMap<string, Float32Array>> {
+    if (this.totalsSession === null || this.folded) return new Map();
+    if (this.lastTotals?.t === this.tStep) return this.lastTotals.totals;
     const feeds: Record<string, ort.Tensor> = { ...this.statics, [SNN_NAMES.steps]: tensor(Float32Array.of(this.tStep), [1]) };
     for (const [name, t] of this.states) feeds[SNN_NAMES.state(name)] = t;
     const out = await this.totalsSession.run(feeds);
+    const totals = new Map<string, Float32Array>();
     for (const p of this.plan.populations) {
-      if (p.counted === 'none') continue;
-      const data = (out[SNN_NAMES.total(p.node.id)] as ort.Tensor).data as Float32Array;
-      let acc = this.totals.get(p.node.id);
+      if (p.counted !== 'none') totals.set(p.node.id, (out[SNN_NAMES.total(p.node.id)] as ort.Tensor).data as Float32Array);
+    }
+    this.lastTotals = { t: this.tStep, totals };
+    return totals;
+  }
+
+  /** Adds the current batch's spike totals to the totals, once per batch. */
+  private async foldCounts(): Promise<void> {
+    if (this.folded) return;
+    const batch = await this.batchTotals();
+    this.folded = true;
+    this.lastTotals = null;
+    for (const [id, data] of batch) {
+      let acc = this.totals.get(id);
       if (acc === undefined) {
         acc = new Float64Array(data.length);
-        this.totals.set(p.node.id, acc);
+        this.totals.set(id, acc);
       }
       for (let i = 0; i < data.length; i++) acc[i] = (acc[i] as number) + (data[i] as number);
     }

@@ -15,4 +15,13 @@ export class CompareArgs {
 
   @Field(() => [Int], { nullable: true, description: 'Steps of the matrix, each in 1..4096 (default 1, 2, 4, …, T).' })
   steps?: number[];
+
+  @Field(() => ID, { nullable: true, description: "The points of this sweep; the matrix's pivot then shows the sweep on one config axis." })
+  sweepId?: string;
+
+  @Field(() => String, { nullable: true, description: 'With sweepId: the config field on the pivot\'s columns (default: the first swept one).' })
+  axis?: string;
+
+  @Field(() => Int, { nullable: true, description: "With sweepId: the step of the pivot's cells (default: each run's T)." })
+  step?: number;
 }

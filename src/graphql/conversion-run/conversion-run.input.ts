@@ -1,5 +1,5 @@
 import { ArgsType, Field, Float, ID, InputType, Int } from 'type-graphql';
-import { CONVERSION_BACKENDS, CONVERSION_CONFIG_FIELDS as F, JOB_FIELDS, type ConversionConfig, type MaxPoolMode, type ResetMode } from '../../formats/index.js';
+import { CONVERSION_BACKENDS, CONVERSION_CONFIG_FIELDS as F, JOB_FIELDS, type CalibrationClip, type ConversionConfig, type MaxPoolMode, type ResetMode, type SegmentationReadout } from '../../formats/index.js';
 import { PageArgs } from '../connection.js';
 import { fieldDoc } from '../field-options.js';
 import { RunFilterInput } from '../run-filter.input.js';
@@ -16,6 +16,10 @@ export class ConversionConfigInput implements ConversionConfig {
   @Field(() => Int, fieldDoc(F.calibrationBatches)) calibrationBatches: number = F.calibrationBatches.default;
   @Field(() => Int, fieldDoc(F.batchSize)) batchSize: number = F.batchSize.default;
   @Field(() => Int, fieldDoc(F.seed)) seed: number = F.seed.default;
+  @Field(() => String, fieldDoc(F.calibrationClip)) calibrationClip: CalibrationClip = F.calibrationClip.default;
+  @Field(() => String, fieldDoc(F.readout)) readout: SegmentationReadout = F.readout.default;
+  @Field(() => Int, fieldDoc(F.earlyExitPatience, true)) earlyExitPatience?: number;
+  @Field(() => Float, fieldDoc(F.earlyExitMargin, true)) earlyExitMargin?: number;
 }
 
 @InputType({ description: 'Checked (bounds, fit of model and data) before anything is queued.' })
@@ -37,6 +41,9 @@ export class StartConversionInput {
 
   @Field(() => Int, fieldDoc(JOB_FIELDS.priority)) priority: number = JOB_FIELDS.priority.default;
   @Field(() => Int, fieldDoc(JOB_FIELDS.maxAttempts)) maxAttempts: number = JOB_FIELDS.maxAttempts.default;
+
+  @Field({ description: 'Compute again even when an identical run succeeded before (same checkpoint content, data set, test subset, config and engine version); false: that run is the answer, with cached: true, and nothing is queued.' })
+  force: boolean = false;
 }
 
 @ArgsType()

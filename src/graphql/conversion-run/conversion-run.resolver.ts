@@ -32,10 +32,12 @@ async function* stepStream(ctx: Context, runId: number): AsyncGenerator<StepMetr
 @Resolver(() => ConversionRunType)
 export class ConversionRunResolver {
   @Authorized<TokenRole>('writer')
-  @Mutation(() => ConversionRunType, { description: 'Queue conversion + simulation of a checkpoint on a dataset (BAD_USER_INPUT / NOT_FOUND before anything is queued).' })
+  @Mutation(() => ConversionRunType, {
+    description: 'Queue conversion + simulation of a checkpoint on a dataset (BAD_USER_INPUT / NOT_FOUND before anything is queued). An identical request whose run succeeded before is answered by that run (cached: true) unless force.',
+  })
   async startConversion(@Arg('input', () => StartConversionInput) input: StartConversionInput, @Ctx() ctx: Context): Promise<ConversionRunType> {
     const { registry, events } = ctx;
-    const run = await registry.conversionRuns.start({
+    const { run, cached } = await registry.conversionRuns.request({
       checkpointId: parseId(input.checkpointId, 'checkpointId'),
       datasetId: parseId(input.datasetId, 'datasetId'),
       ...(input.config && { config: { ...input.config } }),
@@ -43,9 +45,10 @@ export class ConversionRunResolver {
       backend: input.backend ?? null,
       priority: input.priority,
       maxAttempts: input.maxAttempts,
+      force: input.force,
     });
-    if (run.jobId != null) { const job = await registry.jobs.get(run.jobId); events.publish('job', job.id, job); }
-    return toConversionRunType(run);
+    if (!cached && run.jobId != null) { const job = await registry.jobs.get(run.jobId); events.publish('job', job.id, job); }
+    return toConversionRunType(run, cached);
   }
 
   @Authorized<TokenRole>('reader')
@@ -101,10 +104,11 @@ export class ConversionRunResolver {
     return toDatasetType(row);
   }
 
-  @FieldResolver(() => JobType, { nullable: true })
+  @FieldResolver(() => JobType, { nullable: true, description: 'The job computing this run: its own, or the job of its sweep on its checkpoint.' })
   async job(@Root() run: ConversionRunType, @Ctx() ctx: Context): Promise<JobType | null> {
-    if (run.jobId == null) return null;
-    const row = await ctx.loaders.jobById.load(Number(run.jobId));
+    const jobId = run.jobId != null ? Number(run.jobId) : await ctx.registry.sweeps.jobOfRun({ sweepId: run.sweepId == null ? null : Number(run.sweepId), checkpointId: Number(run.checkpointId) });
+    if (jobId == null) return null;
+    const row = await ctx.loaders.jobById.load(jobId);
     return row ? toJobType(row) : null;
   }
 

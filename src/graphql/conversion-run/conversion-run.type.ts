@@ -1,5 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { EarlyExitRecord } from '../../formats/index.js';
 import type { ConversionRun as Row } from '../../registry/conversion-runs.js';
 import type { LayerStat } from '../../registry/metrics.js';
 import { Connection } from '../connection.js';
@@ -54,6 +55,23 @@ export class SegmentationPanelType {
   @Field(() => [Float]) snn!: number[];
 }
 
+@ObjectType('EarlyExit', {
+  description:
+    'Adaptive early exit (classification): every sample is still simulated to T, so the fixed-T curve is complete; each sample is scored and charged as if it had stopped at its exit step (the first step where a rule held, else T).',
+  simpleResolvers: true,
+})
+export class EarlyExitType implements EarlyExitRecord {
+  @Field(() => Int, { nullable: true, description: 'Rule: exit once the top-1 class has been the same for this many consecutive steps.' }) patience!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Rule: exit once top-1 minus top-2 of the mean logits exceeds this margin.' }) margin!: number | null;
+  @Field(() => Float, { description: 'Top-1 accuracy of the predictions at the exit steps.' }) accuracy!: number;
+  @Field(() => Float, { description: 'Mean exit step.' }) meanSteps!: number;
+  @Field(() => [Int], { description: 'stepsHistogram[t-1]: samples whose exit step is t (t = 1..T).' }) stepsHistogram!: number[];
+  @Field(() => Int, { description: 'Samples that met a rule by step T.' }) exited!: number;
+  @Field(() => Float, { description: 'SOPs per sample actually spent: spikes × fan-out over the steps up to each sample’s exit step, averaged.' }) sops!: number;
+  @Field(() => Float, { description: 'SOPs per sample of the fixed-T run.' }) fixedSops!: number;
+  @Field(() => Float, { description: '(SOPs·E_AC)/(MACs·E_MAC) of the early-exit SOPs.' }) energyRatio!: number;
+}
+
 @ObjectType('ConversionRun', { description: 'ANN→SNN conversion of a checkpoint, simulated on a dataset for T steps.' })
 export class ConversionRunType {
   @Field(() => ID) id!: string;
@@ -69,6 +87,11 @@ export class ConversionRunType {
   @Field(() => Int) calibrationBatches!: number;
   @Field(() => Int) batchSize!: number;
   @Field(() => Int) seed!: number;
+  @Field({ description: 'none | gamma' }) calibrationClip!: string;
+  @Field({ description: 'mean-probability | mean-logit (segmentation readout)' }) readout!: string;
+  @Field(() => Int, { nullable: true }) earlyExitPatience!: number | null;
+  @Field(() => Float, { nullable: true }) earlyExitMargin!: number | null;
+  @Field(() => EarlyExitType, { nullable: true, description: 'The early-exit outcome (runs with an early-exit rule), beside the fixed-T curve.' }) earlyExit!: EarlyExitType | null;
   @Field() backend!: string;
   @Field(() => String, { nullable: true }) backendUsed!: string | null;
   @Field(() => Int, { nullable: true }) maxSamples!: number | null;
@@ -89,7 +112,10 @@ export class ConversionRunType {
   @Field(() => Int, { nullable: true, description: 'Test samples simulated.' }) samples!: number | null;
   @Field(() => [String]) warnings!: string[];
   @Field(() => String, { nullable: true }) error!: string | null;
-  @Field(() => ID, { nullable: true }) jobId!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The run\'s own job (null for the points of a sweep: see job).' }) jobId!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The sweep that computed this run (null: a conversion of its own). A sweep that reused the run lists it among its points with cached: true.' }) sweepId!: string | null;
+  @Field(() => Int, { nullable: true, description: 'Version of the engine numerics that computed the results (null until the run succeeded, or before versions were recorded).' }) engineVersion!: number | null;
+  @Field({ description: 'true when this run answered a request (startConversion, a sweep point) from the registry: an identical run had succeeded before, so nothing was computed for the request. false otherwise.' }) cached!: boolean;
   @Field() createdAt!: Date;
   @Field(() => Date, { nullable: true }) startedAt!: Date | null;
   @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
@@ -103,13 +129,16 @@ export class ConversionRunType {
 @ObjectType()
 export class ConversionRunConnection extends Connection(ConversionRunType, 'ConversionRun') {}
 
-export function toConversionRunType(r: Row): ConversionRunType {
+export function toConversionRunType(r: Row, cached = false): ConversionRunType {
   return Object.assign(new ConversionRunType(), {
     ...r,
     id: String(r.id),
     checkpointId: String(r.checkpointId),
     datasetId: String(r.datasetId),
     jobId: r.jobId == null ? null : String(r.jobId),
+    sweepId: r.sweepId == null ? null : String(r.sweepId),
+    cached,
+    earlyExit: r.earlyExit === null ? null : Object.assign(new EarlyExitType(), r.earlyExit),
     snnOnnxUrl: r.status === 'SUCCEEDED' ? snnExportPath(r.id) : null,
   });
 }

@@ -2,12 +2,12 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { Job as JobRow } from '../../registry/jobs.js';
 import { Connection } from '../connection.js';
 
-@ObjectType('Job', { description: 'A queued, running or finished unit of work (training or conversion) run by a worker thread.' })
+@ObjectType('Job', { description: 'A queued, running or finished unit of work (training, conversion, or one sweep\'s points on one checkpoint) run by a worker thread.' })
 export class JobType {
   @Field(() => ID)
   id!: string;
 
-  @Field({ description: 'training | conversion' })
+  @Field({ description: 'training | conversion | sweep' })
   kind!: string;
 
   @Field({ description: 'QUEUED | RUNNING | SUCCEEDED | FAILED | CANCELLED' })
@@ -49,6 +49,9 @@ export class JobType {
   @Field(() => ID, { nullable: true })
   conversionRunId!: string | null;
 
+  @Field(() => ID, { nullable: true, description: 'A sweep job: its sweep (the job computes the sweep\'s points on one checkpoint).' })
+  sweepId!: string | null;
+
   @Field()
   createdAt!: Date;
 
@@ -83,6 +86,7 @@ export function toJobType(row: JobRow): JobType {
     error: row.error,
     trainingRunId: payload.trainingRunId == null ? null : String(payload.trainingRunId),
     conversionRunId: payload.conversionRunId == null ? null : String(payload.conversionRunId),
+    sweepId: payload.sweepId == null ? null : String(payload.sweepId),
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
