@@ -40,14 +40,21 @@ function publishBatch(env: JobEnv, runId: number, b: BatchCommit & { batches: nu
 
 /**
  * Commits one finished batch (only while `workerId` holds the job) and streams the running
- * estimate: after the commit for a remote worker (whose report may be refused), before it for this
- * process's own thread, so that subscribers (and a cancel they send) are not held up by the
- * commits of the batches before it.
+ * estimate after the commit (a remote worker's report may be refused). This process's own thread
+ * streams each batch as it arrives, before any commit (prepareConversion's receive), so that
+ * subscribers (and a cancel they send) are not held up by the commits of the batches before it.
  */
-export async function commitConversionBatch(env: JobEnv, job: Job, runId: number, workerId: string | null, b: BatchCommit & { batches: number }, streamFirst = false): Promise<void> {
-  if (streamFirst) publishBatch(env, runId, b);
-  await env.registry.conversionRuns.commitBatch(runId, job.id, workerId, b);
-  if (!streamFirst) publishBatch(env, runId, b);
+export async function commitConversionBatch(env: JobEnv, job: Job, runId: number, workerId: string | null, b: BatchCommit & { batches: number }): Promise<void> {
+  await env.registry.conversionRuns.commitBatches(runId, job.id, workerId, [b]);
+  publishBatch(env, runId, b);
+}
+
+/**
+ * This process's own thread: commits the finished batches not committed yet, streamed already
+ * (receive), in one transaction, so that a backlog of commits on a busy database is one write.
+ */
+async function commitConversionBatches(env: JobEnv, job: Job, runId: number, workerId: string | null, batches: readonly BatchCommit[]): Promise<void> {
+  if (batches.length > 0) await env.registry.conversionRuns.commitBatches(runId, job.id, workerId, batches);
 }
 
 export async function completeConversion(env: JobEnv, job: Job, runId: number, r: ConversionResult): Promise<void> {
@@ -69,12 +76,24 @@ export async function prepareConversion(env: JobEnv, job: Job): Promise<Executio
   const run = await conversionRunOf(env, job);
   const checkpoint = await checkpointPayload(env, run.checkpointId);
   const task: ConversionTask = { ...(await conversionTaskOf(env, run)), checkpoint };
+  const backlog: (BatchCommit & { batches: number })[] = [];
   return {
     task,
     transfer: [checkpoint.weights.buffer as ArrayBuffer],
     backend: env.backend,
+    receive(m) {
+      if (m.type !== 'batch') return;
+      const b = { sums: m.sums, samples: m.samples, stepMetrics: m.stepMetrics, batches: m.batches };
+      publishBatch(env, run.id, b);
+      backlog.push(b);
+    },
     async onMessage(m) {
-      if (m.type === 'batch') await commitConversionBatch(env, job, run.id, job.workerId, { sums: m.sums, samples: m.samples, stepMetrics: m.stepMetrics, batches: m.batches }, true);
+      // the batches that arrived while earlier commits ran go in one transaction (the first of
+      // their messages commits them all, the others find nothing left); first a turn of the event
+      // loop, so that requests waiting for the database (a cancel among them) go before it
+      if (m.type !== 'batch') return;
+      await new Promise<void>((resolve) => setTimeout(resolve, 20));
+      await commitConversionBatches(env, job, run.id, job.workerId, backlog.splice(0));
     },
     async succeed(m) {
       if (!m.conversion) throw new Error('conversion worker returned no result');

@@ -72,12 +72,19 @@ export class JobRunner {
     const recovered = await this.env.registry.jobs.recover(this.isDead);
     for (const id of [...recovered.requeued, ...recovered.failed]) this.publish(await this.env.registry.jobs.get(id));
     const jobs = this.env.events.subscribe('job', '*');
-    this.unsubscribe = () => void jobs.return?.();
+    const cancels = this.env.events.subscribe('cancelAsked', '*');
+    this.unsubscribe = () => {
+      void jobs.return?.();
+      void cancels.return?.();
+    };
     void (async () => {
       for await (const job of jobs) {
         if (job.status === 'QUEUED') this.pump();
         if (job.cancelRequested) this.cancel(job.id);
       }
+    })();
+    void (async () => {
+      for await (const { jobId } of cancels) this.cancel(jobId);
     })();
     this.timer = setInterval(() => void this.tick(), this.opts.heartbeatMs ?? 5000);
     this.timer.unref();
@@ -149,7 +156,10 @@ export class JobRunner {
       return;
     }
     await slot.run(job.id, exec.backend, exec.task, {
-      onMessage: (m) => this.enqueue(a, () => this.handle(a, m)),
+      onMessage: (m) => {
+        exec.receive?.(m);
+        this.enqueue(a, () => this.handle(a, m));
+      },
       onCrash: (reason) =>
         this.enqueue(a, () =>
           this.end(a, async () => {

@@ -261,15 +261,30 @@ export class ConversionRunService {
    * job must stop). A kill after this keeps the batch; the next attempt resumes after it.
    */
   async commitBatch(runId: number, jobId: number, workerId: string | null, b: BatchCommit): Promise<void> {
-    const sums = batchSumsSchema.parse(b.sums);
+    await this.commitBatches(runId, jobId, workerId, [b]);
+  }
+
+  /**
+   * commitBatch for several finished batches at once, in the order they finished (a backlog of
+   * commits on a busy database becomes one transaction): each batch's sums, and the running
+   * per-step metrics and sample count of the last new one.
+   */
+  async commitBatches(runId: number, jobId: number, workerId: string | null, batches: readonly BatchCommit[]): Promise<void> {
+    const parsed = batches.map((b) => ({ ...b, sums: batchSumsSchema.parse(b.sums) }));
+    if (parsed.length === 0) return;
     await this.prisma.$transaction(async (tx) => {
       const job = await tx.job.findUnique({ where: { id: jobId }, select: { status: true, workerId: true, attempts: true } });
       if (!job || job.status !== 'RUNNING' || (workerId !== null && job.workerId !== workerId)) throw new JobNotHeldError(jobId, workerId);
-      const key = { conversionRunId_batch: { conversionRunId: runId, batch: sums.batch } };
-      if (await tx.conversionBatch.findUnique({ where: key, select: { batch: true } })) return;
-      await tx.conversionBatch.create({ data: { conversionRunId: runId, batch: sums.batch, samples: sums.samples, sums: sums.sums, attempt: job.attempts } });
-      await insertStepMetrics(tx, runId, b.stepMetrics);
-      await tx.conversionRun.update({ where: { id: runId }, data: { samples: b.samples } });
+      let last: BatchCommit | null = null;
+      for (const b of parsed) {
+        const key = { conversionRunId_batch: { conversionRunId: runId, batch: b.sums.batch } };
+        if (await tx.conversionBatch.findUnique({ where: key, select: { batch: true } })) continue;
+        await tx.conversionBatch.create({ data: { conversionRunId: runId, batch: b.sums.batch, samples: b.sums.samples, sums: b.sums.sums, attempt: job.attempts } });
+        last = b;
+      }
+      if (last === null) return;
+      await insertStepMetrics(tx, runId, last.stepMetrics);
+      await tx.conversionRun.update({ where: { id: runId }, data: { samples: last.samples } });
     });
   }
 
