@@ -135,6 +135,19 @@ export interface ConversionResult {
   lambdas?: Record<string, number[]>;
   /** Runs with an early-exit rule: the outcome had every sample stopped at its exit step. */
   earlyExit?: EarlyExitRecord;
+  /**
+   * Hybrid runs (a model whose ops after the last activation site no spiking neuron computes): the
+   * spiking body ends at that site; the analog head, these ONNX op types, was evaluated each step on
+   * the running mean of the site's output (in ANN units) by ONNX Runtime.
+   */
+  hybrid?: HybridRecord;
+}
+
+export interface HybridRecord {
+  /** The distinct ONNX op types of the analog head, in first-use order. */
+  analogOps: string[];
+  /** The activation site the head reads. */
+  site: string;
 }
 
 /**

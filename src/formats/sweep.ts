@@ -31,9 +31,9 @@ function axesShape(mode: 'bounded' | 'stored'): Record<string, z.ZodType> {
 }
 
 /** Bounded: every value checked by its field's own schema (the table's bounds), no value twice in a list. */
-export const sweepAxesSchema = z.strictObject(axesShape('bounded')) as unknown as z.ZodType<SweepAxes, SweepAxes>;
+export const sweepAxesSchema = z.strictObject(axesShape('bounded')) as z.ZodType<SweepAxes, SweepAxes>;
 /** Structural: the axes of a stored sweep (also rows written before a bound was tightened). */
-export const storedSweepAxesSchema = z.strictObject(axesShape('stored')) as unknown as z.ZodType<SweepAxes, SweepAxes>;
+export const storedSweepAxesSchema = z.strictObject(axesShape('stored')) as z.ZodType<SweepAxes, SweepAxes>;
 
 /** Number of configs the axes make (the product of the list lengths). */
 export function pointCount(axes: SweepAxes): number {

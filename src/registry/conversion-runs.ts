@@ -10,7 +10,7 @@ import { parseInput, type Loose } from './input.js';
 import type { JobService } from './jobs.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
 import { findIdenticalRun } from './identical.js';
-import { CONVERSION_RUN_OMIT, checkpointRecord, conversionConfigOf, conversionRunRecord, datasetRecord, lambdasOf, lambdasSchema, panelsOf, panelsSchema, toJson, annMetricsSchema, earlyExitSchema, warningsSchema, type Checkpoint, type ConversionRun, type Dataset } from './records.js';
+import { CONVERSION_RUN_OMIT, checkpointRecord, conversionConfigOf, conversionRunRecord, datasetRecord, lambdasOf, lambdasSchema, panelsOf, panelsSchema, toJson, annMetricsSchema, earlyExitSchema, analogOpsSchema, warningsSchema, type Checkpoint, type ConversionRun, type Dataset } from './records.js';
 import { checkFit, conversionRunWhere, datasetGeometry, type DatasetGeometry, type RunFilter } from './runs.js';
 
 export type { ConversionRun } from './records.js';
@@ -118,6 +118,7 @@ async function writeResult(tx: Tx, runId: number, r: ConversionResult): Promise<
       ...(r.panels && { panels: toJson(panelsSchema, r.panels) }),
       ...(r.lambdas && { lambdas: toJson(lambdasSchema, r.lambdas) }),
       ...(r.earlyExit && { earlyExit: toJson(earlyExitSchema, r.earlyExit) }),
+      ...(r.hybrid && { hybrid: true, analogOps: toJson(analogOpsSchema, r.hybrid.analogOps) }),
     },
   });
 }
@@ -211,6 +212,7 @@ export class ConversionRunService {
   async exportInputs(id: number): Promise<SnnExportInputs> {
     const run = await this.get(id);
     if (run.status !== 'SUCCEEDED') throw new InvalidInputError('runId', `conversion run ${id} is ${run.status}: only a SUCCEEDED run has an SNN to export`);
+    if (run.hybrid) throw new InvalidInputError('runId', `conversion run ${id} is hybrid (its analog head ${run.analogOps.join(', ')} is not spiking): its SNN cannot be exported as one file yet; the checkpoint's ANN file holds the whole model`);
     const row = await this.prisma.conversionRun.findUnique({ where: { id }, select: { lambdas: true } });
     const lambdas = lambdasOf(id, row?.lambdas ?? null);
     if (lambdas === null) throw new InvalidInputError('runId', `conversion run ${id} finished before Spikelab stored calibrated λ with each run: convert the checkpoint again to export its SNN`);

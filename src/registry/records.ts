@@ -58,6 +58,8 @@ export const warningsSchema = z.array(z.string());
 export const panelsSchema = z.array(segmentationPanelSchema);
 /** Calibrated λ per activation site: one value, or one per channel. */
 export const lambdasSchema = z.record(z.string(), z.array(z.number()).min(1));
+/** The analog head's ONNX op types of a hybrid run. */
+export const analogOpsSchema = z.array(z.string());
 export const earlyExitSchema = z.object({
   patience: z.number().int().nullable(),
   margin: z.number().nullable(),
@@ -86,10 +88,12 @@ export type Dataset = Omit<db.Dataset, 'options' | 'imageShape' | 'format' | 'ta
 };
 export type Job = Omit<db.Job, 'payload'> & { payload: z.output<typeof jobPayloadSchema> };
 /** A conversion run without its (large) segmentation panels and λ: ConversionRunService.panels / exportInputs read them. */
-export type ConversionRun = Omit<db.ConversionRun, 'annMetrics' | 'warnings' | 'panels' | 'lambdas' | 'earlyExit'> & {
+export type ConversionRun = Omit<db.ConversionRun, 'annMetrics' | 'warnings' | 'panels' | 'lambdas' | 'earlyExit' | 'analogOps'> & {
   annMetrics: Record<string, number> | null;
   warnings: string[];
   earlyExit: EarlyExitRecord | null;
+  /** Hybrid runs: the analog head's op types; [] otherwise. */
+  analogOps: string[];
 };
 export type Sweep = Omit<db.Sweep, 'axes'> & { axes: SweepAxes };
 export type { LayerStat, TrainingMetric, ApiToken, SweepJob, SweepPoint } from './db.js';
@@ -141,12 +145,13 @@ export function conversionRunRecord(row: Omit<db.ConversionRun, 'panels' | 'lamb
     annMetrics: annMetricsOf(row.id, row.annMetrics),
     earlyExit: row.earlyExit == null ? null : column(earlyExitSchema, 'ConversionRun', row.id, 'earlyExit', row.earlyExit),
     warnings: row.warnings == null ? [] : column(warningsSchema, 'ConversionRun', row.id, 'warnings', row.warnings),
+    analogOps: row.analogOps == null ? [] : column(analogOpsSchema, 'ConversionRun', row.id, 'analogOps', row.analogOps),
   };
 }
 
 /** The config a run was (or will be) computed with, from its columns: one per field of the conversion table. */
 export function conversionConfigOf(run: Pick<ConversionRun, 'id'>): ConversionConfig {
-  const row = run as unknown as Record<string, unknown>;
+  const row: Record<string, unknown> = { ...run };
   // a field without a default (an early-exit rule) is a NULL column when off, and absent from the config
   return column(storedConversionConfigSchema, 'ConversionRun', run.id, 'config', Object.fromEntries(SWEEP_AXES.filter((k) => row[k] != null).map((k) => [k, row[k]])));
 }

@@ -127,6 +127,24 @@ describe('imported ONNX models through conversion, compare and export', () => {
     expect(contractOf(bytes)).toMatchObject({ kind: 'snn', input: { shape: [1, 16, 16] }, output: { shape: [1, 16, 16] } });
   });
 
+  it('a CLIP-style model with attention pooling converts as a hybrid run: stored and served as hybrid with its analog ops, no SNN file', async () => {
+    const cp = dataOf(await t.gql(IMPORT, { i: { name: 'clip-rn-tiny', base64: Buffer.from(fixture('clip_rn_attnpool').bytes).toString('base64') } })).importOnnxModel;
+    const ds = { name: 'synth64', format: 'synthetic-classification', options: { size: 64, channels: 3, numClasses: 10, trainCount: 16, testCount: 16, noise: 0.3, seed: 5 } };
+    const dsId = dataOf(await t.gql('mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { id } }', { i: ds })).registerDataset.id;
+    const run = await convert(cp.id, dsId, { timeSteps: 16, batchSize: 16, calibrationBatches: 1 });
+    expect(run).toMatchObject({ status: 'SUCCEEDED', error: null, samples: 16, snnOnnxUrl: null });
+    const h = dataOf(await t.gql('query($id: ID!) { conversionRun(id: $id) { hybrid analogOps warnings } }', { id: run.id })).conversionRun;
+    expect(h.hybrid).toBe(true);
+    expect(h.analogOps).toEqual(expect.arrayContaining(['MatMul', 'Softmax', 'ReduceMean', 'Gemm']));
+    expect(h.warnings.some((w: string) => w.startsWith('hybrid:'))).toBe(true);
+    const plain = dataOf(await t.gql('query($id: ID!) { conversionRun(id: $id) { hybrid analogOps } }', { id: onnxRunId })).conversionRun;
+    expect(plain).toEqual({ hybrid: false, analogOps: [] });
+    // no SNN file for a hybrid run: a clear 4xx, not a worker crash
+    const res = await get(`/exports/conversion-runs/${run.id}/snn.onnx`);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toMatch(/hybrid/);
+  });
+
   it('answers a missing, unfinished or malformed export with the error code and its HTTP status', async () => {
     const notFound = await get('/exports/conversion-runs/999999/snn.onnx');
     expect(notFound.status).toBe(404);

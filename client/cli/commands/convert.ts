@@ -11,7 +11,8 @@ import { followJob } from '../follow.js';
 import { printJson } from '../output.js';
 import { int } from '../parse.js';
 
-interface ConvertOptions {
+/** The options `spikelab convert` and `spikelab sweep` share (the config fields come from the table). */
+export interface ConvertOptions {
   dataset: string;
   maxTestSamples?: number;
   backend?: string;
@@ -78,5 +79,6 @@ function printSummary(r: ConversionRun): void {
     const rule = [e.patience != null && `patience ${e.patience}`, e.margin != null && `margin ${e.margin}`].filter(Boolean).join(' or ');
     console.log(`early exit (${rule}): accuracy ${f4(e.accuracy)}, mean ${e.meanSteps.toFixed(2)} steps, ${e.exited}/${r.samples ?? '?'} met a rule by T, SOPs/sample ${e.sops.toExponential(3)} (${((100 * e.sops) / e.fixedSops).toFixed(1)} % of fixed T), energy SNN/ANN ${f4(e.energyRatio)}`);
   }
+  if (r.hybrid) console.log(`hybrid: analog head (${r.analogOps.join(', ')}) on the running mean of the last activation site, not spiking`);
   for (const w of r.warnings) console.log(`warning: ${w}`);
 }

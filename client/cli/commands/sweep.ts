@@ -12,15 +12,8 @@ import { addTableListOptions } from '../fields.js';
 import { followJob } from '../follow.js';
 import { type Cell, formatTable, listOrder, orderOption, printJson } from '../output.js';
 import { int } from '../parse.js';
+import type { ConvertOptions } from './convert.js';
 
-interface SweepOptions {
-  dataset: string;
-  maxTestSamples?: number;
-  backend?: string;
-  force?: boolean;
-  wait: boolean;
-  json?: boolean;
-}
 
 /** The points of a sweep as a table: the swept fields, status, whether reused, the ANN and the SNN at T. */
 export function pointRows(s: Sweep): { headers: string[]; rows: Cell[][] } {
@@ -70,7 +63,7 @@ export function registerSweep(program: Command): void {
     .option('--force', 'compute every point again, even those an identical run answered before')
     .option('--no-wait', 'return once the sweep is queued')
     .option('--json', 'print the sweep with its runs as JSON ({ "sweep": … })')
-    .action(async (refs: string[], opts: SweepOptions, c: Command) => {
+    .action(async (refs: string[], opts: ConvertOptions, c: Command) => {
       await withClient(c, async (client) => {
         const [dataset, ...checkpointIds] = await Promise.all([client.findDataset(opts.dataset), ...refs.map((r) => client.resolveCheckpoint(r))]);
         let sweep = await client.startSweep({

@@ -2,7 +2,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { DEFAULT_CONVERSION_CONFIG, type ConversionConfig } from '../../formats/conversion.js';
 import { InvalidConversionInputError } from '../errors.js';
 import { extractGraph } from '../ir/from-tfjs.js';
-import { sites, type Graph, type GraphNode } from '../ir/graph.js';
+import { analogHead, sites, type Graph, type GraphNode } from '../ir/graph.js';
 import { emitAnn } from '../ort/emit-ann.js';
 import { emitSnnModel } from './emit-snn.js';
 import { logitGraph } from './pipeline.js';
@@ -65,6 +65,7 @@ export function exportSnn(
 ): ExportedModel {
   const cfg: ConversionConfig = { ...DEFAULT_CONVERSION_CONFIG, ...config };
   const graph = foldBatchNorm('nodes' in model ? model : extractGraph(model));
+  if (analogHead(graph) !== null) throw new InvalidConversionInputError('a hybrid run (analog head) cannot be exported as one SNN file yet: export the ANN, whose file holds the head');
   const lam = new Map<string, Float32Array>();
   for (const s of sites(graph)) {
     const v = lambdas[s.id];

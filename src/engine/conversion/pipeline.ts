@@ -6,7 +6,7 @@ import type { Split } from '../../data/types.js';
 import { taskConfigIssues, type ConversionBackendName, type ConversionConfig, type ConversionResult, type Progress, type Task } from '../../formats/conversion.js';
 import { CancelledError, InvalidConversionInputError } from '../errors.js';
 import { extractGraph } from '../ir/from-tfjs.js';
-import { size, type Graph, type GraphNode } from '../ir/graph.js';
+import { size, splitHybrid, type AnalogHead, type Graph, type GraphNode } from '../ir/graph.js';
 import { AnnRunner } from '../ort/ann-runner.js';
 import { resolveBackend, type ResolvedBackend } from '../ort/session.js';
 import { batchRanges, labelSlice, nchwBatch, seededPermutation } from './batches.js';
@@ -25,8 +25,10 @@ import type { BatchReport, ConversionData } from './simulate.js';
 /** The model and data, checked and prepared once for any number of configs. */
 export interface Prepared {
   readonly original: Graph;
-  /** Batch-norm folded. */
+  /** Batch-norm folded; of a hybrid model, the spiking body (its output: the last activation site). */
   readonly graph: Graph;
+  /** A hybrid model's analog head (evaluated each step on the running mean of the body's output), or null. */
+  readonly head: AnalogHead | null;
   readonly data: ConversionData;
   /** Values per sample of the output: 1 (classification) or the mask's pixels. */
   readonly perSample: number;
@@ -52,9 +54,13 @@ export function prepare(model: tfl.LayersModel | Graph, data: ConversionData, op
   const inNode = original.nodes.find((n) => n.id === original.input) as GraphNode;
   const hwc = imageLayout(inNode.shape);
   validateData(data, inNode.shape);
-  const graph = foldBatchNorm(original);
-  const outNode = graph.nodes.find((n) => n.id === graph.output) as GraphNode;
+  const { body: graph, head } = splitHybrid(foldBatchNorm(original));
+  const outNode = original.nodes.find((n) => n.id === original.output) as GraphNode;
   const warnings = outNode.op.kind === 'softmax' ? ['softmax head: the SNN accumulates the logits before it (same argmax)'] : [];
+  if (head !== null) {
+    if (data.task !== 'classification') throw new InvalidConversionInputError('a hybrid model (analog head) is converted for classification only');
+    warnings.push(`hybrid: the analog head (${head.ops.join(', ')}) runs on ONNX Runtime each step on the running mean of site '${graph.output}'; its ops are not spiking and not counted in SOPs or MACs`);
+  }
   const perSample = data.task === 'classification' ? 1 : size(outNode.shape);
   if (data.test.labels.length !== data.test.count * perSample) {
     throw new InvalidConversionInputError(`test labels hold ${data.test.labels.length} values, expected ${data.test.count} × ${perSample}`);
@@ -63,6 +69,7 @@ export function prepare(model: tfl.LayersModel | Graph, data: ConversionData, op
   return {
     original,
     graph,
+    head,
     data,
     perSample,
     hwc,
@@ -187,7 +194,7 @@ export async function simulateGroup(
   const totals = new Map<number, Map<string, Float64Array>>(ends.map((t) => [t, new Map()]));
   const snnPanels = new Map<number, Float32Array>();
   const stepsPerCall = o.stepsPerCall ?? chooseStepsPerCall(tMax, annMacs(graph) * base.batchSize);
-  const snn = await SpikingNetwork.create(plan, { ...p.ortOpts, stepsPerCall });
+  const snn = await SpikingNetwork.create(plan, { ...p.ortOpts, stepsPerCall, head: p.head });
   try {
     const total = ranges.length * tMax;
     for (let b = 0; b < ranges.length; b++) {
@@ -245,6 +252,7 @@ export async function simulateGroup(
       warnings: [...p.warnings, ...calWarnings, ...resumeWarnings],
       lambdas,
     };
+    if (p.head !== null) result.hybrid = { analogOps: [...p.head.ops], site: graph.output };
     if (exits !== null) result.earlyExit = exits.record(T, result.summary.sops, result.summary.annMacs);
     const snnPanel = snnPanels.get(T);
     if (ann.panel !== null && snnPanel !== undefined) {

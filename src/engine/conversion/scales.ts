@@ -106,6 +106,8 @@ export function planScales(graph: Graph, lambdas: ReadonlyMap<string, Float32Arr
       }
       case 'batchNorm':
         throw new Error(`planScales: batch-norm '${n.id}' must be folded first`);
+      case 'analog':
+        throw new Error(`planScales: the analog head '${n.id}' is not part of the spiking body (splitHybrid first)`);
       case 'maxPool':
       case 'avgPool':
       case 'globalAvgPool':
@@ -163,7 +165,8 @@ function preference(
     case 'flatten':
     case 'transpose':
     case 'reshape':
-      // Linear layers absorb any input scale; shape ops take whatever comes.
+    case 'analog':
+      // Linear layers absorb any input scale; shape ops take whatever comes (an analog head is outside the SNN).
       return null;
   }
 }

@@ -1,4 +1,4 @@
-import { size, type GraphNode } from '../ir/graph.js';
+import { ANALOG_HEAD_INPUT, ANALOG_HEAD_OUTPUT, size, type AnalogHead, type GraphNode } from '../ir/graph.js';
 import { createBlockedSession, createSession, resolveBackend, tensor, type ort, type OrtOptions, type ResolvedBackend } from '../ort/session.js';
 import { emitStaticGraph, emitStepGraph, emitTotalsGraph, SNN_NAMES } from './emit-snn.js';
 import type { PopulationSpec, SnnPlan, StateSpec } from './snn-plan.js';
@@ -22,6 +22,12 @@ export function chooseStepsPerCall(timeSteps: number, macsPerStep: number): numb
 export interface SnnRuntimeOptions extends OrtOptions {
   /** K: time steps per ONNX Runtime call (≥ 1); default MAX_STEPS_PER_CALL. */
   stepsPerCall?: number;
+  /**
+   * A hybrid model's analog head: after every step t, y_t = head(Σ_{τ≤t} out_τ / t), the head on the
+   * running mean of the body's output (ANN units); run() then returns t·y_t, so that "divide by t"
+   * still gives the step's prediction.
+   */
+  head?: AnalogHead | null;
 }
 
 /**
@@ -52,6 +58,7 @@ export class SpikingNetwork {
     readonly stepsPerCall: number,
     private readonly staticSession: ort.InferenceSession,
     private readonly totalsSession: ort.InferenceSession | null,
+    private readonly headSession: ort.InferenceSession | null = null,
   ) {}
 
   static async create(plan: SnnPlan, opts: SnnRuntimeOptions = {}): Promise<SpikingNetwork> {
@@ -60,7 +67,8 @@ export class SpikingNetwork {
     const backend = resolveBackend(opts);
     const counted = plan.populations.some((p) => p.counted !== 'none');
     const totals = counted ? await createSession(emitTotalsGraph(plan), backend) : null;
-    const net = new SpikingNetwork(plan, backend, k, await createSession(emitStaticGraph(plan), backend), totals);
+    const head = opts.head ? await createSession(opts.head.model, backend) : null;
+    const net = new SpikingNetwork(plan, backend, k, await createSession(emitStaticGraph(plan), backend), totals, head);
     net.stepSessions.set(k, await createBlockedSession(emitStepGraph(plan, k), backend));
     return net;
   }
@@ -113,7 +121,29 @@ export class SpikingNetwork {
     this.spare = previous;
     this.tStep += steps;
     this.stepSops = this.plan.fanouts === null ? [] : Array.from({ length: steps }, (_, i) => (out[SNN_NAMES.sops(i + 1)] as ort.Tensor).data as Float32Array);
-    return Array.from({ length: steps }, (_, i) => (out[SNN_NAMES.output(i + 1)] as ort.Tensor).data as Float32Array);
+    const accs = Array.from({ length: steps }, (_, i) => (out[SNN_NAMES.output(i + 1)] as ort.Tensor).data as Float32Array);
+    return this.headSession === null ? accs : this.runHead(accs, this.tStep - steps);
+  }
+
+  /** The analog head on the running means after steps t0 + 1 … t0 + k, in one call (the k steps stacked on the batch axis), times t. */
+  private async runHead(accs: readonly Float32Array[], t0: number): Promise<Float32Array[]> {
+    const session = this.headSession as ort.InferenceSession;
+    const outShape = (this.plan.graph.nodes.find((n) => n.id === this.plan.graph.output) as GraphNode).shape;
+    const per = accs[0]?.length ?? 0;
+    const x = new Float32Array(per * accs.length);
+    accs.forEach((a, i) => {
+      const inv = 1 / (t0 + i + 1);
+      for (let j = 0; j < per; j++) x[i * per + j] = (a[j] as number) * inv;
+    });
+    const out = await session.run({ [ANALOG_HEAD_INPUT]: tensor(x, [accs.length * this.batchSize, ...outShape]) });
+    const y = (out[ANALOG_HEAD_OUTPUT] as ort.Tensor).data as Float32Array;
+    const n = y.length / accs.length;
+    return accs.map((_, i) => {
+      const r = y.slice(i * n, (i + 1) * n);
+      const t = t0 + i + 1;
+      for (let j = 0; j < n; j++) r[j] = (r[j] as number) * t;
+      return r;
+    });
   }
 
   /**
@@ -163,6 +193,7 @@ export class SpikingNetwork {
   async release(): Promise<void> {
     await this.staticSession.release();
     await this.totalsSession?.release();
+    await this.headSession?.release();
     for (const s of this.stepSessions.values()) await s.release();
     this.stepSessions.clear();
   }

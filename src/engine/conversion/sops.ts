@@ -176,7 +176,9 @@ class Fanout {
       case 'sigmoid':
       case 'input':
       case 'batchNorm':
-        // Another population, the head, or not a consumer at all: no synapses here.
+      case 'analog':
+        // Another population, the head (an analog head included: its cost is not counted as SOPs),
+        // or not a consumer at all: no synapses here.
         break;
     }
   }

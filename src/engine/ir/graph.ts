@@ -93,7 +93,26 @@ export type GraphOp =
   | { readonly kind: 'pad'; readonly pads: readonly number[] }
   /** Nearest-neighbour up-sampling of H and W by integer factors. */
   | { readonly kind: 'upsample'; readonly scales: Pair }
-  | { readonly kind: 'identity' };
+  | { readonly kind: 'identity' }
+  /**
+   * Hybrid models only, the graph's output node: the ops after the last activation site that no
+   * spiking neuron computes (e.g. CLIP's attention pooling), kept as an ONNX model that ONNX Runtime
+   * evaluates: in the ANN on the site's value, in the SNN each step on its running mean.
+   */
+  | { readonly kind: 'analog'; readonly head: AnalogHead };
+
+/** An analog head: an ONNX model with one float input `x` [N, ...input shape] and one output `y` [N, ...node shape]. */
+export interface AnalogHead {
+  /** The serialised ModelProto (default-domain opset `opset`, weights inside). */
+  readonly model: Uint8Array;
+  /** Its default-domain opset (the source file's, ≥ 13). */
+  readonly opset: number;
+  /** The distinct ONNX op types it evaluates, in first-use order (what a hybrid run names). */
+  readonly ops: readonly string[];
+}
+
+export const ANALOG_HEAD_INPUT = 'x';
+export const ANALOG_HEAD_OUTPUT = 'y';
 
 export type OpKind = GraphOp['kind'];
 export type LinearOp = Extract<GraphOp, { kind: 'conv' | 'convTranspose' | 'dense' }>;
@@ -140,6 +159,22 @@ export function consumers(graph: Graph): Map<string, string[]> {
 
 export function nodeById(graph: Graph): Map<string, GraphNode> {
   return new Map(graph.nodes.map((n) => [n.id, n]));
+}
+
+/** The analog head of a hybrid graph (its output node), or null. */
+export function analogHead(graph: Graph): AnalogHead | null {
+  const out = graph.nodes.find((n) => n.id === graph.output);
+  return out?.op.kind === 'analog' ? out.op.head : null;
+}
+
+/**
+ * A hybrid graph split into its spiking body (output: the analog node's input, the last activation
+ * site) and the head; a graph without an analog head is its own body.
+ */
+export function splitHybrid(graph: Graph): { body: Graph; head: AnalogHead | null } {
+  const out = graph.nodes.find((n) => n.id === graph.output);
+  if (out?.op.kind !== 'analog') return { body: graph, head: null };
+  return { body: { ...graph, nodes: graph.nodes.filter((n) => n !== out), output: out.inputs[0] as string }, head: out.op.head };
 }
 
 /** The activation sites (relu nodes) in topological order. */

@@ -21,6 +21,7 @@ export function checkConvertible(graph: Graph): void {
     if ((kind === 'sigmoid' || kind === 'softmax') && n.id !== graph.output) {
       refuse(n, `a ${kind} inside the network (not the model's output): the SNN method converts ReLU activations only; sigmoid and softmax are supported as the output head`);
     }
+    if (kind === 'analog' && n.id !== graph.output) refuse(n, "an analog head inside the network (not the model's output)");
     if (kind === 'batchNorm') {
       const prev = byId.get(n.inputs[0] ?? '') as GraphNode;
       if (!isLinear(prev.op)) refuse(n, `it follows ${prev.className} '${prev.layer}', not a Conv, ConvTranspose or linear layer: the conversion folds every batch-norm into the layer right before it`);

@@ -27,7 +27,8 @@ export function spatialPads(ctx: MapContext, inHW: Pair, kernel: Pair, strides: 
     case 'NOTSET': case '': {
       const p = ctx.attrs.ints('pads') ?? [0, 0, 0, 0];
       if (p.length !== 4 || p.some((x) => !Number.isSafeInteger(x) || x < 0)) ctx.fail(`pads [${p.join(', ')}] are not four non-negative integers`);
-      return [p[0], p[1], p[2], p[3]] as unknown as Pads;
+      const [top = 0, left = 0, bottom = 0, right = 0] = p;
+      return [top, left, bottom, right];
     }
     case 'VALID': return [0, 0, 0, 0];
     case 'SAME_UPPER': case 'SAME_LOWER': {

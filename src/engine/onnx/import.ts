@@ -2,7 +2,7 @@
 // topological order: constants fold, computed tensors map to IR nodes, anything else is refused
 // naming the node, before the caller stores anything.
 import type { ModelFamily } from '../../formats/model.js';
-import type { Graph } from '../ir/graph.js';
+import type { Graph, GraphNode } from '../ir/graph.js';
 import { sites } from '../ir/graph.js';
 import { Attrs } from './attrs.js';
 import { GraphBuilder } from './builder.js';
@@ -11,7 +11,9 @@ import type { MapContext, TensorValue, Value } from './context.js';
 import { decodeOnnx, DEFAULT_ONNX_LIMITS, type OnnxLimits, type OnnxModel, type OnnxNode } from './decode.js';
 import { annMacs } from '../conversion/sops.js';
 import { deriveFamily, deriveTask } from './derive.js';
-import { OnnxFormatError, OnnxUnsupportedError, safeName } from './errors.js';
+import { OnnxFormatError, OnnxImportError, OnnxUnsupportedError, safeName } from './errors.js';
+import { buildAnalogHead, headSplit, type HeadSplit } from './head.js';
+import { ANALOG_HEAD_OPS } from './supported.js';
 import { FOLDABLE, foldOp, type FoldContext } from './fold.js';
 import { resolveInput } from './input.js';
 import { mapNode } from './map.js';
@@ -46,6 +48,12 @@ export interface OnnxImport {
   readonly opset: number;
   readonly irVersion: number;
   readonly producer: { readonly name: string; readonly version: string };
+  /**
+   * A hybrid model: the ops after the last activation site that the importer cannot map (e.g.
+   * attention pooling) are one analog-head node (the graph's output), evaluated by ONNX Runtime;
+   * null when the whole model maps op by op.
+   */
+  readonly hybrid: { readonly analogOps: readonly string[]; readonly site: string } | null;
 }
 
 /** Nodes that the graph output depends on, in order (dead branches are ignored, not refused). */
@@ -184,32 +192,90 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
   if (model.initializers.has(model.output.name)) throw new OnnxFormatError("the model's output is a constant");
   const live = liveNodes(model);
   const input = resolveInput(model, live, options.inputShape, limits.maxElements);
-  const im = new Importer(model, limits, input.fixedBatch);
-  im.countUses(live);
-  const x = im.setInput(input.shape);
-  for (const node of live) {
-    if (input.absorbed.has(node)) im.alias(node, x);
-    else im.run(node);
+  const split = headSplit(live);
+  let failedAt: OnnxNode | null = null;
+  let im: Importer;
+  let graph: Graph;
+  let hybrid: OnnxImport['hybrid'] = null;
+  let headParameters = 0;
+  try {
+    im = new Importer(model, limits, input.fixedBatch);
+    im.countUses(live);
+    const x = im.setInput(input.shape);
+    for (const node of live) {
+      failedAt = node;
+      if (input.absorbed.has(node)) im.alias(node, x);
+      else im.run(node);
+    }
+    failedAt = null;
+    const out = im.value(model.output.name);
+    if (out === undefined || out.kind !== 'tensor') throw new OnnxFormatError("the model's output does not depend on its input");
+    graph = { nodes: im.builder.nodes, input: x.id, output: out.id };
+    checkConvertible(graph);
+  } catch (e) {
+    // A refusal inside the head (after the last ReLU) makes the model hybrid; anywhere else it stands.
+    if (!(e instanceof OnnxImportError) || split === null || !inHead(split, e, failedAt)) throw e;
+    ({ im, graph, hybrid, headParameters } = importHybrid(model, limits, live, input, split));
   }
-  const out = im.value(model.output.name);
-  if (out === undefined || out.kind !== 'tensor') throw new OnnxFormatError("the model's output does not depend on its input");
-  const graph: Graph = { nodes: im.builder.nodes, input: x.id, output: out.id };
-  checkConvertible(graph);
   checkFinite(graph);
   const { task, numClasses } = deriveTask(graph, options.numClasses);
+  const outNode = graph.nodes.find((n) => n.id === graph.output) as GraphNode;
   return {
     graph,
     inputShape: input.shape,
     inputLayout: input.layout,
-    outputShape: out.shape,
+    outputShape: outNode.shape,
     task,
     numClasses,
     family: deriveFamily(graph),
-    parameterCount: im.builder.parameterCount(),
+    parameterCount: im.builder.parameterCount() + headParameters,
     macs: annMacs(graph),
     reluSites: sites(graph).length,
     opset: model.opset,
     irVersion: model.irVersion,
     producer: model.producer,
+    hybrid,
   };
+}
+
+/** Whether an import error was raised by a head node whose every op may be analog (ANALOG_HEAD_OPS) (while mapping it, or by checkConvertible naming it). */
+function inHead(split: HeadSplit, e: OnnxImportError, failedAt: OnnxNode | null): boolean {
+  if ([...split.nodes].some((n) => !ANALOG_HEAD_OPS.has(n.opType))) return false;
+  if (failedAt !== null) return split.nodes.has(failedAt);
+  return e instanceof OnnxUnsupportedError && [...split.nodes].some((n) => n.name === e.node);
+}
+
+/**
+ * The hybrid import: the spiking body (every live node outside the head, kept where the last site
+ * depends on it) op by op as usual, then one analog node over the last site's output.
+ */
+function importHybrid(model: OnnxModel, limits: OnnxLimits, live: readonly OnnxNode[], input: ReturnType<typeof resolveInput>, split: HeadSplit): { im: Importer; graph: Graph; hybrid: NonNullable<OnnxImport['hybrid']>; headParameters: number } {
+  const im = new Importer(model, limits, input.fixedBatch);
+  im.countUses(live);
+  const x = im.setInput(input.shape);
+  for (const node of live) {
+    if (split.nodes.has(node)) continue;
+    if (input.absorbed.has(node)) im.alias(node, x);
+    else im.run(node);
+  }
+  const site = im.value(split.site.outputs[0] as string);
+  if (site === undefined || site.kind !== 'tensor' || im.builder.node(site.id).op.kind !== 'relu') {
+    throw new OnnxUnsupportedError(split.site.name, safeName(split.site.opType), 'the last activation before the analog head is not an activation site');
+  }
+  // Only what the site depends on is the spiking body (computed branches that fed the head alone are refused below).
+  const byId = new Map(im.builder.nodes.map((n) => [n.id, n]));
+  const keep = new Set<string>();
+  const stack = [site.id];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (keep.has(id)) continue;
+    keep.add(id);
+    stack.push(...(byId.get(id)?.inputs ?? []));
+  }
+  const { head, shape, parameters } = buildAnalogHead(model, split, (name) => im.value(name), site.shape);
+  const first = [...split.nodes][0] as OnnxNode;
+  const analog: GraphNode = { id: 'analog_head', layer: first.name, className: 'AnalogHead', op: { kind: 'analog', head }, inputs: [site.id], shape };
+  const graph: Graph = { nodes: [...im.builder.nodes.filter((n) => keep.has(n.id)), analog], input: x.id, output: analog.id };
+  checkConvertible(graph);
+  return { im, graph, hybrid: { analogOps: head.ops, site: site.id }, headParameters: parameters };
 }

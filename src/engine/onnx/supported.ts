@@ -24,3 +24,17 @@ export const SUPPORTED_OPS: readonly string[] = [...LAYER_OPS, ...FOLDED_OPS];
 export function describeSupported(): string {
   return `${LAYER_OPS.join(', ')}; on constants (shape arithmetic): ${FOLDED_OPS.join(', ')}`;
 }
+
+/**
+ * The ops an analog head (after the last ReLU, evaluated by ONNX Runtime; see head.ts) may hold:
+ * tensor algebra, normalisation and shape ops that no spiking neuron computes (attention pooling:
+ * MatMul, Softmax, ReduceMean, computed Reshape/Transpose, …). Activation functions other than the
+ * output's (LeakyRelu, Elu, …: replace them with ReLU) and batch-norms (folded into the layer before
+ * them, or refused) are not in it: a model whose head holds one is refused as before.
+ */
+export const ANALOG_HEAD_OPS: ReadonlySet<string> = new Set([
+  ...LAYER_OPS.filter((op) => op !== 'BatchNormalization' && op !== 'Relu' && op !== 'Clip'),
+  ...FOLDED_OPS,
+  'Softmax', 'LogSoftmax', 'Exp', 'Log', 'Tanh', 'Erf', 'Einsum', 'ReduceMax', 'ReduceMin', 'ReduceL2',
+  'LayerNormalization', 'Split', 'Tile',
+]);

@@ -96,6 +96,8 @@ export function emitStateless(g: OnnxGraph, node: GraphNode, xs: readonly string
     }
     case 'identity':
       return g.op('Identity', [x]);
+    case 'analog':
+      return g.inline(op.head.model, op.head.opset, x, node.id);
     case 'input':
     case 'conv':
     case 'convTranspose':

@@ -21,8 +21,32 @@ export class OnnxGraph {
   private readonly scalars = new Map<string, string>();
   private readonly memo = new Map<string, string>();
   private counter = 0;
+  /** Default-domain opset of the encoded model: OPSET, or higher where an inlined analog head needs it. */
+  private opset = OPSET;
 
   constructor(readonly name: string) {}
+
+  /**
+   * Inlines an analog head (a ModelProto with input `x` and output `y`, see ir/graph.ts AnalogHead)
+   * reading value `x`: its nodes and initializers are copied with every value name prefixed by
+   * `key/`; returns the name of its output. The model's opset rises to the head's (the ops the
+   * emitters write mean the same from opset 13 to 21).
+   */
+  inline(model: Uint8Array, opset: number, x: string, key: string): string {
+    const m = onnx.ModelProto.decode(model);
+    const g = m.graph;
+    if (!g || (g.input ?? []).length !== 1 || (g.output ?? []).length !== 1) throw new Error(`inline '${key}': the head model needs one input and one output`);
+    const input = g.input?.[0]?.name ?? '';
+    const prefix = `${key.replace(/[^A-Za-z0-9_./:#-]/g, '_')}/`;
+    const rename = (v: string): string => (v === '' ? '' : v === input ? x : `${prefix}${v}`);
+    for (const t of g.initializer ?? []) this.initializers.push({ ...t, name: rename(t.name ?? '') });
+    for (const n of g.node ?? []) {
+      if ((n.attribute ?? []).some((a) => a.g || (a.graphs?.length ?? 0) > 0)) throw new Error(`inline '${key}': node '${n.name ?? ''}' holds a subgraph`);
+      this.nodes.push({ ...n, name: `${prefix}${n.name ?? ''}`, input: (n.input ?? []).map(rename), output: (n.output ?? []).map(rename) });
+    }
+    this.opset = Math.max(this.opset, opset);
+    return rename(g.output?.[0]?.name ?? '');
+  }
 
   /** A fresh value name with a readable prefix. */
   fresh(prefix: string): string {
@@ -107,16 +131,21 @@ export class OnnxGraph {
       output: this.outputs,
     });
     const model = onnx.ModelProto.create({
-      irVersion: 7,
+      irVersion: irVersionFor(this.opset),
       producerName: 'spikelab',
       producerVersion: '0.1.0',
       docString: opts.docString ?? '',
-      opsetImport: [{ domain: '', version: OPSET }, ...(opts.domains ?? []).map((domain) => ({ domain, version: 1 }))],
+      opsetImport: [{ domain: '', version: this.opset }, ...(opts.domains ?? []).map((domain) => ({ domain, version: 1 }))],
       metadataProps: Object.entries(opts.metadata ?? {}).map(([key, value]) => ({ key, value })),
       graph,
     });
     return onnx.ModelProto.encode(model).finish();
   }
+}
+
+/** The ONNX IR version that goes with a default-domain opset (ONNX's release table). */
+export function irVersionFor(opset: number): number {
+  return opset <= 13 ? 7 : opset <= 17 ? 8 : opset <= 19 ? 9 : 10;
 }
 
 function attribute(name: string, v: AttrValue): onnxProto.onnx.IAttributeProto {

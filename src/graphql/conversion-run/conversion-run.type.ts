@@ -92,6 +92,8 @@ export class ConversionRunType {
   @Field(() => Int, { nullable: true }) earlyExitPatience!: number | null;
   @Field(() => Float, { nullable: true }) earlyExitMargin!: number | null;
   @Field(() => EarlyExitType, { nullable: true, description: 'The early-exit outcome (runs with an early-exit rule), beside the fixed-T curve.' }) earlyExit!: EarlyExitType | null;
+  @Field({ description: 'A hybrid run: the model’s ops after its last activation site (the analog head, e.g. attention pooling) ran on ONNX Runtime each step on the running mean of that site; the rest spiked.' }) hybrid!: boolean;
+  @Field(() => [String], { description: 'Hybrid runs: the analog head’s ONNX op types, in first-use order ([] otherwise).' }) analogOps!: string[];
   @Field() backend!: string;
   @Field(() => String, { nullable: true }) backendUsed!: string | null;
   @Field(() => Int, { nullable: true }) maxSamples!: number | null;
@@ -121,7 +123,7 @@ export class ConversionRunType {
   @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
   @Field(() => String, {
     nullable: true,
-    description: 'SUCCEEDED runs: where to download the SNN as a standalone ONNX file (GET, relative to the server’s base URL; same token as queries). Its states are inputs and outputs; the README and the file’s spikelab.contract metadata give the contract.',
+    description: 'SUCCEEDED runs but hybrid ones (whose head is not spiking): where to download the SNN as a standalone ONNX file (GET, relative to the server’s base URL; same token as queries). Its states are inputs and outputs; the README and the file’s spikelab.contract metadata give the contract.',
   })
   snnOnnxUrl!: string | null;
 }
@@ -139,7 +141,7 @@ export function toConversionRunType(r: Row, cached = false): ConversionRunType {
     sweepId: r.sweepId == null ? null : String(r.sweepId),
     cached,
     earlyExit: r.earlyExit === null ? null : Object.assign(new EarlyExitType(), r.earlyExit),
-    snnOnnxUrl: r.status === 'SUCCEEDED' ? snnExportPath(r.id) : null,
+    snnOnnxUrl: r.status === 'SUCCEEDED' && !r.hybrid ? snnExportPath(r.id) : null,
   });
 }
 

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ConversionRun" ADD COLUMN     "analogOps" JSONB,
+ADD COLUMN     "hybrid" BOOLEAN NOT NULL DEFAULT false;
