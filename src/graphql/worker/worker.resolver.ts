@@ -45,7 +45,7 @@ export class WorkerResolver {
   @Mutation(() => ClaimResult, { description: 'Takes job `jobId` (delivered by the Redis queue) or, without it, the next queued job this worker can run, for slot workerId = host/pid/slot.' })
   async claimJob(@Arg('workerId') workerId: string, @Arg('jobId', () => ID, { nullable: true }) jobId: string | null, @Ctx() ctx: Context): Promise<ClaimResult> {
     const r = await ctx.remote.claim(workerId, jobId == null ? null : parseId(jobId, 'jobId'));
-    return Object.assign(new ClaimResult(), { assignment: r.assignment as unknown as Record<string, unknown> | null, skipped: r.skipped });
+    return Object.assign(new ClaimResult(), { assignment: r.assignment ? { ...r.assignment } : null, skipped: r.skipped });
   }
 
   @Authorized<TokenRole>('worker')
