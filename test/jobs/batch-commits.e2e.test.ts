@@ -9,7 +9,7 @@ import { dataOf, TINY, waitFor } from '../api/jobs-client.js';
 import { sql } from '../db/database.js';
 import { startServerProcess, type ServerProc } from '../scale/processes.js';
 
-const CONFIG = { timeSteps: 256, batchSize: 2, calibrationBatches: 2 };
+const CONFIG = { timeSteps: 512, batchSize: 2, calibrationBatches: 2 };
 const runQuery = 'query($id: ID!) { conversionRun(id: $id) { id status samples warnings job { status attempts } stepMetrics(name: "accuracy") { step value } } }';
 
 describe('per-batch metric commits survive kill -9 and resume without double counting', () => {
@@ -35,7 +35,13 @@ describe('per-batch metric commits survive kill -9 and resume without double cou
       if (r.status === 'FAILED') throw new Error('training failed');
       return r.resultCheckpointId ?? undefined;
     }, 120_000, 'training');
-    const convert = async (): Promise<string> => dataOf(await server!.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id } }', { i: { checkpointId, datasetId, config: CONFIG } })).startConversion.id;
+    // force: the second, identical request must compute again (else the registry answers it with
+    // the reference run, cached, and nothing runs)
+    const convert = async (): Promise<string> => {
+      const r = dataOf(await server!.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id cached } }', { i: { checkpointId, datasetId, config: CONFIG, force: true } })).startConversion;
+      expect(r.cached).toBe(false);
+      return r.id;
+    };
     const finished = async (id: string): Promise<any> => waitFor(async () => {
       const r = dataOf(await server!.gql(runQuery, { id })).conversionRun;
       return r.status === 'QUEUED' || r.status === 'RUNNING' ? undefined : r;
@@ -46,11 +52,14 @@ describe('per-batch metric commits survive kill -9 and resume without double cou
     expect(reference.status).toBe('SUCCEEDED');
 
     const runId = await convert();
-    await waitFor(async () => {
+    expect(runId).not.toBe(reference.id);
+    const seen = await waitFor(async () => {
       const r = dataOf(await a.gql(runQuery, { id: runId })).conversionRun;
-      return r.status === 'RUNNING' && (r.samples ?? 0) >= 3 * CONFIG.batchSize ? r : undefined;
+      return r.status !== 'QUEUED' && (r.status !== 'RUNNING' || (r.samples ?? 0) >= 3 * CONFIG.batchSize) ? r : undefined;
     }, 120_000, 'three batches to commit');
     await a.kill();
+    // the run was seen still running with at least three batches committed (not already ended)
+    expect(seen).toMatchObject({ status: 'RUNNING' });
 
     // what kill -9 left in the database: the committed batches and their running series
     const batches = (await sql(tmp.databaseUrl, 'SELECT batch, samples FROM "ConversionBatch" WHERE "conversionRunId" = $1 ORDER BY batch', [Number(runId)])) as { batch: number; samples: number }[];
