@@ -41,8 +41,8 @@ export interface App {
   readonly config: Config;
   readonly registry: Registry;
   readonly events: EventBus;
-  /** The in-process runner (worker threads); null when jobs go to remote workers through the Redis queue. */
-  readonly runner: JobRunner | null;
+  /** The in-process runner (worker threads): every job, or with the Redis queue only sweeps (training and conversions go to remote workers). */
+  readonly runner: JobRunner;
   /** The Redis job queue (SPIKELAB_QUEUE); null for the embedded default. */
   readonly queue: RedisJobQueue | null;
   readonly schema: GraphQLSchema;
@@ -79,8 +79,12 @@ export async function openApp(config: Config, opts: AppOptions = {}): Promise<Ap
     // one bus mechanism, chosen by configuration: Redis pub/sub across replicas, or in-process
     events = config.queueUrl ? await RedisEventBus.open(config.queueUrl, log) : new InProcessEventBus();
     const env: JobEnv = { registry, events, backend: config.backend, log };
-    // a remote worker's job is dead when its pid on this host is gone, or its heartbeats stopped
-    const isDead = deadWorkerCheck(hostname(), () => false, opts.staleMs ?? 30_000);
+    // with the queue, remote workers take training and conversion jobs, and this server's runner
+    // takes the sweeps (a remote worker does not run them: never left QUEUED with nobody to take them)
+    const runner = new JobRunner(env, { workers: opts.workers ?? workersFromEnv(), ...(config.queueUrl ? { kinds: ['sweep'], staleMs: opts.staleMs ?? 30_000 } : {}) });
+    // a remote worker's job is dead when its pid on this host is gone, or its heartbeats stopped;
+    // one of this process's threads, when the runner no longer runs it
+    const isDead = config.queueUrl ? runner.isDead : deadWorkerCheck(hostname(), () => false, opts.staleMs ?? 30_000);
     const remote = new RemoteJobs(env, isDead);
     const tasks = new OneShotTasks(config.backend, log);
     const services: Services = {
@@ -93,16 +97,13 @@ export async function openApp(config: Config, opts: AppOptions = {}): Promise<Ap
       exportSnn: (id) => exportSnnFile(env, tasks, id),
     };
     const schema = await buildGraphQLSchema();
-    let runner: JobRunner | null = null;
     if (config.queueUrl) {
       queue = new RedisJobQueue(config.queueUrl, env, isDead);
       await queue.start();
-    } else {
-      runner = new JobRunner(env, { workers: opts.workers ?? workersFromEnv() });
-      const recovered = await runner.start();
-      if (recovered.requeued.length + recovered.failed.length > 0) {
-        log(`recovered jobs left running: requeued [${recovered.requeued.join(', ')}], failed [${recovered.failed.join(', ')}]`);
-      }
+    }
+    const recovered = await runner.start();
+    if (recovered.requeued.length + recovered.failed.length > 0) {
+      log(`recovered jobs left running: requeued [${recovered.requeued.join(', ')}], failed [${recovered.failed.join(', ')}]`);
     }
     const { tokens } = registry;
     const roles = rootRoles();
@@ -126,7 +127,7 @@ export async function openApp(config: Config, opts: AppOptions = {}): Promise<Ap
       },
       listenHost: (requested) => listenHost(tokens, requested, (m) => log(m)),
       async close() {
-        await runner?.stop();
+        await runner.stop();
         await queue?.stop();
         if (events instanceof RedisEventBus) await events.close();
         await registry.close();

@@ -58,8 +58,9 @@ export class RedisJobQueue {
     this.timer.unref();
   }
 
-  /** Puts a queued job on the queue (a no-op when it is there already). */
+  /** Puts a queued job on the queue (a no-op when it is there already); sweeps stay off it (the servers' runners take them). */
   async add(job: Job): Promise<void> {
+    if (job.kind === 'sweep') return;
     try {
       await this.queue.add('job', { jobId: job.id }, {
         jobId: queueJobId(job.id),

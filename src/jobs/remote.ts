@@ -79,7 +79,7 @@ export class RemoteJobs {
     });
     if (worker.stoppedAt) throw new WorkerRefusedError(`worker ${worker.id} said goodbye; register again`);
     const { jobs } = this.env.registry;
-    // sweep jobs run only on the in-process runner (their per-point commits have no worker report yet)
+    // sweep jobs run only on the API servers' in-process runners (their per-point commits have no worker report yet)
     const accept = async (job: Job): Promise<boolean> => job.kind !== 'sweep' && canRun(await this.requestedBackend(job), worker.backends);
     let job: Job | null;
     if (jobId !== null) {

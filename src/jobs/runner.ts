@@ -22,6 +22,11 @@ export interface RunnerOptions {
   staleMs?: number;
   /** Least interval between two progress writes of one job (default 500 ms). */
   progressWriteMs?: number;
+  /**
+   * The job kinds this runner takes (default: every kind). With SPIKELAB_QUEUE the remote workers
+   * take training and conversion jobs and the server's runner only sweeps.
+   */
+  kinds?: readonly string[];
 }
 
 const PREPARE: Record<string, Prepare> = { training: prepareTraining, conversion: prepareConversion, sweep: prepareSweep };
@@ -49,8 +54,8 @@ export class JobRunner {
   private pumpAgain = false;
   private stopped = false;
   private unsubscribe: (() => void) | null = null;
-  /** A job is dead when its worker was a thread of a process on this host that is gone, or its heartbeat is stale. */
-  private readonly isDead: (workerId: string | null, heartbeatAt: Date | null) => boolean;
+  /** A job is dead when its worker was a thread of a process on this host that is gone (or this process, not running it), or its heartbeat is stale. */
+  readonly isDead: (workerId: string | null, heartbeatAt: Date | null) => boolean;
 
   constructor(
     private readonly env: JobEnv,
@@ -122,7 +127,8 @@ export class JobRunner {
             const wid = this.workerId(slot);
             this.claiming.add(wid);
             try {
-              const job = await this.env.registry.jobs.claimNext(wid);
+              const kinds = this.opts.kinds;
+              const job = await this.env.registry.jobs.claimNext(wid, kinds ? (j) => kinds.includes(j.kind) : undefined);
               if (!job) break;
               await this.launch(job, slot);
             } finally {

@@ -31,7 +31,7 @@ describe('a worker thread dying mid-job', () => {
       const j = dataOf(await t.gql(jobQuery, { id: jobId })).job;
       return j.status === 'RUNNING' && j.step > 0 ? j : undefined;
     }, 60_000, 'training to run');
-    expect(await t.server.app.runner!.killWorker(Number(jobId))).toBe(true);
+    expect(await t.server.app.runner.killWorker(Number(jobId))).toBe(true);
   };
 
   it('requeues the job and a fresh worker finishes it', async () => {

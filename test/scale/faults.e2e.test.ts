@@ -8,7 +8,9 @@
 // - Redis restarted (all its data lost) while jobs are queued and running: every job ends
 //   SUCCEEDED, each after exactly one attempt;
 // - kill -9 the API replica the worker reports to while a client follows the job through another
-//   replica: the worker moves to that replica and the client still gets the end of the job.
+//   replica: the worker moves to that replica and the client still gets the end of the job;
+// - a sweep with the queue configured runs on the API server's own runner (never left QUEUED), and
+//   a remote worker does not take it.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWorker } from '../../client/worker/worker.js';
@@ -38,8 +40,9 @@ const haveServices = serviceAvailable(redisUnavailableReason()) && serviceAvaila
     procs.push(p);
     return p;
   };
+  // force: every request computes (an identical one would otherwise be answered by the reference run, cached)
   const convert = async (s: ServerProc, extra: Record<string, unknown> = {}): Promise<string> =>
-    dataOf(await s.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id } }', { i: { ...ids, config: CONFIG, ...extra } })).startConversion.id;
+    dataOf(await s.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id } }', { i: { ...ids, config: CONFIG, force: true, ...extra } })).startConversion.id;
   const finished = (s: ServerProc, id: string, ms = 180_000): Promise<any> => waitFor(async () => {
     const r = dataOf(await s.gql(RUN, { id })).conversionRun;
     return r.status === 'QUEUED' || r.status === 'RUNNING' ? undefined : r;
@@ -127,6 +130,29 @@ const haveServices = serviceAvailable(redisUnavailableReason()) && serviceAvaila
     }
     await w.stop();
   }, 400_000);
+
+  it('a sweep runs on the API server (not on the queue, not left QUEUED) while a worker takes the conversions', async () => {
+    const w = await worker();
+    const SWEEP = 'id status pointCount pointsDone error work { job { id status } }';
+    const sweep = dataOf(await a.gql(`mutation($i: StartSweepInput!) { startSweep(input: $i) { ${SWEEP} } }`, { i: { datasetId: ids.datasetId, checkpointIds: [ids.checkpointId], axes: { gamma: [1, 3], timeSteps: [16], batchSize: [16] }, force: true } })).startSweep;
+    expect(sweep.pointCount).toBe(2);
+    const runId = await convert(a);
+    const done = await waitFor(async () => {
+      const s = dataOf(await a.gql(`query($id: ID!) { sweep(id: $id) { ${SWEEP} } }`, { id: sweep.id })).sweep;
+      return s.status === 'QUEUED' || s.status === 'RUNNING' ? undefined : s;
+    }, 120_000, 'the sweep to end');
+    expect(done).toMatchObject({ status: 'SUCCEEDED', pointsDone: 2, error: null });
+    const jobId = done.work[0].job.id;
+    expect(done.work[0].job.status).toBe('SUCCEEDED');
+    // the API server's own thread ran it (started at the first sweep), not the worker
+    expect(a.log.join('')).toMatch(/worker 0: backend/);
+    expect(w.log.join('')).not.toMatch(new RegExp(`job ${jobId} \\(`));
+    // the conversion queued beside it went to the worker
+    const run = await finished(a, runId);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(w.log.join('')).toMatch(new RegExp(`job ${run.job.id} \\(conversion, attempt 1\\)`));
+    await w.stop();
+  }, 240_000);
 
   it('kill -9 of one API replica: the worker moves to the other, whose subscriber gets the end of the job', async () => {
     const b = await startServerProcess(env);
