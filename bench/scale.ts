@@ -5,7 +5,7 @@
 // Job rows: the time from the slot's previous job ending, or the job's creation when the slot was
 // idle, to the job being claimed), and API `compare` p95 on PostgreSQL over the 200-run data of
 // bench:api (bench/compare-data.ts). Readable table, then one JSON line (last line).
-//   npm run bench:scale        (BENCH_JOBS, BENCH_WORKERS=1,2,4 override)
+//   npm run bench:scale        (BENCH_JOBS, BENCH_WORKERS=1,2,4, BENCH_T=128, BENCH_COMPARE=0 override)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -15,15 +15,17 @@ import { PROJECT_ROOT } from '../src/registry/paths.js';
 import { openRegistry } from '../src/registry/registry.js';
 import { postgresUnavailableReason, startPgCluster } from '../src/tools/pg-cluster.js';
 import { redisUnavailableReason, startRedis } from '../src/tools/redis-server.js';
-import { benchDatabase, checkCompare, compareOnce, percentile, post, seedCompareRuns, startBenchServer, timeRequests } from './compare-data.js';
+import { measurePgCompare, percentile, post, startBenchServer } from './compare-data.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 40);
 const COUNTS = (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
-const DATASET = { name: 'scale-syn', format: 'synthetic-classification', options: { size: 16, numClasses: 10, trainCount: 256, testCount: 128, channels: 1, seed: 3 } };
-const MODEL = { name: 'scale-cnn', architecture: 'cnn-small', inputShape: [16, 16, 1], numClasses: 10, widthMultiplier: 0.5 };
+// Short CPU-bound jobs: a tiny cnn-small on 8×8 synthetic images, each job one test batch of 64
+// images simulated for T steps (BENCH_T, default 128) with one calibration batch: the worker's
+// thread computes for most of the job, the server does one claim, one batch commit and one finish.
+const DATASET = { name: 'scale-syn', format: 'synthetic-classification', options: { size: 8, numClasses: 10, trainCount: 128, testCount: Number(process.env.BENCH_TEST ?? 256), channels: 1, seed: 3 } };
+const MODEL = { name: 'scale-cnn', architecture: 'cnn-small', inputShape: [8, 8, 1], numClasses: 10, widthMultiplier: 0.5 };
 const TRAINING = { epochs: 1, batchSize: 32, learningRate: 0.01, validationSplit: 0.25, augment: false };
-/** One job: 128 test images in 2 batches of 64, T = 256: about a CPU-second of simulation, two batch commits. */
-const CONVERSION = { timeSteps: 256, batchSize: 64, calibrationBatches: 1 };
+const CONVERSION = { timeSteps: Number(process.env.BENCH_T ?? 128), batchSize: DATASET.options.testCount, calibrationBatches: 1 };
 
 interface Proc {
   child: ChildProcess;
@@ -97,16 +99,15 @@ async function main(): Promise<void> {
   const redis = await startRedis();
   const cluster = await startPgCluster({ durable: true });
   const cleanups: (() => Promise<void>)[] = [() => redis.stop(), () => cluster.stop()];
-  const results: { workers: number; seconds: number; jobsPerMin: number; p50: number; p95: number }[] = [];
+  const results: { workers: number; seconds: number; jobsPerMin: number; p50: number; p95: number; runMs: number }[] = [];
   const allGaps: number[] = [];
-  let compareP95: number;
-  let compareP50: number;
   try {
     const databaseUrl = await cluster.createDatabase('scale');
     const store = join(dir, 'store');
     mkdirSync(store);
     const server = await startBenchServer({ DATABASE_URL: databaseUrl, SPIKELAB_STORE: store, SPIKELAB_QUEUE: redis.url });
     cleanups.unshift(() => server.stop());
+    process.stderr.write(`API server on PostgreSQL + Redis at ${server.url}\n`);
     const base = server.url.replace(/\/graphql$/, '');
     const datasetId = (await gql<{ registerDataset: { id: string } }>(server.url, 'mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { id } }', { i: DATASET })).registerDataset.id;
     const modelId = (await gql<{ createModel: { id: string } }>(server.url, 'mutation($i: CreateModelInput!) { createModel(input: $i) { id } }', { i: MODEL })).createModel.id;
@@ -128,8 +129,9 @@ async function main(): Promise<void> {
     await waitJobs([Number(tr.job.id)], 'training');
     await trainer.stop();
     const checkpointId = (await gql<{ trainingRun: { resultCheckpointId: string } }>(server.url, 'query($id: ID!) { trainingRun(id: $id) { resultCheckpointId } }', { id: tr.id })).trainingRun.resultCheckpointId;
+    // force: every request computes (identical requests are otherwise answered by the first run, cached)
     const submit = async (): Promise<number> =>
-      Number((await gql<{ startConversion: { job: { id: string } } }>(server.url, 'mutation($i: StartConversionInput!) { startConversion(input: $i) { job { id } } }', { i: { checkpointId, datasetId, config: CONVERSION, backend: 'cpu' } })).startConversion.job.id);
+      Number((await gql<{ startConversion: { job: { id: string } } }>(server.url, 'mutation($i: StartConversionInput!) { startConversion(input: $i) { job { id } } }', { i: { checkpointId, datasetId, config: CONVERSION, backend: 'cpu', force: true } })).startConversion.job.id);
 
     for (const n of COUNTS) {
       const workers = await Promise.all(Array.from({ length: n }, (_, i) => startWorker(base, redis.url, join(dir, `cache-${n}-${i}`))));
@@ -144,40 +146,34 @@ async function main(): Promise<void> {
         const seconds = (end - t0) / 1000;
         const gaps = queueGaps(rows);
         allGaps.push(...gaps);
-        results.push({ workers: n, seconds, jobsPerMin: (JOBS / seconds) * 60, p50: percentile(gaps, 0.5), p95: percentile(gaps, 0.95) });
-        process.stderr.write(`${n} worker(s): ${JOBS} jobs in ${seconds.toFixed(1)} s\n`);
+        // a job's own time on its worker: claimed to finished
+        const runMs = percentile(rows.map((r) => r.finishedAt!.getTime() - r.startedAt!.getTime()), 0.5);
+        results.push({ workers: n, seconds, jobsPerMin: (JOBS / seconds) * 60, p50: percentile(gaps, 0.5), p95: percentile(gaps, 0.95), runMs });
+        process.stderr.write(`${n} worker(s): ${JOBS} jobs in ${seconds.toFixed(1)} s (median ${runMs.toFixed(0)} ms per job on its worker)\n`);
       } finally {
         await Promise.all(workers.map((w) => w.stop()));
       }
     }
     await server.stop();
-
-    process.stderr.write('compare on PostgreSQL: seeding the 200 runs of bench:api…\n');
-    const db = await benchDatabase('postgresql', dir);
-    cleanups.unshift(() => db.stop());
-    const store2 = join(dir, 'store-compare');
-    mkdirSync(store2);
-    await seedCompareRuns(db.url, store2);
-    const api = await startBenchServer({ DATABASE_URL: db.url, SPIKELAB_STORE: store2 });
-    cleanups.unshift(() => api.stop());
-    await checkCompare(api.url);
-    const t = await timeRequests(200, () => compareOnce(api.url));
-    if (t.errors > 0) throw new Error(`${t.errors} compare requests failed`);
-    compareP95 = t.p95;
-    compareP50 = t.p50;
   } finally {
     for (const c of cleanups) await c().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
 
+  // compare on PostgreSQL: bench:api's 200-run data on a cluster of its own (bench/compare-data.ts)
+  // (BENCH_COMPARE=0 leaves it out, for trying worker settings: pgCompareP95Ms is null then)
+  const compare = process.env.BENCH_COMPARE === '0' ? null : (process.stderr.write('compare on PostgreSQL: seeding the 200 runs of bench:api…\n'), await measurePgCompare());
+  const compareP95 = compare?.repeated.p95 ?? NaN;
+  const compareP50 = compare?.repeated.p50 ?? NaN;
+
   const load1 = loadavg()[0]!;
   const one = results.find((r) => r.workers === 1)?.jobsPerMin ?? NaN;
   const rows: [string, string][] = [
     ['machine', `${cpus().length} × ${cpus()[0]?.model ?? '?'}; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at end`],
-    ['jobs', `${JOBS} conversions (T = ${CONVERSION.timeSteps}, 128 test images, cnn-small 16×16 ×0.5) per worker count; API on PostgreSQL, queue on Redis`],
-    ...results.map((r): [string, string] => [`${r.workers} worker(s)`, `${r.jobsPerMin.toFixed(1)} jobs/min (${(r.jobsPerMin / one).toFixed(2)}× of 1) in ${r.seconds.toFixed(1)} s; queue latency p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms`]),
+    ['jobs', `${JOBS} conversions (T = ${CONVERSION.timeSteps}, ${DATASET.options.testCount} test images in one batch, cnn-small 8×8 ×0.5) per worker count; API on PostgreSQL, queue on Redis; SPIKELAB_THREADS=1 per worker`],
+    ...results.map((r): [string, string] => [`${r.workers} worker(s)`, `${r.jobsPerMin.toFixed(1)} jobs/min (${(r.jobsPerMin / one).toFixed(2)}× of 1) in ${r.seconds.toFixed(1)} s; median job ${r.runMs.toFixed(0)} ms on its worker; queue latency p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms`]),
     ['queue latency, all timed jobs', `p50 ${percentile(allGaps, 0.5).toFixed(0)} ms, p95 ${percentile(allGaps, 0.95).toFixed(0)} ms`],
-    ['compare on PostgreSQL (200 runs, 9 steps)', `p50 ${compareP50.toFixed(1)} ms, p95 ${compareP95.toFixed(1)} ms`],
+    ['compare on PostgreSQL (200 runs, 9 steps)', `p50 ${compareP50.toFixed(1)} ms, p95 ${compareP95.toFixed(1)} ms (repeated; after a write p95 ${compare?.afterWrite.p95.toFixed(1) ?? '-'} ms)`],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
@@ -187,7 +183,7 @@ async function main(): Promise<void> {
     speedup2: Number(((results.find((r) => r.workers === 2)?.jobsPerMin ?? NaN) / one).toFixed(3)),
     queueLatencyP50Ms: Math.round(percentile(allGaps, 0.5)),
     queueLatencyP95Ms: Math.round(percentile(allGaps, 0.95)),
-    pgCompareP95Ms: Number(compareP95.toFixed(2)),
+    pgCompareP95Ms: compare ? Number(compareP95.toFixed(2)) : null,
     loadAvg: [Number(load0.toFixed(2)), Number(load1.toFixed(2))],
   };
   console.log(JSON.stringify(json));
