@@ -2,6 +2,14 @@
 // (structured clone); weights travel as transferable Uint8Arrays.
 import type { BackendName, BatchSums, CheckpointManifest, ConversionBackendName, ConversionConfig, ConversionResult, DatasetSpec, EpochRecord, ModelFamily, OnnxOrigin, Progress, Task as ModelTask, TrainingConfig, TrainingOutcome, ZooModelSpec } from '../formats/index.js';
 
+/**
+ * Slots of the Int32Array over the SharedArrayBuffer a runner shares with its worker thread:
+ * the cancel flag (read synchronously by the engine's callbacks), the number of ONNX Runtime calls
+ * the thread is inside, and whether the thread is closing (no new native call may start).
+ */
+export const FLAG = { cancel: 0, inNative: 1, closing: 2 } as const;
+export const FLAG_SLOTS = 3;
+
 export interface CheckpointPayload {
   manifest: CheckpointManifest;
   weights: Uint8Array;

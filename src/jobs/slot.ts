@@ -2,7 +2,7 @@
 // engine loads once) and replaced when it dies.
 import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../formats/index.js';
-import type { FromWorker, Task } from './messages.js';
+import { FLAG, FLAG_SLOTS, type FromWorker, type Task } from './messages.js';
 
 export interface SlotHandlers {
   /** Every message of the current task (progress, metrics, done, error). */
@@ -13,7 +13,7 @@ export interface SlotHandlers {
 
 export class WorkerSlot {
   private worker: Worker | null = null;
-  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4 * FLAG_SLOTS));
   private ready: Promise<void> | null = null;
   private current: { jobId: number; handlers: SlotHandlers } | null = null;
   private stopping = false;
@@ -35,6 +35,8 @@ export class WorkerSlot {
   }
 
   private spawn(): Promise<void> {
+    Atomics.store(this.flag, FLAG.closing, 0);
+    Atomics.store(this.flag, FLAG.inNative, 0);
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { cancelFlag: this.flag.buffer, backend: this.backend } });
     this.worker = worker;
     this.ready = new Promise<void>((resolve, reject) => {
@@ -50,6 +52,8 @@ export class WorkerSlot {
       worker.once('exit', (code) => reject(new Error(`worker exited with code ${code} while starting`)));
     });
     worker.on('message', (m: FromWorker) => {
+      // a closing thread's last words (e.g. the error of a refused native call) are not the task's end: its exit is
+      if (Atomics.load(this.flag, FLAG.closing) === 1) return;
       if (m.type !== 'ready' && this.current && 'jobId' in m && m.jobId === this.current.jobId) {
         const { handlers } = this.current;
         if (m.type === 'done' || m.type === 'error') this.current = null;
@@ -78,7 +82,7 @@ export class WorkerSlot {
 
   /** Starts a task; resolves once the worker accepted it. */
   async run(jobId: number, backend: BackendName, task: Task, handlers: SlotHandlers, transfer: ArrayBuffer[] = []): Promise<void> {
-    Atomics.store(this.flag, 0, 0); // before `current` is set, so a cancel from now on is kept
+    Atomics.store(this.flag, FLAG.cancel, 0); // before `current` is set, so a cancel from now on is kept
     this.current = { jobId, handlers };
     try {
       if (!this.worker || !this.ready) await this.spawn();
@@ -94,13 +98,23 @@ export class WorkerSlot {
   /** Asks the current task to stop (flag read synchronously by the engine's callbacks, plus a message). */
   cancel(jobId: number): void {
     if (this.current?.jobId !== jobId) return;
-    Atomics.store(this.flag, 0, 1);
+    Atomics.store(this.flag, FLAG.cancel, 1);
     this.worker?.postMessage({ type: 'cancel', jobId });
   }
 
-  /** Kills the thread (the current task, if any, sees onCrash). */
+  /**
+   * Kills the thread (the current task, if any, sees onCrash). Terminating a thread inside an
+   * ONNX Runtime call would abort the process, so the thread is first closed to new native calls
+   * and terminated once the call in progress (at most one simulation call) has returned.
+   */
   async terminate(stopping = false): Promise<void> {
     this.stopping = stopping;
-    await this.worker?.terminate();
+    const worker = this.worker;
+    if (!worker) return;
+    let exited = false;
+    worker.once('exit', () => (exited = true));
+    Atomics.store(this.flag, FLAG.closing, 1);
+    while (!exited && Atomics.load(this.flag, FLAG.inNative) > 0) await new Promise((r) => setTimeout(r, 2));
+    await worker.terminate();
   }
 }

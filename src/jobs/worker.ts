@@ -4,8 +4,10 @@
 // sends a message; either aborts the engine's AbortSignal, so work stops within one batch.
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeBackend, initBackend } from '../engine/backend/index.js';
+import { CancelledError } from '../engine/errors.js';
+import { setNativeGate } from '../engine/ort/index.js';
 import type { BackendName } from '../formats/index.js';
-import type { FromWorker, ToWorker } from './messages.js';
+import { FLAG, type FromWorker, type ToWorker } from './messages.js';
 import { buildExport, inspectOnnx } from './onnx-tasks.js';
 import { runConversion, runSweep, runTraining, validateWeights } from './tasks.js';
 
@@ -15,9 +17,24 @@ const { cancelFlag, backend } = workerData as { cancelFlag: SharedArrayBuffer; b
 const flag = new Int32Array(cancelFlag);
 let controller: AbortController | null = null;
 
+// The runner terminates this thread only while no ONNX Runtime call is inside (see NativeGate):
+// a call counts itself in before it starts and refuses to start once the thread is closing.
+setNativeGate({
+  enter() {
+    Atomics.add(flag, FLAG.inNative, 1);
+    if (Atomics.load(flag, FLAG.closing) === 1) {
+      Atomics.sub(flag, FLAG.inNative, 1);
+      throw new CancelledError('the worker thread is closing');
+    }
+  },
+  leave() {
+    Atomics.sub(flag, FLAG.inNative, 1);
+  },
+});
+
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 const check = (): void => {
-  if (Atomics.load(flag, 0) === 1 && controller && !controller.signal.aborted) controller.abort();
+  if (Atomics.load(flag, FLAG.cancel) === 1 && controller && !controller.signal.aborted) controller.abort();
 };
 
 async function run(msg: Extract<ToWorker, { type: 'run' }>): Promise<void> {

@@ -46,6 +46,9 @@ export async function syncRunStatus(tx: Tx, jobId: number, status: RunStatus, er
   await syncSweepJob(tx, jobId, status, error);
 }
 
+/** A requeued job starts its next attempt from nothing: the last attempt's progress would be stale. */
+const RESTART = { progress: 0, phase: null, epoch: null, step: null, etaSeconds: null } as const;
+
 export class JobService {
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -226,7 +229,7 @@ export class JobService {
       return this.finish(id, 'FAILED', { error: `${reason}; gave up after ${job.attempts} attempts (maxAttempts ${job.maxAttempts})` });
     }
     await this.prisma.$transaction(async (tx) => {
-      await tx.job.updateMany({ where: { id, status: 'RUNNING' }, data: { status: 'QUEUED', workerId: null, message: `requeued: ${reason} (attempt ${job.attempts} of ${job.maxAttempts})` } });
+      await tx.job.updateMany({ where: { id, status: 'RUNNING' }, data: { status: 'QUEUED', workerId: null, ...RESTART, message: `requeued: ${reason} (attempt ${job.attempts} of ${job.maxAttempts})` } });
       await syncRunStatus(tx, id, 'QUEUED');
     });
     return this.get(id);
@@ -237,7 +240,7 @@ export class JobService {
     const job = await this.get(id);
     if (job.status === 'RUNNING' && job.cancelRequested) return this.finish(id, 'CANCELLED', { error: `cancelled (${reason})` });
     await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.job.updateMany({ where: { id, status: 'RUNNING' }, data: { status: 'QUEUED', workerId: null, attempts: { decrement: 1 }, message: `requeued: ${reason}` } });
+      const { count } = await tx.job.updateMany({ where: { id, status: 'RUNNING' }, data: { status: 'QUEUED', workerId: null, attempts: { decrement: 1 }, ...RESTART, message: `requeued: ${reason}` } });
       if (count > 0) await syncRunStatus(tx, id, 'QUEUED');
     });
     return this.get(id);

@@ -1,5 +1,5 @@
 import { ANALOG_HEAD_INPUT, ANALOG_HEAD_OUTPUT, size, type AnalogHead, type GraphNode } from '../ir/graph.js';
-import { createBlockedSession, createSession, resolveBackend, tensor, type ort, type OrtOptions, type ResolvedBackend } from '../ort/session.js';
+import { createBlockedSession, createSession, resolveBackend, tensor, type ort, type OrtOptions, type OrtSession, type ResolvedBackend } from '../ort/session.js';
 import { emitStaticGraph, emitStepGraph, emitTotalsGraph, SNN_NAMES } from './emit-snn.js';
 import type { PopulationSpec, SnnPlan, StateSpec } from './snn-plan.js';
 
@@ -37,7 +37,7 @@ export interface SnnRuntimeOptions extends OrtOptions {
  * stay ONNX Runtime tensors between calls. Spike totals per population accumulate over batches.
  */
 export class SpikingNetwork {
-  private stepSessions = new Map<number, ort.InferenceSession>();
+  private stepSessions = new Map<number, OrtSession>();
   private statics: Record<string, ort.Tensor> = {};
   private states = new Map<string, ort.Tensor>();
   /** Preallocated tensors the next call writes the new states into (double buffering: no copies). */
@@ -56,9 +56,9 @@ export class SpikingNetwork {
     readonly plan: SnnPlan,
     readonly backend: ResolvedBackend,
     readonly stepsPerCall: number,
-    private readonly staticSession: ort.InferenceSession,
-    private readonly totalsSession: ort.InferenceSession | null,
-    private readonly headSession: ort.InferenceSession | null = null,
+    private readonly staticSession: OrtSession,
+    private readonly totalsSession: OrtSession | null,
+    private readonly headSession: OrtSession | null = null,
   ) {}
 
   static async create(plan: SnnPlan, opts: SnnRuntimeOptions = {}): Promise<SpikingNetwork> {
@@ -127,7 +127,7 @@ export class SpikingNetwork {
 
   /** The analog head on the running means after steps t0 + 1 … t0 + k, in one call (the k steps stacked on the batch axis), times t. */
   private async runHead(accs: readonly Float32Array[], t0: number): Promise<Float32Array[]> {
-    const session = this.headSession as ort.InferenceSession;
+    const session = this.headSession as OrtSession;
     const outShape = (this.plan.graph.nodes.find((n) => n.id === this.plan.graph.output) as GraphNode).shape;
     const per = accs[0]?.length ?? 0;
     const x = new Float32Array(per * accs.length);

@@ -1,7 +1,7 @@
 import { size, type Graph } from '../ir/graph.js';
 import { InvalidConversionInputError } from '../errors.js';
 import { ANN_INPUT, ANN_OUTPUT, emitAnn, type AnnEmitOptions } from './emit-ann.js';
-import { createSession, resolveBackend, tensor, type OrtOptions, type ResolvedBackend, type ort } from './session.js';
+import { createSession, resolveBackend, tensor, type OrtOptions, type OrtSession, type ResolvedBackend, type ort } from './session.js';
 
 export interface AnnResult {
   /** [batch, ...output shape], row-major. */
@@ -18,7 +18,7 @@ export class AnnRunner {
   private constructor(
     readonly graph: Graph,
     readonly backend: ResolvedBackend,
-    private readonly session: ort.InferenceSession,
+    private readonly session: OrtSession,
     private readonly siteOutputs: ReadonlyMap<string, string>,
   ) {}
 

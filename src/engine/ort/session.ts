@@ -9,6 +9,49 @@ import type { ConversionBackendName } from '../../formats/conversion.js';
 import { ConversionBackendError } from '../errors.js';
 import { moveElementwiseIntoBlockedLayout } from './layout-pass.js';
 
+/**
+ * Guards ONNX Runtime's native calls. Terminating a worker thread while it is inside one aborts the
+ * whole process (the binding throws a C++ exception that nothing catches), so a thread that may be
+ * terminated installs a gate: enter() before each native call (it throws once the thread is
+ * closing), leave() after it; the thread's owner terminates it only while no call is inside.
+ */
+export interface NativeGate {
+  enter(): void;
+  leave(): void;
+}
+
+// Per thread (module state is per worker thread), not per call: the gate belongs to the thread.
+let gate: NativeGate | null = null;
+
+/** Installs the calling thread's gate (null: none, e.g. on a main thread that is never terminated). */
+export function setNativeGate(g: NativeGate | null): void {
+  gate = g;
+}
+
+async function guarded<T>(call: () => Promise<T>): Promise<T> {
+  const g = gate;
+  if (g === null) return call();
+  g.enter();
+  try {
+    return await call();
+  } finally {
+    g.leave();
+  }
+}
+
+/** An ONNX Runtime inference session whose native calls (run, release) pass the thread's gate. */
+export class OrtSession {
+  constructor(private readonly inner: ort.InferenceSession) {}
+
+  run(feeds: ort.InferenceSession.FeedsType, fetches?: ort.InferenceSession.FetchesType): Promise<ort.InferenceSession.ReturnType> {
+    return guarded(() => (fetches === undefined ? this.inner.run(feeds) : this.inner.run(feeds, fetches)));
+  }
+
+  release(): Promise<void> {
+    return guarded(() => this.inner.release());
+  }
+}
+
 /** An execution provider that actually runs (what `auto` resolves to). */
 export type OrtBackend = Exclude<ConversionBackendName, 'auto'>;
 
@@ -81,7 +124,7 @@ export function resolveBackend(opts: OrtOptions = {}): ResolvedBackend {
  * off (NVIDIA_TF32_OVERRIDE=0 unless the caller set it: onnxruntime-node passes no provider option
  * for it) so that convolutions keep float32 precision like the CPU.
  */
-export async function createSession(bytes: Uint8Array, b: ResolvedBackend): Promise<ort.InferenceSession> {
+export async function createSession(bytes: Uint8Array, b: ResolvedBackend): Promise<OrtSession> {
   const options: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
@@ -92,7 +135,7 @@ export async function createSession(bytes: Uint8Array, b: ResolvedBackend): Prom
   };
   if (b.backend === 'cuda') process.env['NVIDIA_TF32_OVERRIDE'] ??= '0';
   try {
-    return await ort.InferenceSession.create(bytes, options);
+    return new OrtSession(await guarded(() => ort.InferenceSession.create(bytes, options)));
   } catch (err) {
     if (b.backend === 'cuda') throw new ConversionBackendError(`backend 'cuda' failed to start: ${(err as Error).message}`);
     throw err;
@@ -107,14 +150,14 @@ let optimizedFiles = 0;
  * then drops the reorders ORT put around element-wise ops, and that model runs without further
  * optimisation. Same kernels, same weights, same arithmetic as createSession on the same bytes.
  */
-export async function createBlockedSession(bytes: Uint8Array, b: ResolvedBackend): Promise<ort.InferenceSession> {
+export async function createBlockedSession(bytes: Uint8Array, b: ResolvedBackend): Promise<OrtSession> {
   if (b.backend !== 'cpu') return createSession(bytes, b);
   const file = path.join(os.tmpdir(), `spikelab-ort-${process.pid}-${optimizedFiles++}.onnx`);
   try {
-    const probe = await ort.InferenceSession.create(bytes, { ...cpuOptions(b), optimizedModelFilePath: file });
+    const probe = new OrtSession(await guarded(() => ort.InferenceSession.create(bytes, { ...cpuOptions(b), optimizedModelFilePath: file })));
     await probe.release();
     const { bytes: rewritten } = moveElementwiseIntoBlockedLayout(readFileSync(file));
-    return await ort.InferenceSession.create(rewritten, { ...cpuOptions(b), graphOptimizationLevel: 'disabled' });
+    return new OrtSession(await guarded(() => ort.InferenceSession.create(rewritten, { ...cpuOptions(b), graphOptimizationLevel: 'disabled' })));
   } finally {
     rmSync(file, { force: true });
   }

@@ -6,7 +6,7 @@ import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { calibrate, chooseStepsPerCall, emitStaticGraph, emitStepGraph, foldBatchNorm, initialState, planSnn, SNN_NAMES, SpikingNetwork } from '../../../src/engine/conversion/index.js';
 import { extractGraph, nhwcToNchw } from '../../../src/engine/ir/index.js';
-import { createBlockedSession, createSession, moveElementwiseIntoBlockedLayout, OnnxGraph, type ResolvedBackend } from '../../../src/engine/ort/index.js';
+import { createBlockedSession, createSession, moveElementwiseIntoBlockedLayout, OnnxGraph, type OrtSession, type ResolvedBackend } from '../../../src/engine/ort/index.js';
 import { randomArray, rng, seedWeights, useWasm } from './helpers.js';
 
 beforeAll(useWasm);
@@ -36,7 +36,7 @@ describe('moving element-wise ops into ONNX Runtime\'s blocked layout', () => {
     const plan = planSnn(g, lambdas, { gamma: 5, reset: 'subtract', vInit: 0.3, maxPool: 'lipool' });
     const statics = await (await createSession(emitStaticGraph(plan), cpu)).run({ input: new ort.Tensor('float32', x, [n, 3, 8, 8]) });
     const bytes = emitStepGraph(plan, 4);
-    const run = async (s: ort.InferenceSession): Promise<Record<string, Float32Array>> => {
+    const run = async (s: OrtSession): Promise<Record<string, Float32Array>> => {
       const feeds: Record<string, ort.Tensor> = {};
       for (const id of plan.staticOutputs) feeds[SNN_NAMES.static(id)] = statics[SNN_NAMES.static(id)]!;
       for (const st of plan.states) feeds[SNN_NAMES.state(st.name)] = new ort.Tensor('float32', initialState(st, n), [n, ...st.shape]);
