@@ -22,7 +22,7 @@ const COUNTS = (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
 // Short CPU-bound jobs: a tiny cnn-small on 8×8 synthetic images, each job one test batch of 64
 // images simulated for T steps (BENCH_T, default 128) with one calibration batch: the worker's
 // thread computes for most of the job, the server does one claim, one batch commit and one finish.
-const DATASET = { name: 'scale-syn', format: 'synthetic-classification', options: { size: 8, numClasses: 10, trainCount: 128, testCount: Number(process.env.BENCH_TEST ?? 256), channels: 1, seed: 3 } };
+const DATASET = { name: 'scale-syn', format: 'synthetic-classification', options: { size: 8, numClasses: 10, trainCount: 128, testCount: Number(process.env.BENCH_TEST ?? 1024), channels: 1, seed: 3 } };
 const MODEL = { name: 'scale-cnn', architecture: 'cnn-small', inputShape: [8, 8, 1], numClasses: 10, widthMultiplier: 0.5 };
 const TRAINING = { epochs: 1, batchSize: 32, learningRate: 0.01, validationSplit: 0.25, augment: false };
 const CONVERSION = { timeSteps: Number(process.env.BENCH_T ?? 128), batchSize: DATASET.options.testCount, calibrationBatches: 1 };
