@@ -92,7 +92,7 @@ export class RemoteJobs {
         return { assignment: null, skipped: after.status === 'RUNNING' ? 'busy' : 'gone' };
       }
     } else {
-      job = await jobs.claimNext(jobWorkerId, accept);
+      job = await jobs.claimNext(jobWorkerId, accept, ['training', 'conversion']);
       if (!job) return { assignment: null, skipped: 'none' };
     }
     this.publish(job);

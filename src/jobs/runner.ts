@@ -84,7 +84,7 @@ export class JobRunner {
     };
     void (async () => {
       for await (const job of jobs) {
-        if (job.status === 'QUEUED') this.pump();
+        if (job.status === 'QUEUED' && (!this.opts.kinds || this.opts.kinds.includes(job.kind))) this.pump();
         if (job.cancelRequested) this.cancel(job.id);
       }
     })();
@@ -127,8 +127,7 @@ export class JobRunner {
             const wid = this.workerId(slot);
             this.claiming.add(wid);
             try {
-              const kinds = this.opts.kinds;
-              const job = await this.env.registry.jobs.claimNext(wid, kinds ? (j) => kinds.includes(j.kind) : undefined);
+              const job = await this.env.registry.jobs.claimNext(wid, undefined, this.opts.kinds);
               if (!job) break;
               await this.launch(job, slot);
             } finally {

@@ -80,12 +80,13 @@ export class JobService {
   }
 
   /**
-   * Takes the highest-priority, oldest queued job that `accept` takes for `workerId` (every job by
-   * default), or null when there is none.
+   * Takes the highest-priority, oldest queued job of `kinds` (every kind by default) that `accept`
+   * takes for `workerId` (every job by default), or null when there is none.
    */
-  async claimNext(workerId: string, accept: (job: Job) => boolean | Promise<boolean> = () => true): Promise<Job | null> {
+  async claimNext(workerId: string, accept: (job: Job) => boolean | Promise<boolean> = () => true, kinds?: readonly string[]): Promise<Job | null> {
     for (let tries = 0; tries < 5; tries++) {
-      const candidates = (await this.prisma.job.findMany({ where: { status: 'QUEUED' }, orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }], take: 20 })).map(jobRecord);
+      // the kinds filter is in the query: a sweep queued behind many conversions is still among the candidates
+      const candidates = (await this.prisma.job.findMany({ where: { status: 'QUEUED', ...(kinds && { kind: { in: [...kinds] } }) }, orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }], take: 20 })).map(jobRecord);
       let lost = false;
       for (const next of candidates) {
         if (!(await accept(next))) continue;
