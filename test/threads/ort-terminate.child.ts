@@ -6,10 +6,11 @@ import { startTestServer } from '../api/harness.js';
 import { dataOf, TINY, waitFor } from '../api/jobs-client.js';
 
 const KILLS = 4;
-// 128 test images × 4096 steps: seconds per attempt, so that every kill lands mid-simulation
+// 256 test images in 32 batches × 4096 steps: a retry resumes after the batches already committed,
+// so each attempt must leave plenty for the next kills to land mid-simulation
 const t = await startTestServer();
 try {
-  const datasetId = dataOf(await t.gql('mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { id } }', { i: { ...TINY.dataset, options: { ...TINY.dataset.options, testCount: 128 } } })).registerDataset.id;
+  const datasetId = dataOf(await t.gql('mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { id } }', { i: { ...TINY.dataset, options: { ...TINY.dataset.options, testCount: 256 } } })).registerDataset.id;
   const modelId = dataOf(await t.gql('mutation($i: CreateModelInput!) { createModel(input: $i) { id } }', { i: TINY.model })).createModel.id;
   const training = dataOf(await t.gql('mutation($i: StartTrainingInput!) { startTraining(input: $i) { id jobId } }', { i: { modelId, datasetId, config: TINY.training } })).startTraining;
   const checkpointId = await waitFor(async () => {
@@ -27,13 +28,16 @@ try {
       const j = dataOf(await t.gql('query($id: ID!) { job(id: $id) { status step attempts error } }', { id: run.jobId })).job;
       last = j;
       return j.status === 'RUNNING' && j.step > 0 && j.attempts === attempt ? j : undefined;
-    }, 60_000, `attempt ${attempt} to simulate`).catch((err: Error) => {
+    }, 120_000, `attempt ${attempt} to simulate`).catch((err: Error) => {
       throw new Error(`${err.message}; the job: ${JSON.stringify(last)}; the server logged: ${JSON.stringify(t.logged).slice(-1500)}`);
     });
     await new Promise((r) => setTimeout(r, Math.random() * 20));
     // a requeued job's progress starts from nothing, so step > 0 means this attempt simulates
     // the last time, the server stops with the job running (its threads terminated the same way)
-    if (attempt <= KILLS && !(await t.server.app.runner.killWorker(jobId))) throw new Error(`job ${jobId} not running at kill ${attempt}`);
+    if (attempt <= KILLS && !(await t.server.app.runner.killWorker(jobId))) {
+      const j = dataOf(await t.gql('query($id: ID!) { job(id: $id) { status step attempts error } }', { id: run.jobId })).job;
+      throw new Error(`job ${jobId} not running at kill ${attempt}: ${JSON.stringify(j)}`);
+    }
   }
 } finally {
   await t.stop();
