@@ -150,11 +150,9 @@ export async function startBenchServer(env: NodeJS.ProcessEnv): Promise<BenchSer
     child,
     url,
     stop: async () => {
-      // a server ended by a signal has signalCode, not exitCode: a second stop must not wait for an exit that happened
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
+      if (child.exitCode !== null) return;
       child.kill('SIGTERM');
-      await exited;
+      await once(child, 'exit');
     },
   };
 }

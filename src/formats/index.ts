@@ -6,5 +6,4 @@ export * from './training.js';
 export * from './compare.js';
 export * from './summary.js';
 export * from './job.js';
-export * from './worker.js';
 export * from './sweep.js';

@@ -46,8 +46,7 @@ export async function runConversion(jobId: number, t: ConversionTask, post: Post
         check();
         post({ type: 'progress', jobId, progress });
       },
-      onBatch: (r) => post({ type: 'batch', jobId, batch: r.batch, batches: r.batches, samples: r.samples, stepMetrics: r.stepMetrics, sums: { batch: r.batch, samples: r.batchSamples, sums: r.sums } }),
-      resume: t.resume,
+      onBatch: (r) => post({ type: 'batch', jobId, batch: r.batch, batches: r.batches, samples: r.samples, stepMetrics: r.stepMetrics }),
     });
     post({ type: 'done', jobId, conversion: result });
   } finally {
