@@ -6,7 +6,7 @@ import { startTestServer } from '../api/harness.js';
 import { dataOf, TINY, waitFor } from '../api/jobs-client.js';
 
 const KILLS = 4;
-// 256 test images in 32 batches × 4096 steps: a retry resumes after the batches already committed,
+// 256 test images in 64 batches × 4096 steps: a retry resumes after the batches already committed,
 // so each attempt must leave plenty for the next kills to land mid-simulation
 const t = await startTestServer();
 try {
@@ -19,7 +19,7 @@ try {
     return r.resultCheckpointId ?? undefined;
   }, 60_000, 'the training');
   const run = dataOf(await t.gql('mutation($i: StartConversionInput!) { startConversion(input: $i) { id jobId } }', {
-    i: { checkpointId, datasetId, backend: 'cpu', maxAttempts: KILLS + 1, config: { timeSteps: 4096, batchSize: 8 } },
+    i: { checkpointId, datasetId, backend: 'cpu', maxAttempts: KILLS + 1, config: { timeSteps: 4096, batchSize: 4 } },
   })).startConversion;
   const jobId = Number(run.jobId);
   let last: unknown = null;
@@ -27,6 +27,8 @@ try {
     await waitFor(async () => {
       const j = dataOf(await t.gql('query($id: ID!) { job(id: $id) { status step attempts error } }', { id: run.jobId })).job;
       last = j;
+      // the stop at the end needs a running job; had the last attempt already finished, nothing is left to stop
+      if (attempt > KILLS && j.status === 'SUCCEEDED') return j;
       return j.status === 'RUNNING' && j.step > 0 && j.attempts === attempt ? j : undefined;
     }, 120_000, `attempt ${attempt} to simulate`).catch((err: Error) => {
       throw new Error(`${err.message}; the job: ${JSON.stringify(last)}; the server logged: ${JSON.stringify(t.logged).slice(-1500)}`);
