@@ -150,9 +150,11 @@ export async function startBenchServer(env: NodeJS.ProcessEnv): Promise<BenchSer
     child,
     url,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      // a server ended by a signal has signalCode, not exitCode: a second stop must not wait for an exit that happened
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
       child.kill('SIGTERM');
-      await once(child, 'exit');
+      await exited;
     },
   };
 }

@@ -17,6 +17,8 @@ export interface Config {
   backend: BackendName;
   /** Where server-side paths may point; absent: defaultDataRoots(storeDir) (working directory, store, /usr/share/datasets). */
   dataRoots?: string[];
+  /** redis://…: jobs go to the BullMQ queue for remote workers and events go through Redis; absent: in-process runner and events. */
+  queueUrl?: string;
 }
 
 /** Flag → environment variable → default, documented in the README's configuration table. */
@@ -27,6 +29,7 @@ export const CONFIG_SOURCES = {
   storeDir: { flag: '--store', env: 'SPIKELAB_STORE', default: './models-store' },
   backend: { flag: '--backend', env: 'SPIKELAB_BACKEND', default: 'auto' },
   dataRoots: { flag: '--data-roots', env: 'SPIKELAB_DATA_ROOTS', default: '' },
+  queueUrl: { flag: '--queue', env: 'SPIKELAB_QUEUE', default: '' },
 } as const;
 
 export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config {
@@ -39,6 +42,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
       store: { type: 'string' },
       backend: { type: 'string' },
       'data-roots': { type: 'string' },
+      queue: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -59,6 +63,8 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
   } catch (err) {
     throw new InvalidInputError('dataRoots', (err as FileAccessError).message);
   }
+  const queueUrl = pick(values.queue, 'queueUrl');
+  if (queueUrl && !/^rediss?:\/\//.test(queueUrl)) throw new InvalidInputError('queue', `"${queueUrl}" is not a redis:// URL`);
   return {
     port,
     host: pick(values.host, 'host'),
@@ -66,5 +72,6 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     storeDir: pick(values.store, 'storeDir'),
     backend: backend as BackendName,
     ...(dataRoots && { dataRoots }),
+    ...(queueUrl && { queueUrl }),
   };
 }

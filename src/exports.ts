@@ -16,7 +16,7 @@ function route(http: Express, app: App, path: string, build: (id: number) => Pro
   http.get(path, (req: Request, res: Response) => {
     void (async () => {
       try {
-        await app.authorizeHttp(req.header('authorization'), `GET ${req.path}`, 'reader');
+        await app.authorizeHttp(req.header('authorization'), `GET ${req.path}`, ['reader']);
         const file = await build(parseId(String(req.params.id), 'id'));
         res.status(200);
         res.setHeader('content-type', 'application/octet-stream');

@@ -28,6 +28,7 @@ import { explorerHtml } from './graphql/explorer.js';
 import { MAX_BODY_BYTES, graphqlBody } from './graphql/http-body.js';
 import { redactUrl } from './registry/provider.js';
 import { UploadTooLargeError } from './registry/store.js';
+import { installWorkerRoutes } from './worker-routes.js';
 
 export const GRAPHQL_PATH = '/graphql';
 export const UPLOADS_PATH = '/uploads';
@@ -94,7 +95,7 @@ function installUploads(http: Express, app: App): void {
   http.put(UPLOADS_PATH, (req, res) => {
     void (async () => {
       try {
-        await app.authorizeHttp(req.header('authorization'), `PUT ${UPLOADS_PATH}`, 'writer');
+        await app.authorizeHttp(req.header('authorization'), `PUT ${UPLOADS_PATH}`, ['writer', 'worker']);
         if (Number(req.header('content-length') ?? 0) > MAX_UPLOAD_BYTES) {
           sendError(req, res, 413, tooLarge, ERROR_CODES.PAYLOAD_TOO_LARGE);
           return;
@@ -180,6 +181,7 @@ async function mountApp(app: App, httpServer: Server, options: StartOptions = {}
     }),
   );
   installUploads(http, app);
+  installWorkerRoutes(http, app);
   installExports(http, app);
   for (const install of options.routes ?? []) await install(http, app);
   return { http, stop: () => apollo.stop() };

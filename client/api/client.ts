@@ -4,7 +4,7 @@ import type { CompareMatrix, SegmentationPanel } from '../../src/formats/compare
 import {
   CancelJobDocument, CancelSweepDocument, StartSweepDocument, SweepDocument, SweepPivotDocument, SweepsDocument, CheckpointDocument, CheckpointsDocument, ConversionRunPanelsDocument, ImportCheckpointDocument, ImportOnnxModelDocument, SetAliasDocument, CompareDocument, ConversionRunDocument, ConversionRunsDocument, CreateModelDocument,
   DatasetsDocument, JobDocument, JobsDocument, ModelsDocument, RegisterDatasetDocument, StartConversionDocument,
-  StartTrainingDocument, StepMetricsDocument, TrainingRunDocument, TrainingRunsDocument,
+  StartTrainingDocument, StepMetricsDocument, TrainingRunDocument, TrainingRunsDocument, WorkersDocument, type WorkersQuery,
   type CheckpointFieldsFragment, type CompareQueryVariables, type ConversionRunFieldsFragment, type ImportCheckpointInput, type ImportOnnxModelInput, type ImportOnnxModelMutation, type CreateModelInput, type DatasetFieldsFragment,
   type ListOrder, type ModelFieldsFragment, type RegisterDatasetInput, type RunFilterInput, type StartConversionInput,
   type StartTrainingInput, type TrainingRunFieldsFragment, type StartSweepInput, type SweepFieldsFragment, type SweepPivotFieldsFragment, type SweepsQuery,
@@ -19,6 +19,7 @@ export type Model = ModelFieldsFragment;
 export type TrainingRun = TrainingRunFieldsFragment;
 export type ConversionRun = ConversionRunFieldsFragment;
 export type Checkpoint = CheckpointFieldsFragment;
+export type Worker = WorkersQuery['workers'][number];
 export type Sweep = SweepFieldsFragment;
 export type SweepPivot = SweepPivotFieldsFragment;
 export type SweepListItem = SweepsQuery['sweeps']['nodes'][number];
@@ -52,6 +53,11 @@ export class SpikelabClient {
 
   constructor(opts: ConnectOptions) {
     this.transport = new Transport(opts);
+  }
+
+  /** Remote job workers seen in the last day, with their running jobs and last heartbeat. */
+  async workers(): Promise<Worker[]> {
+    return (await this.transport.request(WorkersDocument, {})).workers;
   }
 
   /** Registers a data set the server can read (CONFLICT if the name is taken). */

@@ -78,7 +78,7 @@ export class Transport {
   }
 
   /** Streams `body` to PUT /uploads; the answer's uploadId goes to importCheckpoint. */
-  async upload(body: AsyncIterable<Uint8Array>): Promise<{ uploadId: string; sha256: string; sizeBytes: number }> {
+  async upload(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<{ uploadId: string; sha256: string; sizeBytes: number }> {
     const url = new URL('/uploads', this.endpoint);
     const headers: Record<string, string> = { 'content-type': 'application/octet-stream', accept: 'application/json' };
     if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;

@@ -14,6 +14,7 @@ import { registerServe } from './commands/serve.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerToken } from './commands/token.js';
 import { registerTrain } from './commands/train.js';
+import { registerWorker } from './commands/worker.js';
 import { addGlobalOptions } from './context.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerCompare(program);
   registerReport(program);
   registerToken(program);
+  registerWorker(program);
   return program;
 }
 

@@ -80,6 +80,19 @@ export type DatasetFilter = {
   task?: string | null | undefined;
 };
 
+/** How a held job ended on the worker. */
+export type FinishJobInput = {
+  /** Conversion: the ConversionResult. */
+  conversion?: Record<string, unknown> | null | undefined;
+  error?: string | null | undefined;
+  jobId: string;
+  /** SUCCEEDED | FAILED | CANCELLED */
+  status: string;
+  /** Training: { uploadId (weights sent to PUT /uploads), manifest, metricName, bestEpoch, bestMetric, backendUsed }. */
+  training?: Record<string, unknown> | null | undefined;
+  workerId: string;
+};
+
 /** Weights trained elsewhere: a file on the server (path), uploaded bytes (base64) or an upload (uploadId), checked against the model’s architecture. */
 export type ImportCheckpointInput = {
   aliases?: Array<string> | null | undefined;
@@ -121,6 +134,21 @@ export type ImportOnnxModelInput = {
   uploadId?: string | null | undefined;
 };
 
+/** What a worker reports on a job it holds: progress, training curves, a committed conversion batch. */
+export type JobReportInput = {
+  /** Conversion: { sums: BatchSums, samples, batches, stepMetrics } of a finished test batch. */
+  batch?: Record<string, unknown> | null | undefined;
+  /** Training: one EpochRecord. */
+  epoch?: Record<string, unknown> | null | undefined;
+  /** Training: [{ iteration, loss, lr }]. */
+  iterations?: unknown;
+  jobId: string;
+  /** { fraction, phase, epoch?, step?, message?, etaSeconds? } */
+  progress?: Record<string, unknown> | null | undefined;
+  /** The holder: host/pid/slot. */
+  workerId: string;
+};
+
 /** Order of a list: by creation, oldest or newest first. A cursor only continues a list in its own order. */
 export type ListOrder =
   | 'NEWEST_FIRST'
@@ -158,6 +186,23 @@ export type RegisterDatasetInput = {
   testSamples?: number | null | undefined;
   /** Samples in a split. An integer in 0..2147483647. */
   trainSamples?: number | null | undefined;
+};
+
+/** A worker process announcing itself (checked again by the registry: protocol, version, bounds). */
+export type RegisterWorkerInput = {
+  /** Backends it can run: TensorFlow.js backend names and ONNX Runtime execution providers. */
+  backends: Array<string>;
+  concurrency: number;
+  /** Devices, free text (e.g. "cpu: 16 cores"). */
+  devices: Array<string>;
+  /** host/pid of the worker process. */
+  id: string;
+  /** Worker protocol (src/formats/worker.ts WORKER_PROTOCOL). */
+  protocol: number;
+  /** redis (takes jobs from the queue) | api (claims through claimJob). */
+  source: string;
+  /** Spikelab version of the worker; older than the server is refused. */
+  version: string;
 };
 
 /** Every field narrows the set; absent fields do not filter. */
@@ -556,6 +601,65 @@ export type SweepPivotQueryVariables = Exact<{
 
 
 export type SweepPivotQuery = { compare: { pivot: { sweepId: string, axis: string, metric: string, step: number | null, columns: Array<string>, rows: Array<{ label: string, backbone: string, checkpointId: string, annValue: number | null, values: Array<number | null>, runIds: Array<string | null>, others: Array<{ name: string, value: string }> }> } | null } };
+
+export type RegisterWorkerMutationVariables = Exact<{
+  input: RegisterWorkerInput;
+}>;
+
+
+export type RegisterWorkerMutation = { registerWorker: { serverVersion: string, protocol: number, worker: { id: string } } };
+
+export type WorkerHeartbeatMutationVariables = Exact<{
+  workerId: string;
+  jobIds: Array<string> | string;
+}>;
+
+
+export type WorkerHeartbeatMutation = { workerHeartbeat: Array<string> };
+
+export type StopWorkerMutationVariables = Exact<{
+  workerId: string;
+}>;
+
+
+export type StopWorkerMutation = { stopWorker: boolean };
+
+export type ClaimJobMutationVariables = Exact<{
+  workerId: string;
+  jobId?: string | null | undefined;
+}>;
+
+
+export type ClaimJobMutation = { claimJob: { assignment: Record<string, unknown> | null, skipped: string | null } };
+
+export type ReportJobMutationVariables = Exact<{
+  input: JobReportInput;
+}>;
+
+
+export type ReportJobMutation = { reportJob: { cancelRequested: boolean } };
+
+export type FinishJobMutationVariables = Exact<{
+  input: FinishJobInput;
+}>;
+
+
+export type FinishJobMutation = { finishJob: { id: string, status: string } };
+
+export type ReleaseJobMutationVariables = Exact<{
+  workerId: string;
+  jobId: string;
+  reason: string;
+  countAttempt?: boolean | null | undefined;
+}>;
+
+
+export type ReleaseJobMutation = { releaseJob: { id: string, status: string } };
+
+export type WorkersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WorkersQuery = { workers: Array<{ id: string, host: string, version: string, backends: Array<string>, devices: Array<string>, concurrency: number, source: string, currentJobIds: Array<string>, startedAt: string, lastHeartbeatAt: string, online: boolean, stoppedAt: string | null }> };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -2133,3 +2237,78 @@ export const SweepPivotDocument = new TypedDocumentString(`
     runIds
   }
 }`) as unknown as TypedDocumentString<SweepPivotQuery, SweepPivotQueryVariables>;
+export const RegisterWorkerDocument = new TypedDocumentString(`
+    mutation RegisterWorker($input: RegisterWorkerInput!) {
+  registerWorker(input: $input) {
+    serverVersion
+    protocol
+    worker {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RegisterWorkerMutation, RegisterWorkerMutationVariables>;
+export const WorkerHeartbeatDocument = new TypedDocumentString(`
+    mutation WorkerHeartbeat($workerId: String!, $jobIds: [ID!]!) {
+  workerHeartbeat(workerId: $workerId, jobIds: $jobIds)
+}
+    `) as unknown as TypedDocumentString<WorkerHeartbeatMutation, WorkerHeartbeatMutationVariables>;
+export const StopWorkerDocument = new TypedDocumentString(`
+    mutation StopWorker($workerId: String!) {
+  stopWorker(workerId: $workerId)
+}
+    `) as unknown as TypedDocumentString<StopWorkerMutation, StopWorkerMutationVariables>;
+export const ClaimJobDocument = new TypedDocumentString(`
+    mutation ClaimJob($workerId: String!, $jobId: ID) {
+  claimJob(workerId: $workerId, jobId: $jobId) {
+    assignment
+    skipped
+  }
+}
+    `) as unknown as TypedDocumentString<ClaimJobMutation, ClaimJobMutationVariables>;
+export const ReportJobDocument = new TypedDocumentString(`
+    mutation ReportJob($input: JobReportInput!) {
+  reportJob(input: $input) {
+    cancelRequested
+  }
+}
+    `) as unknown as TypedDocumentString<ReportJobMutation, ReportJobMutationVariables>;
+export const FinishJobDocument = new TypedDocumentString(`
+    mutation FinishJob($input: FinishJobInput!) {
+  finishJob(input: $input) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<FinishJobMutation, FinishJobMutationVariables>;
+export const ReleaseJobDocument = new TypedDocumentString(`
+    mutation ReleaseJob($workerId: String!, $jobId: ID!, $reason: String!, $countAttempt: Boolean) {
+  releaseJob(
+    workerId: $workerId
+    jobId: $jobId
+    reason: $reason
+    countAttempt: $countAttempt
+  ) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ReleaseJobMutation, ReleaseJobMutationVariables>;
+export const WorkersDocument = new TypedDocumentString(`
+    query Workers {
+  workers {
+    id
+    host
+    version
+    backends
+    devices
+    concurrency
+    source
+    currentJobIds
+    startedAt
+    lastHeartbeatAt
+    online
+    stoppedAt
+  }
+}
+    `) as unknown as TypedDocumentString<WorkersQuery, WorkersQueryVariables>;

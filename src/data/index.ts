@@ -2,7 +2,7 @@
 export * from './errors.js';
 export * from './types.js';
 export { loadDataset, inspectDataset } from './load.js';
-export { checkDatasetLayout } from './layout.js';
+export { checkDatasetLayout, datasetFileNames } from './layout.js';
 export { DEFAULT_DATASET_ROOT, READ_BOUNDS, defaultDataRoots, parseDataRoots, readBoundedFile, resolveUnderRoots, type ReadBounds } from './files.js';
 export { batchTensors, sampleSizes } from './batch.js';
 export { Rng } from './rng.js';

@@ -52,3 +52,25 @@ export async function checkDatasetLayout(format: DatasetFormat, task: Task, path
   const info = await inspectDataset({ format, task, path: dir, ...(options && { options }) });
   return { path: dir, info };
 }
+
+/**
+ * The files (relative to `dir`) a data set of `format` reads: what a remote worker must download
+ * to load it. Synthetic sets have none. The directory was checked at registration.
+ */
+export async function datasetFileNames(format: DatasetFormat, dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of REQUIRED[format] ?? []) {
+    const names = typeof entry === 'string' ? [entry] : entry;
+    let found: string | undefined;
+    for (const n of names) if (await exists(join(dir, n))) found = n;
+    if (!found) throw new DatasetFormatError(join(dir, names[0]!), `missing: a ${format} data set needs ${names.join(' or ')} in its directory`);
+    out.push(found);
+  }
+  for (const n of OPTIONAL[format] ?? []) if (await exists(join(dir, n))) out.push(n);
+  if (format === 'lucchi-png') {
+    for (const sub of PNG_FOLDERS) {
+      for (const name of (await readdir(join(dir, sub))).sort()) if (name.toLowerCase().endsWith('.png')) out.push(`${sub}/${name}`);
+    }
+  }
+  return out;
+}

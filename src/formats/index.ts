@@ -6,4 +6,5 @@ export * from './training.js';
 export * from './compare.js';
 export * from './summary.js';
 export * from './job.js';
+export * from './worker.js';
 export * from './sweep.js';

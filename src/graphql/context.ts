@@ -7,6 +7,7 @@ import type { EventBus } from '../jobs/events.js';
 import type { ExportFile } from '../jobs/export.js';
 import type { ImportCheckpointParams } from '../jobs/import.js';
 import type { ImportOnnxModelParams } from '../jobs/onnx-import.js';
+import type { RemoteJobs } from '../jobs/remote.js';
 import type { ImportedModel } from '../registry/onnx-models.js';
 import type { SeriesSelection, StepPoint } from '../registry/metrics.js';
 import type { Checkpoint, Dataset, Job, LayerStat, Model, TrainingMetric } from '../registry/records.js';
@@ -24,6 +25,8 @@ export type Caller = { kind: 'anonymous' } | { kind: 'local' } | { kind: 'token'
 export interface Services {
   registry: Registry;
   events: EventBus;
+  /** What remote workers call (claim, report, finish): src/jobs/remote.ts. */
+  remote: RemoteJobs;
   /** importCheckpoint with the server's worker settings (src/jobs/import.ts). */
   importCheckpoint(p: ImportCheckpointParams): Promise<Checkpoint>;
   /** An ONNX file registered as a model with its first checkpoint (src/jobs/onnx-import.ts). */

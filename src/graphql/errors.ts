@@ -10,8 +10,10 @@ import {
   ConflictError,
   DatabaseFileError,
   InvalidInputError,
+  JobNotHeldError,
   NotFoundError,
   StoreIntegrityError,
+  WorkerRefusedError,
 } from '../registry/errors.js';
 
 export const ERROR_CODES = {
@@ -24,6 +26,10 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   STORE_CORRUPTED: 'STORE_CORRUPTED',
+  /** A worker reported on a job it no longer holds (ended, cancelled, or taken over): it must stop. */
+  JOB_NOT_HELD: 'JOB_NOT_HELD',
+  /** A worker this server does not give jobs to (other protocol, older version). */
+  WORKER_REFUSED: 'WORKER_REFUSED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -36,6 +42,8 @@ const DOMAIN_ERRORS: readonly (readonly [ErrorClass, ErrorCode])[] = [
   [NotFoundError, 'NOT_FOUND'],
   [ConflictError, 'CONFLICT'],
   [StoreIntegrityError, 'STORE_CORRUPTED'],
+  [JobNotHeldError, 'JOB_NOT_HELD'],
+  [WorkerRefusedError, 'WORKER_REFUSED'],
   [DatabaseFileError, 'INTERNAL_SERVER_ERROR'],
 ] as const;
 

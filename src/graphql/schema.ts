@@ -12,6 +12,7 @@ import { ModelResolver } from './model/model.resolver.js';
 import { SweepResolver } from './sweep/sweep.resolver.js';
 import { TokenResolver } from './token/token.resolver.js';
 import { TrainingRunResolver } from './training-run/training-run.resolver.js';
+import { WorkerResolver } from './worker/worker.resolver.js';
 import { authChecker, rootFieldRoles, type RootRoles } from './token/auth.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's own resolver list type
@@ -26,6 +27,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CompareResolver,
   TokenResolver,
   CheckpointAdminResolver,
+  WorkerResolver,
 ];
 
 /**

@@ -27,6 +27,11 @@ export interface StepMetricsEvent {
 /** Topic → payload. Each event is published under a key (an entity id); subscribers ask for a key or '*'. */
 export interface EventMap {
   job: Job;
+  /**
+   * A cancel was asked for job `key` (published before the database write, so that the runner
+   * holding the job stops it within a batch however long that write waits behind other commits).
+   */
+  cancelAsked: { jobId: number };
   stepMetrics: StepMetricsEvent;
   modelCreated: Model;
 }

@@ -21,6 +21,11 @@ export interface Execution {
   transfer: ArrayBuffer[];
   /** The worker thread's TensorFlow.js backend (training; loading tfjs checkpoints for conversion). */
   backend: BackendName;
+  /**
+   * Every message as it arrives, before the ones ahead of it are handled (synchronous: it may
+   * stream or buffer, never write): conversions stream a batch's estimate and buffer its commit.
+   */
+  receive?(m: FromWorker): void;
   /** Metrics messages (iteration, epoch, batch, point), in order. */
   onMessage(m: FromWorker): Promise<void>;
   /** Stores the result and marks job + run SUCCEEDED (one transaction for the run's results). */

@@ -1,6 +1,6 @@
 // Messages between the job runner (main thread) and its worker threads. Plain data only
 // (structured clone); weights travel as transferable Uint8Arrays.
-import type { BackendName, CheckpointManifest, ConversionBackendName, ConversionConfig, ConversionResult, DatasetSpec, EpochRecord, ModelFamily, OnnxOrigin, Progress, Task as ModelTask, TrainingConfig, TrainingOutcome, ZooModelSpec } from '../formats/index.js';
+import type { BackendName, BatchSums, CheckpointManifest, ConversionBackendName, ConversionConfig, ConversionResult, DatasetSpec, EpochRecord, ModelFamily, OnnxOrigin, Progress, Task as ModelTask, TrainingConfig, TrainingOutcome, ZooModelSpec } from '../formats/index.js';
 
 /**
  * Slots of the Int32Array over the SharedArrayBuffer a runner shares with its worker thread:
@@ -31,6 +31,8 @@ export interface ConversionTask {
   maxSamples: number | null;
   /** ONNX Runtime execution provider of the simulation. */
   backend: ConversionBackendName;
+  /** Batches committed by earlier attempts: not simulated again (ConvertOptions.resume). */
+  resume: BatchSums[];
 }
 
 /** Several configs on one checkpoint and data set (a sweep job); each result is posted as a 'point' as soon as it is complete. */
@@ -108,7 +110,7 @@ export type FromWorker =
   | { type: 'progress'; jobId: number; progress: Progress }
   | { type: 'iteration'; jobId: number; iteration: number; loss: number; lr: number }
   | { type: 'epoch'; jobId: number; record: EpochRecord }
-  | { type: 'batch'; jobId: number; batch: number; batches: number; samples: number; stepMetrics: Record<string, number[]> }
+  | { type: 'batch'; jobId: number; batch: number; batches: number; samples: number; stepMetrics: Record<string, number[]>; sums: BatchSums }
   /** Sweep: config `index` of the task is complete; calibrations / simulations the engine ran so far in this task. */
   | { type: 'point'; jobId: number; index: number; result: ConversionResult; calibrations: number; simulations: number }
   | { type: 'done'; jobId: number; training?: TrainingOutput; conversion?: ConversionResult; manifest?: Omit<CheckpointManifest, 'weightsSha256'>; onnx?: OnnxDescription; exported?: ExportedFile }

@@ -22,6 +22,11 @@ export interface RunnerOptions {
   staleMs?: number;
   /** Least interval between two progress writes of one job (default 500 ms). */
   progressWriteMs?: number;
+  /**
+   * The job kinds this runner takes (default: every kind). With SPIKELAB_QUEUE the remote workers
+   * take training and conversion jobs and the server's runner only sweeps.
+   */
+  kinds?: readonly string[];
 }
 
 const PREPARE: Record<string, Prepare> = { training: prepareTraining, conversion: prepareConversion, sweep: prepareSweep };
@@ -49,8 +54,8 @@ export class JobRunner {
   private pumpAgain = false;
   private stopped = false;
   private unsubscribe: (() => void) | null = null;
-  /** A job is dead when its worker was a thread of a process on this host that is gone, or its heartbeat is stale. */
-  private readonly isDead: (workerId: string | null, heartbeatAt: Date | null) => boolean;
+  /** A job is dead when its worker was a thread of a process on this host that is gone (or this process, not running it), or its heartbeat is stale. */
+  readonly isDead: (workerId: string | null, heartbeatAt: Date | null) => boolean;
 
   constructor(
     private readonly env: JobEnv,
@@ -72,12 +77,19 @@ export class JobRunner {
     const recovered = await this.env.registry.jobs.recover(this.isDead);
     for (const id of [...recovered.requeued, ...recovered.failed]) this.publish(await this.env.registry.jobs.get(id));
     const jobs = this.env.events.subscribe('job', '*');
-    this.unsubscribe = () => void jobs.return?.();
+    const cancels = this.env.events.subscribe('cancelAsked', '*');
+    this.unsubscribe = () => {
+      void jobs.return?.();
+      void cancels.return?.();
+    };
     void (async () => {
       for await (const job of jobs) {
-        if (job.status === 'QUEUED') this.pump();
+        if (job.status === 'QUEUED' && (!this.opts.kinds || this.opts.kinds.includes(job.kind))) this.pump();
         if (job.cancelRequested) this.cancel(job.id);
       }
+    })();
+    void (async () => {
+      for await (const { jobId } of cancels) this.cancel(jobId);
     })();
     this.timer = setInterval(() => void this.tick(), this.opts.heartbeatMs ?? 5000);
     this.timer.unref();
@@ -115,7 +127,7 @@ export class JobRunner {
             const wid = this.workerId(slot);
             this.claiming.add(wid);
             try {
-              const job = await this.env.registry.jobs.claimNext(wid);
+              const job = await this.env.registry.jobs.claimNext(wid, undefined, this.opts.kinds);
               if (!job) break;
               await this.launch(job, slot);
             } finally {
@@ -149,7 +161,10 @@ export class JobRunner {
       return;
     }
     await slot.run(job.id, exec.backend, exec.task, {
-      onMessage: (m) => this.enqueue(a, () => this.handle(a, m)),
+      onMessage: (m) => {
+        exec.receive?.(m);
+        this.enqueue(a, () => this.handle(a, m));
+      },
       onCrash: (reason) =>
         this.enqueue(a, () =>
           this.end(a, async () => {

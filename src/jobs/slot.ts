@@ -17,6 +17,8 @@ export class WorkerSlot {
   private ready: Promise<void> | null = null;
   private current: { jobId: number; handlers: SlotHandlers } | null = null;
   private stopping = false;
+  /** The backend the thread runs, once it is ready (its 'ready' message). */
+  backendName: string | null = null;
 
   constructor(
     readonly index: number,
@@ -41,6 +43,7 @@ export class WorkerSlot {
       const onFirst = (m: FromWorker): void => {
         if (m.type === 'ready') {
           worker.off('message', onFirst);
+          this.backendName = m.backend;
           this.log(`${this.index < 0 ? 'import worker' : `worker ${this.index}`}: ${m.summary}`);
           resolve();
         }
@@ -68,6 +71,13 @@ export class WorkerSlot {
       if (cur) cur.handlers.onCrash(this.stopping ? 'the server stopped' : `worker thread exited with code ${code}`);
     });
     return this.ready;
+  }
+
+  /** Starts the thread now (the engine and backend load) instead of at the first task; resolves when ready. */
+  async warmUp(): Promise<string> {
+    if (!this.worker || !this.ready) await this.spawn();
+    else await this.ready;
+    return this.backendName ?? 'unknown';
   }
 
   /** Starts a task; resolves once the worker accepted it. */

@@ -46,7 +46,8 @@ export async function runConversion(jobId: number, t: ConversionTask, post: Post
         check();
         post({ type: 'progress', jobId, progress });
       },
-      onBatch: (r) => post({ type: 'batch', jobId, batch: r.batch, batches: r.batches, samples: r.samples, stepMetrics: r.stepMetrics }),
+      onBatch: (r) => post({ type: 'batch', jobId, batch: r.batch, batches: r.batches, samples: r.samples, stepMetrics: r.stepMetrics, sums: { batch: r.batch, samples: r.batchSamples, sums: r.sums } }),
+      resume: t.resume,
     });
     post({ type: 'done', jobId, conversion: result });
   } finally {

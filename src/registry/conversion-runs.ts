@@ -3,9 +3,9 @@
 // the same transaction as the SUCCEEDED status.
 import { z } from 'zod';
 import { ENGINE_VERSION } from '../engine/version.js';
-import { CONVERSION_BACKENDS, DEFAULT_CONVERSION_CONFIG, JOB_FIELDS, conversionConfigSchema, summariseSeries, taskConfigIssues, valueSchema, type ConversionConfig, type ConversionResult, type SegmentationPanel } from '../formats/index.js';
+import { batchSumsSchema, CONVERSION_BACKENDS, type BatchSums, DEFAULT_CONVERSION_CONFIG, JOB_FIELDS, conversionConfigSchema, summariseSeries, taskConfigIssues, valueSchema, type ConversionConfig, type ConversionResult, type SegmentationPanel } from '../formats/index.js';
 import type { Prisma, PrismaClient } from './db.js';
-import { InvalidInputError, NotFoundError } from './errors.js';
+import { InvalidInputError, JobNotHeldError, NotFoundError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
 import type { JobService } from './jobs.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
@@ -36,9 +36,12 @@ export interface SnnExportInputs {
   lambdas: Record<string, number[]>;
 }
 
-/** Partial results kept when a run fails or is cancelled: running per-step estimates. */
-export interface PartialConversion {
+/** One finished test batch as a worker reports it: its own sums, and the running metrics after it. */
+export interface BatchCommit {
+  sums: BatchSums;
+  /** Test samples simulated so far (this batch and every earlier one). */
   samples: number;
+  /** Running per-step metrics over those samples. */
   stepMetrics: Record<string, number[]>;
 }
 
@@ -84,6 +87,8 @@ const finite = (v: number | null | undefined): number | null => (v != null && Nu
 async function writeResult(tx: Tx, runId: number, r: ConversionResult): Promise<void> {
   const s = r.summary;
   await insertStepMetrics(tx, runId, r.stepMetrics);
+  // the final series supersedes the per-batch sums a retry would have resumed from
+  await tx.conversionBatch.deleteMany({ where: { conversionRunId: runId } });
   await tx.metricSummary.deleteMany({ where: { conversionRunId: runId } });
   await tx.metricSummary.createMany({ data: metricSummaries(runId, r) });
   await tx.layerStat.deleteMany({ where: { conversionRunId: runId } });
@@ -251,22 +256,61 @@ export class ConversionRunService {
     });
   }
 
-  /** FAILED or CANCELLED, keeping whatever running per-step estimates the worker had sent. */
-  async abort(runId: number, jobId: number, status: 'FAILED' | 'CANCELLED', error: string, partial: PartialConversion | null): Promise<void> {
+  /**
+   * Commits one finished test batch: its sums (keyed by batch index: committing the same batch
+   * again changes nothing) and the running per-step metrics, in one transaction, only while job
+   * `jobId` is RUNNING and held by `workerId` (JobNotHeldError otherwise: a worker that lost the
+   * job must stop). A kill after this keeps the batch; the next attempt resumes after it.
+   */
+  async commitBatch(runId: number, jobId: number, workerId: string | null, b: BatchCommit): Promise<void> {
+    await this.commitBatches(runId, jobId, workerId, [b]);
+  }
+
+  /**
+   * commitBatch for several finished batches at once, in the order they finished (a backlog of
+   * commits on a busy database becomes one transaction): each batch's sums, and the running
+   * per-step metrics and sample count of the last new one.
+   */
+  async commitBatches(runId: number, jobId: number, workerId: string | null, batches: readonly BatchCommit[]): Promise<void> {
+    const parsed = batches.map((b) => ({ ...b, sums: batchSumsSchema.parse(b.sums) }));
+    if (parsed.length === 0) return;
+    await this.prisma.$transaction(async (tx) => {
+      const job = await tx.job.findUnique({ where: { id: jobId }, select: { status: true, workerId: true, attempts: true } });
+      if (!job || job.status !== 'RUNNING' || (workerId !== null && job.workerId !== workerId)) throw new JobNotHeldError(jobId, workerId);
+      let last: BatchCommit | null = null;
+      for (const b of parsed) {
+        const key = { conversionRunId_batch: { conversionRunId: runId, batch: b.sums.batch } };
+        if (await tx.conversionBatch.findUnique({ where: key, select: { batch: true } })) continue;
+        await tx.conversionBatch.create({ data: { conversionRunId: runId, batch: b.sums.batch, samples: b.sums.samples, sums: b.sums.sums, attempt: job.attempts } });
+        last = b;
+      }
+      if (last === null) return;
+      await insertStepMetrics(tx, runId, last.stepMetrics);
+      await tx.conversionRun.update({ where: { id: runId }, data: { samples: last.samples } });
+    });
+  }
+
+  /** The batches committed so far (what a retried attempt resumes from), in batch order. */
+  async batchesOf(runId: number): Promise<BatchSums[]> {
+    const rows = await this.prisma.conversionBatch.findMany({ where: { conversionRunId: runId }, orderBy: { batch: 'asc' } });
+    return rows.map((r) => batchSumsSchema.parse({ batch: r.batch, samples: r.samples, sums: r.sums }));
+  }
+
+  /** FAILED or CANCELLED, keeping the running per-step metrics of the batches committed so far. */
+  async abort(runId: number, jobId: number, status: 'FAILED' | 'CANCELLED', error: string): Promise<void> {
     await this.jobs.finish(jobId, status, {
       error,
       extra: async (tx) => {
-        if (!partial) return;
-        await insertStepMetrics(tx, runId, partial.stepMetrics);
-        await tx.conversionRun.update({ where: { id: runId }, data: { samples: partial.samples, warnings: [`partial: per-step metrics over the first ${partial.samples} test samples only`] } });
+        const run = await tx.conversionRun.findUnique({ where: { id: runId }, select: { samples: true } });
+        if (run?.samples) await tx.conversionRun.update({ where: { id: runId }, data: { warnings: [`partial: per-step metrics over the first ${run.samples} test samples only`] } });
       },
     });
   }
 
-  /** A retried run starts with no metrics. */
+  /** A retried run keeps its committed batches (it resumes after them); layer stats are recomputed. */
   async resetResults(runId: number): Promise<void> {
+    // (the running series stays too: the resumed attempt's first commit replaces it)
     await this.prisma.$transaction([
-      this.prisma.stepMetric.deleteMany({ where: { conversionRunId: runId } }),
       this.prisma.metricSummary.deleteMany({ where: { conversionRunId: runId } }),
       this.prisma.layerStat.deleteMany({ where: { conversionRunId: runId } }),
     ]);

@@ -67,3 +67,23 @@ export class StoreIntegrityError extends RegistryError {
     super(`model store file ${sha256} is corrupt (content hashes to ${actual})`);
   }
 }
+
+/**
+ * A worker reported on a job it does not hold (it ended, was cancelled, or was taken over by
+ * another worker after this one looked dead). The worker must stop working on it.
+ */
+export class JobNotHeldError extends RegistryError {
+  constructor(
+    readonly jobId: number,
+    readonly workerId: string | null,
+  ) {
+    super(`job ${jobId} is not running on worker ${workerId ?? '(this server)'}: it ended or another worker took it over`);
+  }
+}
+
+/** A worker that may not take jobs here (another protocol, an older version, unknown). */
+export class WorkerRefusedError extends RegistryError {
+  constructor(reason: string) {
+    super(reason);
+  }
+}

@@ -3,7 +3,7 @@
 // ConversionRun, linked by jobId; a sweep job's runs, sweep-status.ts) follows the job's status in
 // the same transaction.
 import type { Prisma, PrismaClient } from './db.js';
-import { InvalidInputError, NotFoundError } from './errors.js';
+import { InvalidInputError, JobNotHeldError, NotFoundError } from './errors.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
 import { inIdOrder, jobRecord, type Job } from './records.js';
 import { syncSweepJob } from './sweep-status.js';
@@ -79,25 +79,73 @@ export class JobService {
     return mapPage(rows, jobRecord);
   }
 
-  /** Takes the oldest, highest-priority queued job for `workerId`, or null when none is queued. */
-  async claimNext(workerId: string): Promise<Job | null> {
+  /**
+   * Takes the highest-priority, oldest queued job of `kinds` (every kind by default) that `accept`
+   * takes for `workerId` (every job by default), or null when there is none.
+   */
+  async claimNext(workerId: string, accept: (job: Job) => boolean | Promise<boolean> = () => true, kinds?: readonly string[]): Promise<Job | null> {
     for (let tries = 0; tries < 5; tries++) {
-      const next = await this.prisma.job.findFirst({ where: { status: 'QUEUED' }, orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }] });
-      if (!next) return null;
-      const claimed = await this.prisma.$transaction(async (tx) => {
-        const now = new Date();
-        const { count } = await tx.job.updateMany({
-          where: { id: next.id, status: 'QUEUED' },
-          data: { status: 'RUNNING', workerId, attempts: { increment: 1 }, startedAt: now, heartbeatAt: now, progress: 0, etaSeconds: null, error: null },
-        });
-        if (count === 0) return null;
-        await syncRunStatus(tx, next.id, 'RUNNING');
-        const row = await tx.job.findUnique({ where: { id: next.id } });
-        return row && jobRecord(row);
-      });
-      if (claimed) return claimed;
+      // the kinds filter is in the query: a sweep queued behind many conversions is still among the candidates
+      const candidates = (await this.prisma.job.findMany({ where: { status: 'QUEUED', ...(kinds && { kind: { in: [...kinds] } }) }, orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }], take: 20 })).map(jobRecord);
+      let lost = false;
+      for (const next of candidates) {
+        if (!(await accept(next))) continue;
+        const claimed = await this.tryClaim(next.id, workerId);
+        if (claimed) return claimed;
+        lost = true; // another runner took it first: look again
+        break;
+      }
+      if (!lost) return null;
     }
     return null;
+  }
+
+  /**
+   * Takes job `id` for `workerId` (a queue delivered it): QUEUED → RUNNING with one more attempt.
+   * A job RUNNING on a worker that `isDead` says is gone is requeued (or failed) first, as
+   * recover() would. Null when the job cannot be taken (finished, cancelled, held by a live worker).
+   */
+  async claim(id: number, workerId: string, isDead: (workerId: string | null, heartbeatAt: Date | null) => boolean): Promise<Job | null> {
+    const job = await this.get(id);
+    if (job.status === 'RUNNING' && job.workerId !== workerId && isDead(job.workerId, job.heartbeatAt)) await this.requeueOrFail(id, 'its worker stopped');
+    return this.tryClaim(id, workerId);
+  }
+
+  private async tryClaim(id: number, workerId: string): Promise<Job | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const now = new Date();
+      const { count } = await tx.job.updateMany({
+        where: { id, status: 'QUEUED' },
+        data: { status: 'RUNNING', workerId, attempts: { increment: 1 }, startedAt: now, heartbeatAt: now, progress: 0, etaSeconds: null, error: null },
+      });
+      if (count === 0) return null;
+      await syncRunStatus(tx, id, 'RUNNING');
+      const row = await tx.job.findUnique({ where: { id } });
+      return row && jobRecord(row);
+    });
+  }
+
+  /** Throws JobNotHeldError unless job `id` is RUNNING on `workerId`; returns it. */
+  async held(id: number, workerId: string): Promise<Job> {
+    const job = await this.get(id);
+    if (job.status !== 'RUNNING' || job.workerId !== workerId) throw new JobNotHeldError(id, workerId);
+    return job;
+  }
+
+  /** QUEUED jobs (oldest first, at most `limit`): what a queue must carry. */
+  async queued(limit = 1000): Promise<Job[]> {
+    return (await this.prisma.job.findMany({ where: { status: 'QUEUED' }, orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }], take: limit })).map(jobRecord);
+  }
+
+  /** Jobs RUNNING on each worker id prefix (host/pid), for the workers list. */
+  async runningByWorker(): Promise<Map<string, number[]>> {
+    const rows = await this.prisma.job.findMany({ where: { status: 'RUNNING', workerId: { not: null } }, select: { id: true, workerId: true } });
+    const out = new Map<string, number[]>();
+    for (const r of rows) {
+      const owner = r.workerId!.split('/').slice(0, 2).join('/');
+      out.set(owner, [...(out.get(owner) ?? []), r.id]);
+    }
+    return out;
   }
 
   async progress(id: number, u: JobProgressUpdate): Promise<void> {
@@ -115,9 +163,13 @@ export class JobService {
     });
   }
 
-  async heartbeat(ids: readonly number[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.prisma.job.updateMany({ where: { id: { in: [...ids] }, status: 'RUNNING' }, data: { heartbeatAt: new Date() } });
+  /** Heartbeats running jobs; with `workerIdPrefix`, only those its worker (host/pid) holds. Returns the ids it held. */
+  async heartbeat(ids: readonly number[], workerIdPrefix?: string): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const where: Prisma.JobWhereInput = { id: { in: [...ids] }, status: 'RUNNING', ...(workerIdPrefix !== undefined && { workerId: { startsWith: `${workerIdPrefix}/` } }) };
+    await this.prisma.job.updateMany({ where, data: { heartbeatAt: new Date() } });
+    if (workerIdPrefix === undefined) return [...ids];
+    return (await this.prisma.job.findMany({ where, select: { id: true } })).map((r) => r.id);
   }
 
   /**

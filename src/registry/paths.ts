@@ -1,5 +1,5 @@
 // Where the project's files live, whether running from src/ (tsc output under dist/) or a clone.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +17,8 @@ function findProjectRoot(): string {
 export const PROJECT_ROOT = findProjectRoot();
 export const SCHEMA_PATH = join(PROJECT_ROOT, 'prisma', 'schema.prisma');
 export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'prisma', 'migrations');
+/** This checkout's version (package.json): what a worker announces and the least a server accepts from one. */
+export const SPIKELAB_VERSION: string = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 /** The server's database when neither --database-url nor DATABASE_URL names one. */
 export const DEFAULT_DATABASE_URL = 'file:./spikelab.db';
 

@@ -19,6 +19,8 @@ import { ModelStore } from './store.js';
 import { SweepService } from './sweeps.js';
 import { TokenService } from './tokens.js';
 import { TrainingRunService } from './training-runs.js';
+import { SPIKELAB_VERSION } from './paths.js';
+import { WorkerService } from './workers.js';
 
 export interface RegistryOptions {
   databaseUrl: string;
@@ -48,6 +50,7 @@ export interface Registry {
   readonly compare: CompareService;
   readonly tokens: TokenService;
   readonly deletion: DeletionService;
+  readonly workers: WorkerService;
   /** Where server-side paths may point (SPIKELAB_DATA_ROOTS). */
   readonly dataRoots: readonly string[];
   /** Migrations applied while opening (empty when the database was up to date). */
@@ -84,6 +87,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
     compare: new CompareService(prisma, () => dataVersion.read()),
     tokens: new TokenService(prisma),
     deletion: new DeletionService(prisma, models, checkpoints),
+    workers: new WorkerService(prisma, jobs, SPIKELAB_VERSION),
     dataRoots,
     appliedMigrations,
     isDatabaseReachable: () => isDatabaseReachable(db),

@@ -132,4 +132,22 @@ describe('roles per resolved root field', () => {
     expect(table.get('mutation')!.get('createApiToken')).toEqual(['admin']);
     expect(table.get('query')!.get('apiTokens')).toEqual(['admin']);
   });
+
+  it('the worker role grants exactly the remote worker fields and downloads', async () => {
+    const table = rootRoles();
+    const granted = [...table].flatMap(([kind, fields]) => [...fields].filter(([, roles]) => roles.includes('worker')).map(([name]) => `${kind}.${name}`)).sort();
+    expect(granted).toEqual(['claimJob', 'finishJob', 'registerWorker', 'releaseJob', 'reportJob', 'stopWorker', 'workerHeartbeat'].map((f) => `mutation.${f}`));
+    expect(table.get('query')!.get('workers')).toEqual(['reader']);
+    const register = 'mutation($i: RegisterWorkerInput!) { registerWorker(input: $i) { serverVersion } }';
+    const input = { id: 'h/1', protocol: 1, version: '999.0.0', backends: ['cpu'], devices: ['cpu'], concurrency: 1, source: 'api' };
+    expect(dataOf((await as('worker', register, { i: input })).body).registerWorker.serverVersion).toMatch(/^\d+\.\d+\.\d+/);
+    expect(errorOf((await as('writer', register, { i: input })).body).code).toBe('FORBIDDEN');
+    expect(errorOf((await as('worker', '{ workers { id } }')).body).code).toBe('FORBIDDEN');
+    const get = async (role: TokenRole, path: string): Promise<number> => (await fetch(`${t.base}${path}`, { headers: { authorization: `Bearer ${secret[role]!}` } })).status;
+    const blob = `/worker/blobs/${'0'.repeat(64)}`;
+    expect(await get('worker', blob)).toBe(404);
+    expect(await get('reader', blob)).toBe(403);
+    expect(await get('writer', '/worker/datasets/1/file?name=x')).toBe(403);
+    expect(await get('worker', '/exports/checkpoints/1/ann.onnx')).toBe(403);
+  });
 });

@@ -71,6 +71,19 @@ describe('job queue', () => {
 
   const newRun = () => s.conversionRuns.start({ checkpointId, datasetId, config: { timeSteps: 8 } });
 
+  it('claims a job of the asked kinds however many jobs of other kinds are queued ahead of it', async () => {
+    // with SPIKELAB_QUEUE the server's runner takes only sweeps: 25 conversions queued first must
+    // not hide the sweep (the candidates are read 20 at a time)
+    const ahead = [];
+    for (let i = 0; i < 25; i++) ahead.push((await newRun()).jobId!);
+    const sweepJob = (await newRun()).jobId!;
+    await s.prisma.job.update({ where: { id: sweepJob }, data: { kind: 'sweep' } });
+    expect(await s.jobs.claimNext('w/1/0', (j) => j.kind === 'sweep')).toBeNull();
+    expect((await s.jobs.claimNext('w/1/0', undefined, ['sweep']))?.id).toBe(sweepJob);
+    expect(await s.jobs.claimNext('w/1/1', undefined, ['sweep'])).toBeNull();
+    await s.prisma.job.updateMany({ where: { id: { in: [...ahead, sweepJob] } }, data: { status: 'CANCELLED' } });
+  });
+
   it('gives a queued job to exactly one of two concurrent claimers', async () => {
     const run = await newRun();
     const [a, b] = await Promise.all([s.jobs.claimNext('w/1/0'), s.jobs.claimNext('w/1/1')]);

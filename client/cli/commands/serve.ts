@@ -11,6 +11,7 @@ const HELP: Record<keyof typeof CONFIG_SOURCES, string> = {
   storeDir: 'model store directory',
   backend: `compute backend: ${BACKENDS.join(' | ')}`,
   dataRoots: 'directories server-side paths may point into (colon-separated, absolute; default: working directory, model store, /usr/share/datasets)',
+  queueUrl: 'redis://host:port: jobs go to remote workers through this Redis (BullMQ), events across replicas (default: in-process runner)',
 };
 
 export function registerServe(program: Command): void {

@@ -1,5 +1,6 @@
 import type { SegmentationReadout, Task } from '../../formats/conversion.js';
-import { SegmentationAccumulator, segmentationStats, topKCorrect } from './metrics.js';
+import type { BatchSums } from '../../formats/worker.js';
+import { SEG_SUM_NAMES, SegmentationAccumulator, segmentationStats, topKCorrect } from './metrics.js';
 
 /**
  * Turns the SNN's accumulated output at every step into per-step metrics, sample-weighted across
@@ -80,17 +81,52 @@ export class StepCollector {
     }
   }
 
-  /** Adds the finished batch to the per-step totals. */
-  endBatch(): void {
+  /**
+   * Adds the finished batch to the per-step totals; returns the batch's own additive sums (top-1 /
+   * top-5 hits per step, or the segmentation sums per step), which addBatchSums() restores in a
+   * resumed run.
+   */
+  endBatch(): BatchSums['sums'] {
     const p = this.pending;
-    if (p === null) return;
-    for (let i = 0; i < this.steps; i++) {
-      this.top1[i] = (this.top1[i] as number) + (p.top1[i] as number);
-      if (this.top5 !== null && p.top5 !== null) this.top5[i] = (this.top5[i] as number) + (p.top5[i] as number);
-      if (this.task === 'segmentation') (this.seg[i] as SegmentationAccumulator).merge(p.seg[i] as SegmentationAccumulator);
+    if (p === null) throw new Error('StepCollector.endBatch outside a batch');
+    const mine: BatchSums['sums'] = {};
+    if (this.task === 'classification') {
+      mine['top1'] = Array.from(p.top1);
+      if (p.top5 !== null) mine['top5'] = Array.from(p.top5);
+    } else {
+      const per = p.seg.map((a) => a.sums());
+      SEG_SUM_NAMES.forEach((k, j) => (mine[k] = per.map((v) => v[j] as number)));
     }
+    this.addSums(mine);
     this.samples += this.batch;
     this.pending = null;
+    return mine;
+  }
+
+  /** Adds a batch simulated earlier (BatchSums of a previous attempt) as if it had just run. */
+  addBatchSums(b: BatchSums): void {
+    for (const name of this.sumNames()) {
+      const got = b.sums[name];
+      if (!got || got.length !== this.steps) throw new Error(`stored batch ${b.batch} has no ${name} sums over ${this.steps} steps`);
+    }
+    this.addSums(b.sums);
+    this.samples += b.samples;
+  }
+
+  private sumNames(): readonly string[] {
+    if (this.task === 'segmentation') return SEG_SUM_NAMES;
+    return this.top5 !== null ? ['top1', 'top5'] : ['top1'];
+  }
+
+  private addSums(sums: Readonly<Record<string, readonly number[]>>): void {
+    for (let i = 0; i < this.steps; i++) {
+      if (this.task === 'classification') {
+        this.top1[i] = (this.top1[i] as number) + (sums['top1']?.[i] ?? 0);
+        if (this.top5 !== null) this.top5[i] = (this.top5[i] as number) + (sums['top5']?.[i] ?? 0);
+      } else {
+        (this.seg[i] as SegmentationAccumulator).addSums(SEG_SUM_NAMES.map((k) => sums[k]?.[i] ?? 0));
+      }
+    }
   }
 
   /** Drops an unfinished batch (cancellation, errors). */

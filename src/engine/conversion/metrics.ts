@@ -71,6 +71,9 @@ export function softDice(s: SegImageStats): number {
   return (2 * s.inter + 1) / (s.sumQ + s.sumY + 1);
 }
 
+/** Names of SegmentationAccumulator.sums(), in order. */
+export const SEG_SUM_NAMES = ['images', 'dice', 'accImg', 'iouImg', 'f1Img', 'tp', 'fp', 'fn', 'tn'] as const;
+
 /** Running totals over images, so metrics weight every image (and pooled: every pixel) equally. */
 export class SegmentationAccumulator {
   private n = 0;
@@ -98,15 +101,25 @@ export class SegmentationAccumulator {
 
   /** Adds another accumulator's images. */
   merge(o: SegmentationAccumulator): void {
-    this.n += o.n;
-    this.dice += o.dice;
-    this.accImg += o.accImg;
-    this.iouImg += o.iouImg;
-    this.f1Img += o.f1Img;
-    this.tp += o.tp;
-    this.fp += o.fp;
-    this.fn += o.fn;
-    this.tn += o.tn;
+    this.addSums(o.sums());
+  }
+
+  /** The additive sums behind the metrics, in SEG_SUM_NAMES order (a batch's share, for resuming). */
+  sums(): number[] {
+    return [this.n, this.dice, this.accImg, this.iouImg, this.f1Img, this.tp, this.fp, this.fn, this.tn];
+  }
+
+  /** Adds sums produced by sums() (of a batch simulated earlier, maybe by another worker). */
+  addSums(v: readonly number[]): void {
+    this.n += v[0] ?? 0;
+    this.dice += v[1] ?? 0;
+    this.accImg += v[2] ?? 0;
+    this.iouImg += v[3] ?? 0;
+    this.f1Img += v[4] ?? 0;
+    this.tp += v[5] ?? 0;
+    this.fp += v[6] ?? 0;
+    this.fn += v[7] ?? 0;
+    this.tn += v[8] ?? 0;
   }
 
   /**

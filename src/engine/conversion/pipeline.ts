@@ -19,6 +19,7 @@ import { layerStatsFrom, summarise } from './report.js';
 import { chooseStepsPerCall, SpikingNetwork } from './snn.js';
 import { planSnn } from './snn-plan.js';
 import { annMacs } from './sops.js';
+import type { BatchSums } from '../../formats/worker.js';
 import type { BatchReport, ConversionData } from './simulate.js';
 
 /** The model and data, checked and prepared once for any number of configs. */
@@ -141,6 +142,8 @@ export interface GroupOptions {
   onBatch?(r: BatchReport): void;
   stepsPerCall?: number;
   collectStats: boolean;
+  /** Batches an earlier attempt simulated (ConvertOptions.resume): added to the totals, not simulated again. */
+  resume?: readonly BatchSums[];
 }
 
 /**
@@ -173,6 +176,21 @@ export async function simulateGroup(
   });
   const ranges = batchRanges(data.test.count, base.batchSize);
   const collector = new StepCollector(data.task, data.numClasses, tMax, p.perSample, base.readout);
+  const done = new Set<number>();
+  for (const prior of o.resume ?? []) {
+    const r = ranges[prior.batch - 1];
+    if (!r || r.length !== prior.samples) throw new InvalidConversionInputError(`stored batch ${prior.batch} (${prior.samples} samples) does not match this run's test batches`);
+    if (done.has(prior.batch)) continue;
+    collector.addBatchSums(prior);
+    done.add(prior.batch);
+  }
+  const resumeWarnings: string[] = [];
+  if (done.size > 0) {
+    resumeWarnings.push(
+      `resumed after ${done.size} of ${ranges.length} batches simulated by an earlier attempt; firing rates and SOPs${exits !== null ? ' and the early-exit record' : ''} are averaged over the ${data.test.count - collector.samples} samples simulated since`,
+    );
+  }
+  const simulated = data.test.count - collector.samples;
   const totals = new Map<number, Map<string, Float64Array>>(ends.map((t) => [t, new Map()]));
   const snnPanels = new Map<number, Float32Array>();
   const stepsPerCall = o.stepsPerCall ?? chooseStepsPerCall(tMax, annMacs(graph) * base.batchSize);
@@ -180,7 +198,9 @@ export async function simulateGroup(
   try {
     const total = ranges.length * tMax;
     for (let b = 0; b < ranges.length; b++) {
+      if (done.has(b + 1)) continue;
       const r = ranges[b] as number[];
+      let sums: BatchSums['sums'] = {};
       o.check(`batch ${b + 1}, step 1`);
       await snn.reset(p.batchOf(data.test, r), r.length);
       const labels = labelSlice(data.test, p.perSample, r);
@@ -202,14 +222,14 @@ export async function simulateGroup(
           if (sums !== undefined) addTotals(sums, await snn.batchTotals());
           if (snn.t < tMax) o.check(`batch ${b + 1}, step ${snn.t + 1}`);
         }
-        collector.endBatch();
+        sums = collector.endBatch();
         exits?.endBatch();
       } finally {
         collector.discardBatch();
         exits?.discardBatch();
       }
       o.progress((b + 1) / ranges.length, { batch: b + 1, message: `batch ${b + 1}/${ranges.length} done` });
-      o.onBatch?.({ batch: b + 1, batches: ranges.length, samples: collector.samples, stepMetrics: collector.stepMetrics() });
+      o.onBatch?.({ batch: b + 1, batches: ranges.length, samples: collector.samples, stepMetrics: collector.stepMetrics(), sums, batchSamples: r.length });
     }
   } finally {
     await snn.release();
@@ -219,7 +239,7 @@ export async function simulateGroup(
   return configs.map((cfg) => {
     const T = cfg.timeSteps;
     const stepMetrics = Object.fromEntries(Object.entries(full).map(([k, v]) => [k, v.slice(0, T)]));
-    const stats = layerStatsFrom(plan, o.collectStats ? (totals.get(T) as Map<string, Float64Array>) : null, cal.lambdas, T, data.test.count);
+    const stats = layerStatsFrom(plan, o.collectStats ? (totals.get(T) as Map<string, Float64Array>) : null, cal.lambdas, T, Math.max(1, simulated));
     const result: ConversionResult = {
       task: data.task,
       config: { ...cfg },
@@ -229,7 +249,7 @@ export async function simulateGroup(
       stepMetrics,
       layerStats: stats,
       summary: summarise(graph, data.task, ann.metrics, stepMetrics, stats),
-      warnings: [...p.warnings, ...calWarnings],
+      warnings: [...p.warnings, ...calWarnings, ...resumeWarnings],
       lambdas,
     };
     if (p.head !== null) result.hybrid = { analogOps: [...p.head.ops], site: graph.output };

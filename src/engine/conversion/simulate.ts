@@ -1,6 +1,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from '../../data/types.js';
 import { DEFAULT_CONVERSION_CONFIG, type ConversionBackendName, type ConversionConfig, type ConversionResult, type Progress, type Task } from '../../formats/conversion.js';
+import type { BatchSums } from '../../formats/worker.js';
 import type { Graph } from '../ir/graph.js';
 import { calibrateFor, checker, evaluateAnn, prepare, simulateGroup, validateConfig } from './pipeline.js';
 
@@ -22,6 +23,10 @@ export interface BatchReport {
   samples: number;
   /** Per-step metrics over the samples so far (values[t-1] = after step t). */
   stepMetrics: Record<string, number[]>;
+  /** This batch's own additive sums (ConvertOptions.resume takes them back). */
+  sums: BatchSums['sums'];
+  /** Test samples in this batch. */
+  batchSamples: number;
 }
 
 export interface ConvertOptions {
@@ -43,6 +48,11 @@ export interface ConvertOptions {
   collectStats?: boolean;
   /** Segmentation: how many test images to keep as figure panels (default 4; 0 = none). */
   panels?: number;
+  /**
+   * Batches an earlier attempt already simulated (their BatchReport sums): they are added to the
+   * totals and not simulated again, so the result counts each batch exactly once.
+   */
+  resume?: readonly BatchSums[];
 }
 
 /**
@@ -80,6 +90,7 @@ export async function convertAndSimulate(
     onBatch: (r) => opts.onBatch?.(r),
     ...(opts.stepsPerCall !== undefined ? { stepsPerCall: opts.stepsPerCall } : {}),
     collectStats: opts.collectStats ?? true,
+    ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
   });
   const r = result as ConversionResult;
   if (opts.onStep) {

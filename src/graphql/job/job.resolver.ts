@@ -44,7 +44,10 @@ export class JobResolver {
   @Mutation(() => JobType, { description: 'Cancel a job: a queued one at once, a running one within one batch. A finished job is returned unchanged.' })
   async cancelJob(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<JobType> {
     const { registry, events } = ctx;
-    const job = await registry.jobs.requestCancel(parseId(id));
+    const jobId = parseId(id);
+    // the runner holding it stops it now; the cancelRequested write below may wait behind batch commits
+    events.publish('cancelAsked', jobId, { jobId });
+    const job = await registry.jobs.requestCancel(jobId);
     events.publish('job', job.id, job);
     return toJobType(job);
   }
