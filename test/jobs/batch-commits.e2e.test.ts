@@ -10,6 +10,11 @@ import { sql } from '../db/database.js';
 import { startServerProcess, type ServerProc } from '../scale/processes.js';
 
 const CONFIG = { timeSteps: 512, batchSize: 2, calibrationBatches: 2 };
+// 32 batches of a full-width model: the simulation must outlast the commits by far, else the whole
+// backlog (coalesced into one transaction) is committed before kill -9 lands
+const DATASET = { ...TINY.dataset, options: { ...TINY.dataset.options, testCount: 64 } };
+const MODEL = { ...TINY.model, widthMultiplier: 1 };
+const BATCHES = DATASET.options.testCount / CONFIG.batchSize;
 const runQuery = 'query($id: ID!) { conversionRun(id: $id) { id status samples warnings job { status attempts } stepMetrics(name: "accuracy") { step value } } }';
 
 describe('per-batch metric commits survive kill -9 and resume without double counting', () => {
@@ -27,8 +32,8 @@ describe('per-batch metric commits survive kill -9 and resume without double cou
     const env = { DATABASE_URL: tmp.databaseUrl, SPIKELAB_STORE: tmp.storeDir };
     server = await startServerProcess(env);
     const a = server;
-    const datasetId = dataOf(await a.gql('mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { id } }', { i: TINY.dataset })).registerDataset.id;
-    const modelId = dataOf(await a.gql('mutation($i: CreateModelInput!) { createModel(input: $i) { id } }', { i: TINY.model })).createModel.id;
+    const datasetId = dataOf(await a.gql('mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { id } }', { i: DATASET })).registerDataset.id;
+    const modelId = dataOf(await a.gql('mutation($i: CreateModelInput!) { createModel(input: $i) { id } }', { i: MODEL })).createModel.id;
     const tr = dataOf(await a.gql('mutation($i: StartTrainingInput!) { startTraining(input: $i) { id } }', { i: { modelId, datasetId, config: TINY.training } })).startTraining;
     const checkpointId = await waitFor(async () => {
       const r = dataOf(await a.gql('query($id: ID!) { trainingRun(id: $id) { status resultCheckpointId } }', { id: tr.id })).trainingRun;
@@ -65,7 +70,7 @@ describe('per-batch metric commits survive kill -9 and resume without double cou
     const batches = (await sql(tmp.databaseUrl, 'SELECT batch, samples FROM "ConversionBatch" WHERE "conversionRunId" = $1 ORDER BY batch', [Number(runId)])) as { batch: number; samples: number }[];
     const series = Number((await sql(tmp.databaseUrl, 'SELECT count(*) AS n FROM "StepMetric" WHERE "conversionRunId" = $1 AND name = \'accuracy\'', [Number(runId)]))[0]!['n']);
     expect(batches.length).toBeGreaterThanOrEqual(3);
-    expect(batches.length).toBeLessThan(16);
+    expect(batches.length).toBeLessThan(BATCHES);
     expect(batches.map((b) => b.batch)).toEqual(batches.map((_, i) => i + 1));
     expect(series).toBe(CONFIG.timeSteps);
 
@@ -73,8 +78,8 @@ describe('per-batch metric commits survive kill -9 and resume without double cou
     const run = await finished(runId);
     expect(run.status).toBe('SUCCEEDED');
     expect(run.job).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
-    expect(run.samples).toBe(TINY.dataset.options.testCount);
-    expect(run.warnings.join(' ')).toMatch(new RegExp(`resumed after (\\d+) of 16 batches`));
+    expect(run.samples).toBe(DATASET.options.testCount);
+    expect(run.warnings.join(' ')).toMatch(new RegExp(`resumed after (\\d+) of ${BATCHES} batches`));
     const resumedAfter = Number(/resumed after (\d+) of/.exec(run.warnings.join(' '))![1]);
     expect(resumedAfter).toBeGreaterThanOrEqual(batches.length);
     // every step's accuracy equals the uninterrupted run's: each test sample counted exactly once
