@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { datasetFileNames } from '../data/index.js';
+import { datasetFileNames } from '../data/layout.js';
 import { READ_BOUNDS, resolveUnderRoots } from '../data/files.js';
 import type { RemoteCheckpoint, RemoteDataset, RemoteFile } from '../formats/index.js';
 import { NotFoundError } from '../registry/errors.js';
