@@ -27,7 +27,7 @@ export const batchSumsSchema = z.strictObject({
   /** 1-based index of the batch in the run's test order. */
   batch: z.number().int().min(1).max(1_000_000),
   samples: z.number().int().min(1).max(1_000_000),
-  sums: z.record(z.string().min(1).max(64), z.array(z.number().nullable().transform((v) => v ?? NaN)).max(4096)).refine((s) => Object.keys(s).length <= 64, { error: 'at most 64 sums' }),
+  sums: z.record(z.string().min(1).max(64), z.array(z.union([z.number(), z.nan(), z.null()]).transform((v) => v ?? NaN)).max(4096)).refine((s) => Object.keys(s).length <= 64, { error: 'at most 64 sums' }),
 });
 export type BatchSums = z.output<typeof batchSumsSchema>;
 

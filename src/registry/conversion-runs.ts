@@ -7,6 +7,7 @@ import { batchSumsSchema, CONVERSION_BACKENDS, type BatchSums, DEFAULT_CONVERSIO
 import type { Prisma, PrismaClient } from './db.js';
 import { InvalidInputError, JobNotHeldError, NotFoundError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
+import type { Provider } from './provider.js';
 import type { JobService } from './jobs.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
 import { findIdenticalRun } from './identical.js';
@@ -84,9 +85,9 @@ export function checkTaskOptions(config: ConversionConfig, dataset: Pick<Dataset
 const finite = (v: number | null | undefined): number | null => (v != null && Number.isFinite(v) ? v : null);
 
 /** A run's results (summary, every step metric and the summaries of the other metrics, layer stats, the engine version): inside the caller's transaction. */
-async function writeResult(tx: Tx, runId: number, r: ConversionResult): Promise<void> {
+async function writeResult(tx: Tx, provider: Provider, runId: number, r: ConversionResult): Promise<void> {
   const s = r.summary;
-  await insertStepMetrics(tx, runId, r.stepMetrics);
+  await insertStepMetrics(tx, provider, runId, r.stepMetrics);
   // the final series supersedes the per-batch sums a retry would have resumed from
   await tx.conversionBatch.deleteMany({ where: { conversionRunId: runId } });
   await tx.metricSummary.deleteMany({ where: { conversionRunId: runId } });
@@ -123,12 +124,26 @@ async function writeResult(tx: Tx, runId: number, r: ConversionResult): Promise<
   });
 }
 
-async function insertStepMetrics(tx: Tx, runId: number, stepMetrics: Record<string, number[]>): Promise<void> {
-  const rows = Object.entries(stepMetrics).flatMap(([name, values]) =>
-    values.map((value, i) => ({ conversionRunId: runId, name, step: i + 1, value })).filter((r) => Number.isFinite(r.value)),
-  );
+/** The running series of a conversion after batch `b`, and the sample count it covers. */
+async function writeRunningSeries(tx: Tx, provider: Provider, runId: number, b: BatchCommit): Promise<void> {
+  await insertStepMetrics(tx, provider, runId, b.stepMetrics);
+  await tx.conversionRun.update({ where: { id: runId }, data: { samples: b.samples } });
+}
+
+/**
+ * One statement per metric, its series as one JSON array parameter that the database expands
+ * (JSON writes NaN and ±Infinity as null: those steps are not recorded). Prisma's createMany cost
+ * about 50 µs a row on the main thread: a T = 4096 series of five metrics held the event loop for
+ * over a second.
+ */
+const SERIES_INSERT: Record<Provider, string> = {
+  sqlite: 'INSERT INTO "StepMetric" ("conversionRunId", "name", "step", "value") SELECT ?, ?, j.key + 1, j.value FROM json_each(?) AS j WHERE j.type IN (\'integer\', \'real\')',
+  postgresql: 'INSERT INTO "StepMetric" ("conversionRunId", "name", "step", "value") SELECT $1::int, $2::text, t.ord::int, t.v::float8 FROM jsonb_array_elements_text($3::jsonb) WITH ORDINALITY AS t(v, ord) WHERE t.v IS NOT NULL',
+};
+
+async function insertStepMetrics(tx: Tx, provider: Provider, runId: number, stepMetrics: Record<string, number[]>): Promise<void> {
   await tx.stepMetric.deleteMany({ where: { conversionRunId: runId } });
-  for (let i = 0; i < rows.length; i += 5000) await tx.stepMetric.createMany({ data: rows.slice(i, i + 5000) });
+  for (const [name, values] of Object.entries(stepMetrics)) await tx.$executeRawUnsafe(SERIES_INSERT[provider], runId, name, JSON.stringify(values));
 }
 
 /**
@@ -150,10 +165,17 @@ function metricSummaries(runId: number, r: ConversionResult): Prisma.MetricSumma
     });
 }
 
+/** The least time between two writes of a running conversion's series (commitBatches). */
+const SERIES_INTERVAL_MS = 2000;
+
 export class ConversionRunService {
+  /** Per running conversion: when its series may be written next, and the batch not written yet. */
+  private readonly series = new Map<number, { dueAt: number; unwritten: BatchCommit | null }>();
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly jobs: JobService,
+    private readonly provider: Provider,
   ) {}
 
   /**
@@ -236,10 +258,11 @@ export class ConversionRunService {
 
   /** Summary, step metrics and their summaries, layer stats and SUCCEEDED: one transaction, all or nothing. */
   async complete(runId: number, jobId: number, r: ConversionResult): Promise<void> {
+    this.series.delete(runId);
     const s = r.summary;
     await this.jobs.finish(jobId, 'SUCCEEDED', {
       result: { conversionRunId: runId, best: s.best != null && Number.isFinite(s.best) ? s.best : null, bestStep: s.bestStep },
-      extra: (tx) => writeResult(tx, runId, r),
+      extra: (tx) => writeResult(tx, this.provider, runId, r),
     });
   }
 
@@ -251,29 +274,30 @@ export class ConversionRunService {
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.conversionRun.updateMany({ where: { id: runId, status: 'RUNNING' }, data: { status: 'SUCCEEDED', finishedAt: new Date(), error: null } });
       if (count === 0) return false;
-      await writeResult(tx, runId, r);
+      await writeResult(tx, this.provider, runId, r);
       return true;
     });
   }
 
   /**
-   * Commits one finished test batch: its sums (keyed by batch index: committing the same batch
-   * again changes nothing) and the running per-step metrics, in one transaction, only while job
-   * `jobId` is RUNNING and held by `workerId` (JobNotHeldError otherwise: a worker that lost the
-   * job must stop). A kill after this keeps the batch; the next attempt resumes after it.
-   */
-  async commitBatch(runId: number, jobId: number, workerId: string | null, b: BatchCommit): Promise<void> {
-    await this.commitBatches(runId, jobId, workerId, [b]);
-  }
-
-  /**
-   * commitBatch for several finished batches at once, in the order they finished (a backlog of
-   * commits on a busy database becomes one transaction): each batch's sums, and the running
-   * per-step metrics and sample count of the last new one.
+   * Commits finished test batches, in the order they finished (a backlog of commits on a busy
+   * database becomes one transaction): each batch's sums, keyed by batch index (committing the same
+   * batch again changes nothing), only while job `jobId` is RUNNING and held by `workerId`
+   * (JobNotHeldError otherwise: a worker that lost the job must stop). A kill after this keeps the
+   * batches; the next attempt resumes after them.
+   *
+   * The running per-step series (T rows per metric) and the run's sample count follow the last new
+   * batch at a bounded rate: on the first commit, then no sooner than SERIES_INTERVAL_MS, or ten
+   * times the last series write's duration, after the previous write. Rewritten after every batch,
+   * a long series held SQLite's synchronous driver, and with it the API, for most of a conversion
+   * (a cancel landed only after the run had ended). A batch whose series is not written yet is kept
+   * here, and written by abort.
    */
   async commitBatches(runId: number, jobId: number, workerId: string | null, batches: readonly BatchCommit[]): Promise<void> {
     const parsed = batches.map((b) => ({ ...b, sums: batchSumsSchema.parse(b.sums) }));
     if (parsed.length === 0) return;
+    const series = this.series.get(runId) ?? { dueAt: 0, unwritten: null };
+    this.series.set(runId, series);
     await this.prisma.$transaction(async (tx) => {
       const job = await tx.job.findUnique({ where: { id: jobId }, select: { status: true, workerId: true, attempts: true } });
       if (!job || job.status !== 'RUNNING' || (workerId !== null && job.workerId !== workerId)) throw new JobNotHeldError(jobId, workerId);
@@ -285,8 +309,14 @@ export class ConversionRunService {
         last = b;
       }
       if (last === null) return;
-      await insertStepMetrics(tx, runId, last.stepMetrics);
-      await tx.conversionRun.update({ where: { id: runId }, data: { samples: last.samples } });
+      if (Date.now() < series.dueAt) {
+        series.unwritten = last;
+        return;
+      }
+      const started = Date.now();
+      await writeRunningSeries(tx, this.provider, runId, last);
+      series.unwritten = null;
+      series.dueAt = Date.now() + Math.max(SERIES_INTERVAL_MS, 10 * (Date.now() - started));
     });
   }
 
@@ -296,11 +326,17 @@ export class ConversionRunService {
     return rows.map((r) => batchSumsSchema.parse({ batch: r.batch, samples: r.samples, sums: r.sums }));
   }
 
-  /** FAILED or CANCELLED, keeping the running per-step metrics of the batches committed so far. */
+  /**
+   * FAILED or CANCELLED, keeping the running per-step metrics of the batches committed so far
+   * (with the series commitBatches had not written yet).
+   */
   async abort(runId: number, jobId: number, status: 'FAILED' | 'CANCELLED', error: string): Promise<void> {
+    const unwritten = this.series.get(runId)?.unwritten ?? null;
+    this.series.delete(runId);
     await this.jobs.finish(jobId, status, {
       error,
       extra: async (tx) => {
+        if (unwritten) await writeRunningSeries(tx, this.provider, runId, unwritten);
         const run = await tx.conversionRun.findUnique({ where: { id: runId }, select: { samples: true } });
         if (run?.samples) await tx.conversionRun.update({ where: { id: runId }, data: { warnings: [`partial: per-step metrics over the first ${run.samples} test samples only`] } });
       },
@@ -309,6 +345,7 @@ export class ConversionRunService {
 
   /** A retried run keeps its committed batches (it resumes after them); layer stats are recomputed. */
   async resetResults(runId: number): Promise<void> {
+    this.series.delete(runId);
     // (the running series stays too: the resumed attempt's first commit replaces it)
     await this.prisma.$transaction([
       this.prisma.metricSummary.deleteMany({ where: { conversionRunId: runId } }),

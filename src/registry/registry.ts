@@ -81,7 +81,7 @@ export async function openRegistry(opts: RegistryOptions): Promise<Registry> {
     onnxModels: new OnnxModelService(prisma, store),
     jobs,
     trainingRuns: new TrainingRunService(prisma, jobs, checkpoints),
-    conversionRuns: new ConversionRunService(prisma, jobs),
+    conversionRuns: new ConversionRunService(prisma, jobs, db.provider),
     sweeps: new SweepService(prisma, jobs),
     metrics: new MetricsService(prisma, db.raw),
     compare: new CompareService(prisma, () => dataVersion.read()),

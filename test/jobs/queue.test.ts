@@ -159,6 +159,35 @@ describe('job queue', () => {
     expect((await s.compare.compare({ runIds: [run.id], metric: 'top5', steps: [2, 8] })).rows).toEqual([top5]);
   });
 
+  it('commits every batch at once and its running series at a bounded rate; abort keeps the newest series', async () => {
+    const run = await newRun();
+    expect((await s.jobs.claimNext('w/1/0'))?.id).toBe(run.jobId);
+    const batch = (b: number, acc: number[]) => ({ sums: { batch: b, samples: 2, sums: { correct: acc.map((v) => 2 * v) } }, samples: 2 * b, stepMetrics: { accuracy: acc } });
+    const first = [0, 0.5, NaN, 0.5, 1, 1, 1, 1];
+    const second = [0.25, 0.5, 0.5, 0.75, 0.75, 1, 1, 1];
+    const series = async (): Promise<(number | null)[]> => {
+      const points = await s.metrics.series(run.id, 'accuracy');
+      return Array.from({ length: 8 }, (_, i) => points.find((p) => p.step === i + 1)?.value ?? null);
+    };
+    await s.conversionRuns.commitBatches(run.id, run.jobId!, 'w/1/0', [batch(1, first)]);
+    // the first batch's series at once (a step with no finite value is not recorded)
+    expect(await series()).toEqual([0, 0.5, null, 0.5, 1, 1, 1, 1]);
+    expect((await s.conversionRuns.get(run.id)).samples).toBe(2);
+    // the second, within the interval: its sums are committed, its series waits
+    await s.conversionRuns.commitBatches(run.id, run.jobId!, 'w/1/0', [batch(2, second)]);
+    expect((await s.conversionRuns.batchesOf(run.id)).map((b) => b.batch)).toEqual([1, 2]);
+    expect(await series()).toEqual([0, 0.5, null, 0.5, 1, 1, 1, 1]);
+    expect((await s.conversionRuns.get(run.id)).samples).toBe(2);
+    // committing a batch again changes nothing; a worker that does not hold the job is refused
+    await s.conversionRuns.commitBatches(run.id, run.jobId!, 'w/1/0', [batch(2, first)]);
+    await expect(s.conversionRuns.commitBatches(run.id, run.jobId!, 'w/9/0', [batch(3, first)])).rejects.toThrow(/w\/9\/0/);
+    await s.conversionRuns.abort(run.id, run.jobId!, 'CANCELLED', 'cancelled');
+    const aborted = await s.conversionRuns.get(run.id);
+    expect(aborted).toMatchObject({ status: 'CANCELLED', samples: 4 });
+    expect(aborted.warnings.join(' ')).toMatch(/first 4 test samples/);
+    expect(await series()).toEqual(second);
+  });
+
   it('bulk-ingests step metrics in one transaction, refusing unknown or succeeded runs and non-finite values', async () => {
     const run = await newRun();
     expect(await s.metrics.ingest(Array.from({ length: 8 }, (_, i) => [run.id, 'accuracy', i + 1, i / 10] as const))).toBe(8);
