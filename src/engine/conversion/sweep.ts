@@ -87,7 +87,8 @@ export async function convertSweep(model: tfl.LayersModel | Graph, data: Convers
       progress('build', { message: `simulation ${sim}/${simWork.length}` });
       const results = await simulateGroup(p, ids.map((i) => cfgs[i] as ConversionConfig), cal, warnings, ann, {
         check,
-        progress: (f, extra) => progress('simulate', extra, f * work),
+        // the simulation's name stays in every message of its progress (the job's progress writes are throttled: a build message alone was often never stored)
+        progress: (f, extra) => progress('simulate', { message: `simulation ${sim}/${simWork.length}`, ...extra }, f * work),
         ...(opts.stepsPerCall !== undefined ? { stepsPerCall: opts.stepsPerCall } : {}),
         collectStats: opts.collectStats ?? true,
       });
