@@ -115,12 +115,20 @@ export async function seedCompareRuns(databaseUrl: string, storeDir: string): Pr
       await reg.conversionRuns.complete(runId, jobId, { task: 'classification', config: { ...config, seed: r }, backend: 'cpu', samples: 10000, annMetrics, stepMetrics, layerStats: [], summary, warnings: [] });
       ids.push(runId);
     }
-    const ingestInto: number[] = [];
-    for (let r = 0; r < RUNS; r++) ingestInto.push((await running(r)).runId);
+    const ingestInto: { runId: number; jobId: number }[] = [];
+    for (let r = 0; r < RUNS; r++) ingestInto.push(await running(r));
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    const rows = await reg.metrics.ingest(stepRows(ingestInto));
+    const rows = await reg.metrics.ingest(stepRows(ingestInto.map((x) => x.runId)));
     const cpu = process.cpuUsage(c0);
+    // the ingestion's runs end CANCELLED: left RUNNING with no worker, the server under test
+    // recovered, claimed and failed each of them (three attempts) while compare was being timed,
+    // and every one of those commits invalidated the compare cache
+    const finishedAt = new Date();
+    await reg.prisma.$transaction([
+      reg.prisma.conversionRun.updateMany({ where: { id: { in: ingestInto.map((x) => x.runId) } }, data: { status: 'CANCELLED', finishedAt } }),
+      reg.prisma.job.updateMany({ where: { id: { in: ingestInto.map((x) => x.jobId) } }, data: { status: 'CANCELLED', finishedAt } }),
+    ]);
     return { ids, rows, ingestSeconds: (performance.now() - t0) / 1000, ingestCpuSeconds: (cpu.user + cpu.system) / 1e6 };
   } finally {
     await reg.close();
