@@ -42,6 +42,8 @@ export class SpikingNetwork {
   private states = new Map<string, ort.Tensor>();
   /** Preallocated tensors the next call writes the new states into (double buffering: no copies). */
   private spare = new Map<string, ort.Tensor>();
+  /** Preallocated tensors the static graph writes into. */
+  private staticBuffers: Record<string, ort.Tensor> = {};
   private batchSize = 0;
   private tStep = 0;
   /** The current batch's counters are already in the totals (no more steps until the next reset). */
@@ -87,13 +89,18 @@ export class SpikingNetwork {
     await this.foldCounts();
     const inShape = (this.plan.graph.nodes.find((n) => n.id === this.plan.graph.input) as GraphNode).shape;
     if (x.length !== batch * size(inShape)) throw new RangeError(`SNN input holds ${x.length} values, expected ${batch} × [${inShape.join(', ')}]`);
-    const out = await this.staticSession.run({ [SNN_NAMES.input]: tensor(x, [batch, ...inShape]) });
-    this.statics = {};
-    for (const id of this.plan.staticOutputs) this.statics[SNN_NAMES.static(id)] = out[SNN_NAMES.static(id)] as ort.Tensor;
-    this.states = new Map(this.plan.states.map((s) => [s.name, tensor(initialState(s, batch), [batch, ...s.shape])]));
+    // Every batch of one size reuses the same buffers: fresh ones would be mapped page by page
+    // while the first step reads them (each reset would pay that again, as part of the step).
     if (this.batchSize !== batch || this.spare.size === 0) {
-      this.spare = new Map(this.plan.states.map((s) => [s.name, tensor(new Float32Array(batch * size(s.shape)), [batch, ...s.shape])]));
+      const zeros = (shape: readonly number[]): ort.Tensor => tensor(new Float32Array(batch * size(shape)), [batch, ...shape]);
+      this.spare = new Map(this.plan.states.map((s) => [s.name, zeros(s.shape)]));
+      this.states = new Map(this.plan.states.map((s) => [s.name, zeros(s.shape)]));
+      const byId = new Map(this.plan.graph.nodes.map((n) => [n.id, n]));
+      this.staticBuffers = Object.fromEntries(this.plan.staticOutputs.map((id) => [SNN_NAMES.static(id), zeros((byId.get(id) as GraphNode).shape)]));
     }
+    await this.staticSession.run({ [SNN_NAMES.input]: tensor(x, [batch, ...inShape]) }, { ...this.staticBuffers });
+    this.statics = { ...this.staticBuffers };
+    for (const s of this.plan.states) fillInitialState(s, (this.states.get(s.name) as ort.Tensor).data as Float32Array);
     this.batchSize = batch;
     this.tStep = 0;
     this.folded = false;
@@ -201,14 +208,15 @@ export class SpikingNetwork {
 
 /** A state's value after a reset, for `batch` samples. */
 export function initialState(s: StateSpec, batch: number): Float32Array {
+  return fillInitialState(s, new Float32Array(batch * size(s.shape)));
+}
+
+/** Writes a state's value after a reset into `out` (a whole number of samples) and returns it. */
+export function fillInitialState(s: StateSpec, out: Float32Array): Float32Array {
+  if (typeof s.init === 'number') return out.fill(s.init);
   const per = size(s.shape);
-  const out = new Float32Array(batch * per);
-  if (typeof s.init === 'number') {
-    if (s.init !== 0) out.fill(s.init);
-    return out;
-  }
   const inner = per / s.init.length;
-  for (let b = 0; b < batch; b++) {
+  for (let b = 0; b < out.length / per; b++) {
     for (let c = 0; c < s.init.length; c++) out.fill(s.init[c] as number, b * per + c * inner, b * per + (c + 1) * inner);
   }
   return out;
