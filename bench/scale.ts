@@ -19,7 +19,7 @@ import { measurePgCompare, percentile, post, startBenchServer } from './compare-
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 40);
 const COUNTS = (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
-// Short CPU-bound jobs: a tiny cnn-small on 8×8 synthetic images, each job one test batch of 64
+// Short CPU-bound jobs: a tiny cnn-small on 8×8 synthetic images, each job one test batch of BENCH_TEST (1 024)
 // images simulated for T steps (BENCH_T, default 128) with one calibration batch: the worker's
 // thread computes for most of the job, the server does one claim, one batch commit and one finish.
 const DATASET = { name: 'scale-syn', format: 'synthetic-classification', options: { size: 8, numClasses: 10, trainCount: 128, testCount: Number(process.env.BENCH_TEST ?? 1024), channels: 1, seed: 3 } };
