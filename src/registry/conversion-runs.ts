@@ -134,7 +134,9 @@ async function writeRunningSeries(tx: Tx, provider: Provider, runId: number, b: 
  * One statement per metric, its series as one JSON array parameter that the database expands
  * (JSON writes NaN and ±Infinity as null: those steps are not recorded). Prisma's createMany cost
  * about 50 µs a row on the main thread: a T = 4096 series of five metrics held the event loop for
- * over a second.
+ * over a second. (metrics.ts's ingestStepMetrics is not usable here: it runs on the raw connection,
+ * outside the transaction these writes belong to, and on SQLite a second handle would wait
+ * synchronously for this transaction's write lock.)
  */
 const SERIES_INSERT: Record<Provider, string> = {
   sqlite: 'INSERT INTO "StepMetric" ("conversionRunId", "name", "step", "value") SELECT ?, ?, j.key + 1, j.value FROM json_each(?) AS j WHERE j.type IN (\'integer\', \'real\')',

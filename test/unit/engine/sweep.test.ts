@@ -79,6 +79,13 @@ describe('convertSweep', () => {
     // simulated steps: 3 batches × (11 + 11 + 7) + 4 batches × 2, not Σ T × batches
     expect(progress.filter((p) => p.phase === 'simulate' && p.step !== undefined)).toHaveLength(3 * (11 + 11 + 7) + 4 * 2);
     expect(progress.map((p) => p.fraction)).toEqual([...progress.map((p) => p.fraction)].sort((x, y) => x - y));
+    // every step's progress names its simulation (the job's progress writes are throttled: a build message alone was often never stored); a finished batch says so
+    let sim = 0;
+    for (const p of progress) {
+      if (p.phase === 'build') sim++;
+      if (p.phase === 'build' || (p.phase === 'simulate' && p.step !== undefined)) expect(p.message).toBe(`simulation ${sim}/4`);
+      if (p.phase === 'simulate' && p.step === undefined) expect(p.message).toMatch(/^batch \d\/\d done$/);
+    }
     expect(progress[progress.length - 1]).toEqual({ fraction: 1, phase: 'done' });
     for (const [i, c] of configs.entries()) {
       const alone = await convertAndSimulate(m, d, c, cpu);
