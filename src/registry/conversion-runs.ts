@@ -302,7 +302,10 @@ export class ConversionRunService {
     this.series.set(runId, series);
     await this.prisma.$transaction(async (tx) => {
       const job = await tx.job.findUnique({ where: { id: jobId }, select: { status: true, workerId: true, attempts: true } });
-      if (!job || job.status !== 'RUNNING' || (workerId !== null && job.workerId !== workerId)) throw new JobNotHeldError(jobId, workerId);
+      if (!job || job.status !== 'RUNNING' || (workerId !== null && job.workerId !== workerId)) {
+        if (job?.status !== 'RUNNING') this.series.delete(runId); // ended elsewhere (another replica finished it): nothing more to write from here
+        throw new JobNotHeldError(jobId, workerId);
+      }
       let last: BatchCommit | null = null;
       for (const b of parsed) {
         const key = { conversionRunId_batch: { conversionRunId: runId, batch: b.sums.batch } };
