@@ -30,8 +30,10 @@ function publish(env: JobEnv, e: StepMetricsEvent): void {
   env.events.publish('stepMetrics', e.runId, e);
 }
 
+const doneEvent = (runId: number): StepMetricsEvent => ({ runId, final: true, step: null, values: null, series: null, batch: null, batches: null, samples: null, done: true });
+
 function publishDone(env: JobEnv, runId: number): void {
-  publish(env, { runId, final: true, step: null, values: null, series: null, batch: null, batches: null, samples: null, done: true });
+  publish(env, doneEvent(runId));
 }
 
 function publishBatch(env: JobEnv, runId: number, b: BatchCommit & { batches: number }): void {
@@ -60,11 +62,14 @@ async function commitConversionBatches(env: JobEnv, job: Job, runId: number, wor
 export async function completeConversion(env: JobEnv, job: Job, runId: number, r: ConversionResult): Promise<void> {
   await env.registry.conversionRuns.complete(runId, job.id, r);
   const names = Object.keys(r.stepMetrics);
+  const events: StepMetricsEvent[] = [];
   for (let t = 1; t <= r.config.timeSteps; t++) {
     const values = Object.fromEntries(names.map((n) => [n, r.stepMetrics[n]![t - 1]!]));
-    publish(env, { runId, final: true, step: t, values, series: null, batch: null, batches: null, samples: r.samples, done: false });
+    events.push({ runId, final: true, step: t, values, series: null, batch: null, batches: null, samples: r.samples, done: false });
   }
-  publishDone(env, runId);
+  events.push(doneEvent(runId));
+  // one message on a bus across replicas, however many steps
+  env.events.publishAll('stepMetrics', runId, events);
 }
 
 export async function abortConversion(env: JobEnv, job: Job, runId: number, status: 'FAILED' | 'CANCELLED', error: string): Promise<void> {

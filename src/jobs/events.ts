@@ -39,6 +39,8 @@ export type Topic = keyof EventMap;
 
 export interface EventBus {
   publish<T extends Topic>(topic: T, key: number, payload: EventMap[T]): void;
+  /** Several events of one topic and key, in order: subscribers get them one by one, as from publish. */
+  publishAll<T extends Topic>(topic: T, key: number, payloads: readonly EventMap[T][]): void;
   /**
    * Events of `topic` under `key` ('*' = every key), in publish order, from the moment of this
    * call (nothing published between the call and the first next() is lost). Ends when the
@@ -57,6 +59,10 @@ export class InProcessEventBus implements EventBus {
   publish<T extends Topic>(topic: T, key: number, payload: EventMap[T]): void {
     this.emitter.emit(`${topic}:${key}`, payload);
     this.emitter.emit(`${topic}:*`, payload);
+  }
+
+  publishAll<T extends Topic>(topic: T, key: number, payloads: readonly EventMap[T][]): void {
+    for (const p of payloads) this.publish(topic, key, p);
   }
 
   subscribe<T extends Topic>(topic: T, key: number | '*', signal?: AbortSignal): AsyncIterableIterator<EventMap[T]> {

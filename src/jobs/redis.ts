@@ -66,8 +66,10 @@ export class RedisEventBus implements EventBus {
     for (const c of [this.pub, this.sub]) c.on('error', (err: Error) => log('event bus (Redis):', err.message));
     this.sub.on('message', (_channel: string, text: string) => {
       try {
-        const { topic, key, payload } = revive(text) as { topic: Topic; key: number; payload: EventMap[Topic] };
-        this.local.publish(topic, key, payload);
+        // one event (publish) or several of one topic and key (publishAll: a run's T final steps)
+        const m = revive(text) as { topic: Topic; key: number; payload?: EventMap[Topic]; payloads?: EventMap[Topic][] };
+        if (m.payloads) this.local.publishAll(m.topic, m.key, m.payloads);
+        else this.local.publish(m.topic, m.key, m.payload!);
       } catch (err) {
         log('event bus: unreadable message dropped:', (err as Error).message);
       }
@@ -84,6 +86,11 @@ export class RedisEventBus implements EventBus {
 
   publish<T extends Topic>(topic: T, key: number, payload: EventMap[T]): void {
     void this.pub.publish(CHANNEL, JSON.stringify({ topic, key, payload })).catch(() => undefined);
+  }
+
+  /** One Redis message for all of them (a run's T final steps are one publish, not T). */
+  publishAll<T extends Topic>(topic: T, key: number, payloads: readonly EventMap[T][]): void {
+    if (payloads.length > 0) void this.pub.publish(CHANNEL, JSON.stringify({ topic, key, payloads })).catch(() => undefined);
   }
 
   subscribe<T extends Topic>(topic: T, key: number | '*', signal?: AbortSignal): AsyncIterableIterator<EventMap[T]> {
