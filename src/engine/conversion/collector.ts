@@ -66,17 +66,25 @@ export class StepCollector {
     };
   }
 
-  /** `acc` = Σ_{τ≤t} output_τ for the current batch (read, not kept). */
-  addStep(acc: Float32Array, t: number): void {
+  /**
+   * `acc` = Σ_{τ≤t} output_τ for the current batch's samples from `offset` on (the whole batch, or
+   * one chunk of it: chunks of a step come in sample order), read, not kept.
+   */
+  addStep(acc: Float32Array, t: number, offset = 0): void {
     const p = this.pending;
     if (p === null) throw new Error('StepCollector.addStep outside a batch');
     const i = t - 1;
+    const per = this.task === 'classification' ? this.numClasses : this.perSample;
+    const n = acc.length / per;
+    if (!Number.isInteger(n) || offset + n > this.batch) throw new RangeError(`step output of ${acc.length} values at sample ${offset} does not fit a batch of ${this.batch}`);
     if (this.task === 'classification') {
-      p.top1[i] = topKCorrect(acc, this.labels, this.numClasses, 1);
-      if (p.top5 !== null) p.top5[i] = topKCorrect(acc, this.labels, this.numClasses, 5);
+      const labels = n === this.batch ? this.labels : this.labels.subarray(offset, offset + n);
+      p.top1[i] = (p.top1[i] as number) + topKCorrect(acc, labels, this.numClasses, 1);
+      if (p.top5 !== null) p.top5[i] = (p.top5[i] as number) + topKCorrect(acc, labels, this.numClasses, 5);
     } else {
       const seg = p.seg[i] as SegmentationAccumulator;
-      const stats = this.readout === 'mean-probability' ? segmentationStats(acc, this.labels, this.batch, this.perSample, 1 / t) : segmentationStats(readoutAt(acc, t, this.readout), this.labels, this.batch, this.perSample);
+      const labels = n === this.batch ? this.labels : this.labels.subarray(offset * this.perSample, (offset + n) * this.perSample);
+      const stats = this.readout === 'mean-probability' ? segmentationStats(acc, labels, n, this.perSample, 1 / t) : segmentationStats(readoutAt(acc, t, this.readout), labels, n, this.perSample);
       for (const s of stats) seg.add(s);
     }
   }

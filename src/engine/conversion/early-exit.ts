@@ -58,18 +58,24 @@ export class EarlyExitTracker {
     };
   }
 
-  /** Step t of the current batch: acc = A_t [batch × classes], sops = each sample's SOPs in step t. */
-  addStep(acc: ArrayLike<number>, t: number, sops: ArrayLike<number>): void {
+  /**
+   * Step t of the current batch's samples from `offset` on (the whole batch or one chunk): acc =
+   * A_t [samples × classes], sops = each of those samples' SOPs in step t.
+   */
+  addStep(acc: ArrayLike<number>, t: number, sops: ArrayLike<number>, offset = 0): void {
     const b = this.batch;
     if (b === null) throw new Error('EarlyExitTracker.addStep outside a batch');
     const k = this.numClasses;
     const end = b.ends.get(t);
-    for (let n = 0; n < b.pred.length; n++) {
+    const count = acc.length / k;
+    if (offset + count > b.pred.length) throw new RangeError(`step output of ${count} samples at ${offset} does not fit a batch of ${b.pred.length}`);
+    for (let j = 0; j < count; j++) {
+      const n = offset + j;
       let top = 0;
       let best = -Infinity;
       let second = -Infinity;
       for (let c = 0; c < k; c++) {
-        const v = acc[n * k + c] as number;
+        const v = acc[j * k + c] as number;
         if (v > best) {
           second = best;
           best = v;
@@ -78,19 +84,19 @@ export class EarlyExitTracker {
       }
       b.run[n] = top === b.pred[n] ? (b.run[n] as number) + 1 : 1;
       b.pred[n] = top;
-      b.cum[n] = (b.cum[n] as number) + (sops[n] as number);
+      b.cum[n] = (b.cum[n] as number) + (sops[j] as number);
       const correct = top === (b.labels[n] as number) ? 1 : 0;
       const p = this.rule.patience;
       const m = this.rule.margin;
-      const holds = (p !== null && (b.run[n] as number) >= p) || (m !== null && (best - second) / t > m);
+      const holds = (p !== null && b.run[n] >= p) || (m !== null && (best - second) / t > m);
       if (holds && b.first[n] === Infinity) {
         b.first[n] = t;
         b.correctFirst[n] = correct;
-        b.sopsFirst[n] = b.cum[n] as number;
+        b.sopsFirst[n] = b.cum[n];
       }
       if (end !== undefined) {
         end.correct[n] = correct;
-        end.sops[n] = b.cum[n] as number;
+        end.sops[n] = b.cum[n];
       }
     }
   }

@@ -6,7 +6,7 @@ export { planScales, scaleLinear, type ScalePlan } from './scales.js';
 export { planSnn, type PopulationSpec, type SnnOptions, type SnnPlan, type StateSpec } from './snn-plan.js';
 export { channelConstant, emitGateStep, emitIfStep, emitLipoolStep, type IfParams } from './emit-neurons.js';
 export { emitSnnModel, emitStaticGraph, emitStepGraph, emitTotalsGraph, SNN_NAMES } from './emit-snn.js';
-export { chooseStepsPerCall, initialState, MACS_PER_CALL, MAX_STEPS_PER_CALL, SpikingNetwork, type SnnRuntimeOptions } from './snn.js';
+export { CHUNK_STATE_BYTES, chooseStepsPerCall, chunksOf, initialState, MACS_PER_CALL, MAX_STEPS_PER_CALL, MIN_CHUNK_SAMPLES, simulationChunk, SpikingNetwork, stateBytesPerSample, type SnnRuntimeOptions } from './snn.js';
 export {
   accuracy,
   topKCorrect,

@@ -16,7 +16,7 @@ import { EarlyExitTracker } from './early-exit.js';
 import { foldBatchNorm } from './fold.js';
 import { buildPanels } from './panels.js';
 import { layerStatsFrom, summarise } from './report.js';
-import { chooseStepsPerCall, SpikingNetwork } from './snn.js';
+import { chooseStepsPerCall, chunksOf, simulationChunk, SpikingNetwork } from './snn.js';
 import { planSnn } from './snn-plan.js';
 import { annMacs } from './sops.js';
 import type { BatchSums } from '../../formats/worker.js';
@@ -141,6 +141,8 @@ export interface GroupOptions {
   progress(f: number, extra: Partial<Progress>): void;
   onBatch?(r: BatchReport): void;
   stepsPerCall?: number;
+  /** Samples simulated at once (ConvertOptions.chunkSamples). */
+  chunkSamples?: number;
   collectStats: boolean;
   /** Batches an earlier attempt simulated (ConvertOptions.resume): added to the totals, not simulated again. */
   resume?: readonly BatchSums[];
@@ -193,34 +195,41 @@ export async function simulateGroup(
   const simulated = data.test.count - collector.samples;
   const totals = new Map<number, Map<string, Float64Array>>(ends.map((t) => [t, new Map()]));
   const snnPanels = new Map<number, Float32Array>();
-  const stepsPerCall = o.stepsPerCall ?? chooseStepsPerCall(tMax, annMacs(graph) * base.batchSize);
+  // a batch is simulated in chunks whose states fit the caches (simulationChunk), one after the
+  // other for all T steps; the first chunk holds the panel samples
+  if (o.chunkSamples !== undefined && !(Number.isInteger(o.chunkSamples) && o.chunkSamples >= 1)) throw new InvalidConversionInputError(`chunkSamples must be an integer ≥ 1, got ${o.chunkSamples}`);
+  const chunk = o.chunkSamples !== undefined ? Math.max(o.chunkSamples, ann.panelCount) : simulationChunk(plan, base.batchSize, ann.panelCount);
+  const stepsPerCall = o.stepsPerCall ?? chooseStepsPerCall(tMax, annMacs(graph) * chunk);
   const snn = await SpikingNetwork.create(plan, { ...p.ortOpts, stepsPerCall, head: p.head });
   try {
-    const total = ranges.length * tMax;
     for (let b = 0; b < ranges.length; b++) {
       if (done.has(b + 1)) continue;
       const r = ranges[b] as number[];
       let sums: BatchSums['sums'] = {};
-      o.check(`batch ${b + 1}, step 1`);
-      await snn.reset(p.batchOf(data.test, r), r.length);
       const labels = labelSlice(data.test, p.perSample, r);
       collector.beginBatch(labels, r.length);
       exits?.beginBatch(labels, r.length);
       try {
-        while (snn.t < tMax) {
-          const nextEnd = ends.find((t) => t > snn.t) as number;
-          const outs = await snn.run(Math.min(snn.stepsPerCall, nextEnd - snn.t));
-          const t0 = snn.t - outs.length;
-          outs.forEach((acc, i) => {
-            const t = t0 + i + 1;
-            collector.addStep(acc, t);
-            exits?.addStep(acc, t, snn.stepSops[i] as Float32Array);
-            if (b === 0 && ann.panelCount > 0 && totals.has(t)) snnPanels.set(t, readoutAt(acc.slice(0, ann.panelCount * p.perSample), t, base.readout));
-            o.progress((b * tMax + t) / total, { batch: b + 1, step: t });
-          });
-          const sums = totals.get(snn.t);
-          if (sums !== undefined) addTotals(sums, await snn.batchTotals());
-          if (snn.t < tMax) o.check(`batch ${b + 1}, step ${snn.t + 1}`);
+        const parts = chunksOf(r, chunk);
+        for (let c = 0; c < parts.length; c++) {
+          const part = parts[c] as { offset: number; indices: number[] };
+          o.check(`batch ${b + 1}, step 1`);
+          await snn.reset(p.batchOf(data.test, part.indices), part.indices.length);
+          while (snn.t < tMax) {
+            const nextEnd = ends.find((t) => t > snn.t) as number;
+            const outs = await snn.run(Math.min(snn.stepsPerCall, nextEnd - snn.t));
+            const t0 = snn.t - outs.length;
+            outs.forEach((acc, i) => {
+              const t = t0 + i + 1;
+              collector.addStep(acc, t, part.offset);
+              exits?.addStep(acc, t, snn.stepSops[i] as Float32Array, part.offset);
+              if (b === 0 && part.offset === 0 && ann.panelCount > 0 && totals.has(t)) snnPanels.set(t, readoutAt(acc.slice(0, ann.panelCount * p.perSample), t, base.readout));
+              o.progress((b + (c * tMax + t) / (parts.length * tMax)) / ranges.length, { batch: b + 1, step: t });
+            });
+            const sums = totals.get(snn.t);
+            if (sums !== undefined) addTotals(sums, await snn.batchTotals());
+            if (snn.t < tMax) o.check(`batch ${b + 1}, step ${snn.t + 1}`);
+          }
         }
         sums = collector.endBatch();
         exits?.endBatch();

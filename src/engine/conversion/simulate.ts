@@ -44,6 +44,11 @@ export interface ConvertOptions {
   threads?: number;
   /** K: time steps per ONNX Runtime call (default chooseStepsPerCall: up to 32, fewer for heavy models). */
   stepsPerCall?: number;
+  /**
+   * Samples simulated at once within a test batch (default simulationChunk: the batch, or equal
+   * chunks whose states fit CHUNK_STATE_BYTES). Results do not depend on it; speed does.
+   */
+  chunkSamples?: number;
   /** Count spikes for firing rates and SOPs (default true). */
   collectStats?: boolean;
   /** Segmentation: how many test images to keep as figure panels (default 4; 0 = none). */
@@ -89,6 +94,7 @@ export async function convertAndSimulate(
     progress: (f, extra) => progress(0.05 + 0.95 * f, 'simulate', extra),
     onBatch: (r) => opts.onBatch?.(r),
     ...(opts.stepsPerCall !== undefined ? { stepsPerCall: opts.stepsPerCall } : {}),
+    ...(opts.chunkSamples !== undefined ? { chunkSamples: opts.chunkSamples } : {}),
     collectStats: opts.collectStats ?? true,
     ...(opts.resume !== undefined ? { resume: opts.resume } : {}),
   });

@@ -19,6 +19,41 @@ export function chooseStepsPerCall(timeSteps: number, macsPerStep: number): numb
   return Math.ceil(timeSteps / Math.ceil(timeSteps / kMax));
 }
 
+/**
+ * State bytes (V, counters, pool accumulators: 4 bytes a value) of one simulated chunk of a batch.
+ * A step reads and writes every state once or more, so a chunk whose states stay in the core's
+ * caches runs its K unrolled steps without memory traffic; a large batch whose states do not is
+ * slower per sample (about 1.4–2× at 1 024 samples of a small CNN, with page faults on its fresh
+ * buffers) and slows a second process on the other core too. Conversion simulates a test batch in
+ * equal chunks no larger than this (simulationChunk); metrics and commits stay per batch.
+ */
+export const CHUNK_STATE_BYTES = 4 << 20;
+/** No chunk is smaller than this (per-call overheads), unless the batch is. */
+export const MIN_CHUNK_SAMPLES = 16;
+
+/** Bytes of state one sample of `plan` carries between steps. */
+export function stateBytesPerSample(plan: Pick<SnnPlan, 'states'>): number {
+  return 4 * plan.states.reduce((a, s) => a + size(s.shape), 0);
+}
+
+/**
+ * Samples per simulated chunk of a `batch`-sample test batch: the whole batch when its states fit
+ * CHUNK_STATE_BYTES (or it is no larger than MIN_CHUNK_SAMPLES and `minimum`), else the size of
+ * equal chunks no larger than what fits.
+ */
+export function simulationChunk(plan: Pick<SnnPlan, 'states'>, batch: number, minimum = 1): number {
+  const fit = Math.max(MIN_CHUNK_SAMPLES, minimum, Math.floor(CHUNK_STATE_BYTES / Math.max(1, stateBytesPerSample(plan))));
+  if (fit >= batch) return batch;
+  return Math.ceil(batch / Math.ceil(batch / fit));
+}
+
+/** `indices` cut into consecutive parts of at most `chunk`, with each part's offset in the batch. */
+export function chunksOf(indices: readonly number[], chunk: number): { offset: number; indices: number[] }[] {
+  const out: { offset: number; indices: number[] }[] = [];
+  for (let i = 0; i < indices.length; i += chunk) out.push({ offset: i, indices: indices.slice(i, i + chunk) });
+  return out;
+}
+
 export interface SnnRuntimeOptions extends OrtOptions {
   /** K: time steps per ONNX Runtime call (≥ 1); default MAX_STEPS_PER_CALL. */
   stepsPerCall?: number;
@@ -44,6 +79,8 @@ export class SpikingNetwork {
   private spare = new Map<string, ort.Tensor>();
   /** Preallocated tensors the static graph writes into. */
   private staticBuffers: Record<string, ort.Tensor> = {};
+  /** The buffers of the last two batch sizes (a batch in equal chunks, then a shorter last one). */
+  private readonly buffersBySize = new Map<number, { states: Map<string, ort.Tensor>; spare: Map<string, ort.Tensor>; statics: Record<string, ort.Tensor> }>();
   private batchSize = 0;
   private tStep = 0;
   /** The current batch's counters are already in the totals (no more steps until the next reset). */
@@ -92,11 +129,20 @@ export class SpikingNetwork {
     // Every batch of one size reuses the same buffers: fresh ones would be mapped page by page
     // while the first step reads them (each reset would pay that again, as part of the step).
     if (this.batchSize !== batch || this.spare.size === 0) {
-      const zeros = (shape: readonly number[]): ort.Tensor => tensor(new Float32Array(batch * size(shape)), [batch, ...shape]);
-      this.spare = new Map(this.plan.states.map((s) => [s.name, zeros(s.shape)]));
-      this.states = new Map(this.plan.states.map((s) => [s.name, zeros(s.shape)]));
-      const byId = new Map(this.plan.graph.nodes.map((n) => [n.id, n]));
-      this.staticBuffers = Object.fromEntries(this.plan.staticOutputs.map((id) => [SNN_NAMES.static(id), zeros((byId.get(id) as GraphNode).shape)]));
+      if (this.batchSize > 0) this.buffersBySize.set(this.batchSize, { states: this.states, spare: this.spare, statics: this.staticBuffers });
+      const kept = this.buffersBySize.get(batch);
+      if (kept !== undefined) {
+        this.buffersBySize.delete(batch);
+        ({ states: this.states, spare: this.spare, statics: this.staticBuffers } = kept);
+      } else {
+        const zeros = (shape: readonly number[]): ort.Tensor => tensor(new Float32Array(batch * size(shape)), [batch, ...shape]);
+        this.spare = new Map(this.plan.states.map((s) => [s.name, zeros(s.shape)]));
+        this.states = new Map(this.plan.states.map((s) => [s.name, zeros(s.shape)]));
+        const byId = new Map(this.plan.graph.nodes.map((n) => [n.id, n]));
+        this.staticBuffers = Object.fromEntries(this.plan.staticOutputs.map((id) => [SNN_NAMES.static(id), zeros((byId.get(id) as GraphNode).shape)]));
+      }
+      // at most one other size is kept
+      for (const k of [...this.buffersBySize.keys()].slice(0, -1)) this.buffersBySize.delete(k);
     }
     await this.staticSession.run({ [SNN_NAMES.input]: tensor(x, [batch, ...inShape]) }, { ...this.staticBuffers });
     this.statics = { ...this.staticBuffers };

@@ -90,6 +90,7 @@ export async function convertSweep(model: tfl.LayersModel | Graph, data: Convers
         // the simulation's name stays in every message of its progress (the job's progress writes are throttled: a build message alone was often never stored)
         progress: (f, extra) => progress('simulate', { message: `simulation ${sim}/${simWork.length}`, ...extra }, f * work),
         ...(opts.stepsPerCall !== undefined ? { stepsPerCall: opts.stepsPerCall } : {}),
+        ...(opts.chunkSamples !== undefined ? { chunkSamples: opts.chunkSamples } : {}),
         collectStats: opts.collectStats ?? true,
       });
       done += work;
