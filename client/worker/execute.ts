@@ -1,9 +1,9 @@
 // Runs one claimed job on a worker: fetches its inputs (cache), hands the task to a worker thread
 // (src/jobs/slot.ts and worker.js: the very code the in-process runner uses), and forwards what the
 // thread reports to the server in order: progress (at most every 500 ms), training curves,
-// every finished conversion batch (committed before the next is sent), then the result. A
-// cancel (the answer to a report or a heartbeat) stops the thread within a batch; a report the
-// server refuses (JOB_NOT_HELD: the job was taken over) stops it too, without finishing.
+// every finished conversion batch but the last (committed before the next is sent), then the
+// result. A cancel (the answer to a report or a heartbeat) stops the thread within a batch; a
+// report the server refuses (JOB_NOT_HELD: the job was taken over) stops it too, without finishing.
 import { SpikelabError } from '../api/errors.js';
 import type { BackendName, DatasetSpec, Progress, RemoteCheckpoint, RemoteDataset, WorkerAssignment } from '../../src/formats/index.js';
 import type { CheckpointPayload, FromWorker, Task } from '../../src/jobs/messages.js';
@@ -60,7 +60,8 @@ export async function executeJob(ctx: ExecuteContext, slot: WorkerSlot, a: Worke
     return 'finished';
   }
   const startedAt = Date.now();
-  let lastProgress = 0;
+  // the claim set the job RUNNING at progress 0: the first report comes 500 ms into the job
+  let lastProgress = startedAt;
   let pendingProgress: (Progress & { etaSeconds: number | null }) | null = null;
   let iterations: { iteration: number; loss: number; lr: number }[] = [];
   let chain = Promise.resolve();
@@ -112,6 +113,9 @@ export async function executeJob(ctx: ExecuteContext, slot: WorkerSlot, a: Worke
         send(() => report({ epoch: { ...m.record } }));
         return;
       case 'batch':
+        // the last batch is not committed on its own: the finish that follows at once stores the
+        // whole result in one transaction (a commit now would be deleted by it)
+        if (m.batch === m.batches) return;
         send(() => report({ batch: { sums: m.sums, samples: m.samples, batches: m.batches, stepMetrics: m.stepMetrics } }));
         return;
       case 'ready':

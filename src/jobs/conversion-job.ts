@@ -18,11 +18,14 @@ export async function conversionRunOf(env: JobEnv, job: Job): Promise<Conversion
   return run;
 }
 
-/** The task without its weights: what both the thread and a remote worker start from. */
-export async function conversionTaskOf(env: JobEnv, run: ConversionRun): Promise<Omit<ConversionTask, 'checkpoint'>> {
+/**
+ * The task without its weights: what both the thread and a remote worker start from. `attempt`
+ * is the job's attempt now starting: a first one has no earlier results to clear.
+ */
+export async function conversionTaskOf(env: JobEnv, run: ConversionRun, attempt: number): Promise<Omit<ConversionTask, 'checkpoint'>> {
   const runs = env.registry.conversionRuns;
   const dataset = await env.registry.datasets.get(run.datasetId);
-  await runs.resetResults(run.id);
+  if (attempt > 1) await runs.resetResults(run.id);
   return { kind: 'conversion', dataset: datasetSpecOf(dataset), config: runs.configOf(run), maxSamples: run.maxSamples, backend: conversionBackend(run.backend), resume: await runs.batchesOf(run.id) };
 }
 
@@ -80,7 +83,7 @@ export async function abortConversion(env: JobEnv, job: Job, runId: number, stat
 export async function prepareConversion(env: JobEnv, job: Job): Promise<Execution> {
   const run = await conversionRunOf(env, job);
   const checkpoint = await checkpointPayload(env, run.checkpointId);
-  const task: ConversionTask = { ...(await conversionTaskOf(env, run)), checkpoint };
+  const task: ConversionTask = { ...(await conversionTaskOf(env, run, job.attempts)), checkpoint };
   const backlog: (BatchCommit & { batches: number })[] = [];
   return {
     task,

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { batchSumsSchema, type ConversionResult, type EpochRecord, type Progress, type RemoteTask, type WorkerAssignment } from '../formats/index.js';
 import { InvalidInputError, WorkerRefusedError } from '../registry/errors.js';
-import type { Job } from '../registry/records.js';
+import type { ConversionRun, Job, TrainingRun } from '../registry/records.js';
 import { abortConversion, commitConversionBatch, completeConversion, conversionRunOf, conversionTaskOf } from './conversion-job.js';
 import type { JobEnv } from './execution.js';
 import { remoteCheckpoint, remoteDataset } from './remote-files.js';
@@ -19,6 +19,9 @@ export function workerOf(jobWorkerId: string): string {
   if (parts.length !== 3 || !/^\d+$/.test(parts[2]!)) throw new InvalidInputError('workerId', 'must be host/pid/slot');
   return parts.slice(0, 2).join('/');
 }
+
+/** A job's run, by the job's kind. */
+type JobRun = { kind: 'training'; run: TrainingRun } | { kind: 'conversion'; run: ConversionRun };
 
 export type ClaimOutcome = { assignment: WorkerAssignment; skipped: null } | { assignment: null; skipped: 'gone' | 'busy' | 'backend' | 'none' };
 
@@ -65,8 +68,14 @@ export class RemoteJobs {
     this.env.events.publish('job', job.id, job);
   }
 
-  private async requestedBackend(job: Job): Promise<string> {
-    return job.kind === 'training' ? (await trainingRunOf(this.env, job)).backend : (await conversionRunOf(this.env, job)).backend;
+  /** Job `job`'s run (read once per claim: `runs` keeps what was read). */
+  private async runOf(job: Job, runs: Map<number, JobRun>): Promise<JobRun> {
+    let run = runs.get(job.id);
+    if (run === undefined) {
+      run = job.kind === 'training' ? { kind: 'training', run: await trainingRunOf(this.env, job) } : { kind: 'conversion', run: await conversionRunOf(this.env, job) };
+      runs.set(job.id, run);
+    }
+    return run;
   }
 
   /**
@@ -80,7 +89,8 @@ export class RemoteJobs {
     if (worker.stoppedAt) throw new WorkerRefusedError(`worker ${worker.id} said goodbye; register again`);
     const { jobs } = this.env.registry;
     // sweep jobs run only on the API servers' in-process runners (their per-point commits have no worker report yet)
-    const accept = async (job: Job): Promise<boolean> => job.kind !== 'sweep' && canRun(await this.requestedBackend(job), worker.backends);
+    const runs = new Map<number, JobRun>();
+    const accept = async (job: Job): Promise<boolean> => job.kind !== 'sweep' && canRun((await this.runOf(job, runs)).run.backend, worker.backends);
     let job: Job | null;
     if (jobId !== null) {
       const current = await jobs.get(jobId);
@@ -97,8 +107,9 @@ export class RemoteJobs {
     }
     this.publish(job);
     try {
-      const task = await this.taskOf(job);
-      return { assignment: { jobId: job.id, kind: task.kind, attempt: job.attempts, workerId: jobWorkerId, backend: await this.requestedBackend(job), task }, skipped: null };
+      const run = await this.runOf(job, runs);
+      const task = await this.taskOf(job, run);
+      return { assignment: { jobId: job.id, kind: task.kind, attempt: job.attempts, workerId: jobWorkerId, backend: run.run.backend, task }, skipped: null };
     } catch (err) {
       // the inputs cannot be described (a data set gone from disk): the job cannot run anywhere
       await this.finish(jobWorkerId, job.id, { status: 'FAILED', error: (err as Error).message });
@@ -106,15 +117,15 @@ export class RemoteJobs {
     }
   }
 
-  private async taskOf(job: Job): Promise<RemoteTask> {
+  private async taskOf(job: Job, r: JobRun): Promise<RemoteTask> {
     const { registry } = this.env;
-    if (job.kind === 'training') {
-      const run = await trainingRunOf(this.env, job);
+    if (r.kind === 'training') {
+      const { run } = r;
       const t = await trainingTaskOf(this.env, run);
       return { kind: 'training', modelSpec: t.modelSpec, config: t.config, dataset: await remoteDataset(registry, run.datasetId), init: run.initCheckpointId != null ? await remoteCheckpoint(registry, run.initCheckpointId) : null };
     }
-    const run = await conversionRunOf(this.env, job);
-    const t = await conversionTaskOf(this.env, run);
+    const { run } = r;
+    const t = await conversionTaskOf(this.env, run, job.attempts);
     return { kind: 'conversion', checkpoint: await remoteCheckpoint(registry, run.checkpointId), dataset: await remoteDataset(registry, run.datasetId), config: t.config, maxSamples: t.maxSamples, resume: t.resume };
   }
 
@@ -122,21 +133,23 @@ export class RemoteJobs {
   async report(jobWorkerId: string, jobId: number, input: JobReport): Promise<{ cancelRequested: boolean }> {
     const r = jobReportSchema.parse(input);
     const { jobs } = this.env.registry;
-    let job = await jobs.held(jobId, jobWorkerId);
-    if (job.kind === 'training') {
+    const curves = (r.iterations && r.iterations.length > 0) || r.epoch;
+    // a report of progress alone is one statement (progressHeld checks the holder)
+    let job = curves || r.batch ? await jobs.held(jobId, jobWorkerId) : null;
+    if (job?.kind === 'training') {
       const run = await trainingRunOf(this.env, job);
       if (r.iterations && r.iterations.length > 0) await this.env.registry.trainingRuns.recordIterations(run.id, r.iterations);
       if (r.epoch) await this.env.registry.trainingRuns.recordEpoch(run.id, r.epoch satisfies EpochRecord);
-    } else if (r.batch) {
+    } else if (job && r.batch) {
       const run = await conversionRunOf(this.env, job);
       await commitConversionBatch(this.env, job, run.id, jobWorkerId, r.batch);
     }
     if (r.progress) {
       const p: Progress & { etaSeconds?: number | null } = { fraction: r.progress.fraction, phase: r.progress.phase, ...(r.progress.epoch != null && { epoch: r.progress.epoch }), ...(r.progress.step != null && { step: r.progress.step }), ...(r.progress.message != null && { message: r.progress.message }) };
-      await jobs.progress(jobId, { progress: p.fraction, phase: p.phase, epoch: p.epoch ?? null, step: p.step ?? null, message: p.message ?? null, etaSeconds: r.progress.etaSeconds ?? null });
-      job = await jobs.get(jobId);
+      job = await jobs.progressHeld(jobId, jobWorkerId, { progress: p.fraction, phase: p.phase, epoch: p.epoch ?? null, step: p.step ?? null, message: p.message ?? null, etaSeconds: r.progress.etaSeconds ?? null });
       this.publish(job);
     } else {
+      job ??= await jobs.held(jobId, jobWorkerId);
       await jobs.heartbeat([jobId]);
     }
     return { cancelRequested: job.cancelRequested };

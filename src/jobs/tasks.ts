@@ -6,11 +6,31 @@ import { loadCheckpoint, saveCheckpoint } from '../engine/checkpoint/index.js';
 import { convertAndSimulate, convertSweep, planSweep } from '../engine/index.js';
 import { trainModel } from '../engine/train/index.js';
 import { buildModel } from '../engine/zoo/index.js';
-import type { CheckpointManifest, ConversionConfig } from '../formats/index.js';
+import type { CheckpointManifest, ConversionConfig, Progress } from '../formats/index.js';
 import type { ConversionTask, FromWorker, SweepTask, TrainingTask, ValidateTask } from './messages.js';
 import { loadConvertible } from './onnx-tasks.js';
 
 type Post = (m: FromWorker, transfer?: ArrayBuffer[]) => void;
+
+/** A conversion's progress reaches the runner at most this often (the engine reports every step). */
+export const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * Posts a conversion's progress at most every PROGRESS_INTERVAL_MS, but always a new phase's
+ * first report, one with a message (a batch done) and the last: a message per simulated step
+ * (thousands per job) would keep the receiving thread and the garbage collector busy.
+ */
+export function progressPoster(jobId: number, post: Post, now: () => number = () => performance.now()): (p: Progress) => void {
+  let last = -Infinity;
+  let phase: string | null = null;
+  return (progress) => {
+    const t = now();
+    if (progress.phase === phase && progress.message === undefined && progress.fraction < 1 && t - last < PROGRESS_INTERVAL_MS) return;
+    phase = progress.phase;
+    last = t;
+    post({ type: 'progress', jobId, progress });
+  };
+}
 
 export async function runTraining(jobId: number, t: TrainingTask, post: Post, signal: AbortSignal, check: () => void): Promise<void> {
   const data = await loadDataset(t.dataset);
@@ -38,13 +58,14 @@ export async function runTraining(jobId: number, t: TrainingTask, post: Post, si
 export async function runConversion(jobId: number, t: ConversionTask, post: Post, signal: AbortSignal, check: () => void): Promise<void> {
   const data = await loadDataset(t.dataset, t.maxSamples != null ? { maxTest: t.maxSamples } : {});
   const loaded = await loadConvertible(t.checkpoint);
+  const progress = progressPoster(jobId, post);
   try {
     const result = await convertAndSimulate(loaded.model, { calibration: data.train, test: data.test, task: data.task, numClasses: data.numClasses }, t.config, {
       signal,
       backend: t.backend,
-      onProgress: (progress) => {
+      onProgress: (p) => {
         check();
-        post({ type: 'progress', jobId, progress });
+        progress(p);
       },
       onBatch: (r) => post({ type: 'batch', jobId, batch: r.batch, batches: r.batches, samples: r.samples, stepMetrics: r.stepMetrics, sums: { batch: r.batch, samples: r.batchSamples, sums: r.sums } }),
       resume: t.resume,

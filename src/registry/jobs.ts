@@ -6,6 +6,7 @@ import type { Prisma, PrismaClient } from './db.js';
 import { InvalidInputError, JobNotHeldError, NotFoundError } from './errors.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
 import { inIdOrder, jobRecord, type Job } from './records.js';
+import { isRecordNotFound } from './prisma-errors.js';
 import { syncSweepJob } from './sweep-status.js';
 import { RUN_STATUSES, isOneOf, type RunStatus } from './vocab.js';
 
@@ -30,6 +31,18 @@ export interface JobProgressUpdate {
 }
 
 type Tx = Prisma.TransactionClient;
+
+function progressData(u: JobProgressUpdate): Prisma.JobUpdateManyMutationInput {
+  return {
+    progress: Math.min(1, Math.max(0, u.progress)),
+    phase: u.phase ?? undefined,
+    epoch: u.epoch ?? undefined,
+    step: u.step ?? undefined,
+    etaSeconds: u.etaSeconds ?? null,
+    message: u.message ?? undefined,
+    heartbeatAt: new Date(),
+  };
+}
 
 /** Sets the status (and timestamps / error) of whichever run the job drives. */
 export async function syncRunStatus(tx: Tx, jobId: number, status: RunStatus, error: string | null = null): Promise<void> {
@@ -149,18 +162,20 @@ export class JobService {
   }
 
   async progress(id: number, u: JobProgressUpdate): Promise<void> {
-    await this.prisma.job.updateMany({
-      where: { id, status: 'RUNNING' },
-      data: {
-        progress: Math.min(1, Math.max(0, u.progress)),
-        phase: u.phase ?? undefined,
-        epoch: u.epoch ?? undefined,
-        step: u.step ?? undefined,
-        etaSeconds: u.etaSeconds ?? null,
-        message: u.message ?? undefined,
-        heartbeatAt: new Date(),
-      },
-    });
+    await this.prisma.job.updateMany({ where: { id, status: 'RUNNING' }, data: progressData(u) });
+  }
+
+  /**
+   * Progress of job `id` from the worker that holds it, in one statement (UPDATE … RETURNING):
+   * the job as it is now; JobNotHeldError unless it is RUNNING on `workerId`.
+   */
+  async progressHeld(id: number, workerId: string, u: JobProgressUpdate): Promise<Job> {
+    try {
+      return jobRecord(await this.prisma.job.update({ where: { id, status: 'RUNNING', workerId }, data: progressData(u) }));
+    } catch (err) {
+      if (isRecordNotFound(err)) throw new JobNotHeldError(id, workerId);
+      throw err;
+    }
   }
 
   /** Heartbeats running jobs; with `workerIdPrefix`, only those its worker (host/pid) holds. Returns the ids it held. */
