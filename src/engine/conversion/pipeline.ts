@@ -198,7 +198,9 @@ export async function simulateGroup(
   // a batch is simulated in chunks whose states fit the caches (simulationChunk), one after the
   // other for all T steps; the first chunk holds the panel samples
   if (o.chunkSamples !== undefined && !(Number.isInteger(o.chunkSamples) && o.chunkSamples >= 1)) throw new InvalidConversionInputError(`chunkSamples must be an integer ≥ 1, got ${o.chunkSamples}`);
-  const chunk = o.chunkSamples !== undefined ? Math.max(o.chunkSamples, ann.panelCount) : simulationChunk(plan, base.batchSize, ann.panelCount);
+  // (a GPU takes the whole batch)
+  const chunk =
+    o.chunkSamples !== undefined ? Math.max(o.chunkSamples, ann.panelCount) : p.backend.backend === 'cpu' ? simulationChunk(plan, base.batchSize, p.backend.threads, ann.panelCount) : base.batchSize;
   const stepsPerCall = o.stepsPerCall ?? chooseStepsPerCall(tMax, annMacs(graph) * chunk);
   const snn = await SpikingNetwork.create(plan, { ...p.ortOpts, stepsPerCall, head: p.head });
   try {

@@ -20,15 +20,17 @@ export function chooseStepsPerCall(timeSteps: number, macsPerStep: number): numb
 }
 
 /**
- * State bytes (V, counters, pool accumulators: 4 bytes a value) of one simulated chunk of a batch.
- * A step reads and writes every state once or more, so a chunk whose states stay in the core's
- * caches runs its K unrolled steps without memory traffic; a large batch whose states do not is
- * slower per sample (about 1.4–2× at 1 024 samples of a small CNN, with page faults on its fresh
- * buffers) and slows a second process on the other core too. Conversion simulates a test batch in
- * equal chunks no larger than this (simulationChunk); metrics and commits stay per batch.
+ * State bytes (V, counters, pool accumulators: 4 bytes a value) of one simulated chunk of a batch,
+ * per CPU thread. A step reads and writes every state once or more, so a chunk whose states stay
+ * in the caches runs its K unrolled steps without memory traffic; a large batch whose states do
+ * not is slower per sample on one thread (measured here: 1.4× at 1 024 samples of a small CNN,
+ * 1.5× at 100 of a Fashion-MNIST VGG) and slows a second process on the other core too. With more
+ * threads a chunk must stay large enough to share out (MIN_CHUNK_SAMPLES per thread). Conversion
+ * on the CPU simulates a test batch in equal chunks no larger than this (simulationChunk);
+ * metrics and commits stay per batch.
  */
 export const CHUNK_STATE_BYTES = 4 << 20;
-/** No chunk is smaller than this (per-call overheads), unless the batch is. */
+/** No chunk is smaller than this many samples per thread (per-call and per-op overheads), unless the batch is. */
 export const MIN_CHUNK_SAMPLES = 16;
 
 /** Bytes of state one sample of `plan` carries between steps. */
@@ -37,12 +39,14 @@ export function stateBytesPerSample(plan: Pick<SnnPlan, 'states'>): number {
 }
 
 /**
- * Samples per simulated chunk of a `batch`-sample test batch: the whole batch when its states fit
- * CHUNK_STATE_BYTES (or it is no larger than MIN_CHUNK_SAMPLES and `minimum`), else the size of
- * equal chunks no larger than what fits.
+ * Samples per simulated chunk of a `batch`-sample test batch on `threads` CPU threads: the whole
+ * batch when its states fit CHUNK_STATE_BYTES per thread (or it is no larger than
+ * MIN_CHUNK_SAMPLES per thread, or `minimum`), else the size of equal chunks no larger than what
+ * fits.
  */
-export function simulationChunk(plan: Pick<SnnPlan, 'states'>, batch: number, minimum = 1): number {
-  const fit = Math.max(MIN_CHUNK_SAMPLES, minimum, Math.floor(CHUNK_STATE_BYTES / Math.max(1, stateBytesPerSample(plan))));
+export function simulationChunk(plan: Pick<SnnPlan, 'states'>, batch: number, threads = 1, minimum = 1): number {
+  const t = Math.max(1, threads);
+  const fit = Math.max(MIN_CHUNK_SAMPLES * t, minimum, Math.floor((CHUNK_STATE_BYTES * t) / Math.max(1, stateBytesPerSample(plan))));
   if (fit >= batch) return batch;
   return Math.ceil(batch / Math.ceil(batch / fit));
 }

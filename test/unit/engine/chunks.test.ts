@@ -35,7 +35,7 @@ function segmenter(): tfl.LayersModel {
 const planOf = (perSample: number): Pick<SnnPlan, 'states'> => ({ states: [{ name: 's', shape: [perSample], init: 0 }] });
 
 describe('simulating a test batch in chunks', () => {
-  it('simulationChunk: the whole batch when its states fit, else equal chunks that fit (never below the minimum)', () => {
+  it('simulationChunk: the whole batch when its states fit, else equal chunks that fit (never below the minimum), scaled by threads', () => {
     const fits = CHUNK_STATE_BYTES / 4 / 1000; // samples of 1 000 values that fit
     expect(simulationChunk(planOf(1000), 64)).toBe(64);
     expect(simulationChunk(planOf(1000), Math.floor(fits))).toBe(Math.floor(fits));
@@ -44,7 +44,10 @@ describe('simulating a test batch in chunks', () => {
     expect(Math.ceil(4096 / c)).toBe(Math.ceil(4096 / Math.floor(fits)));
     // huge samples: MIN_CHUNK_SAMPLES (or the caller's minimum, e.g. the panel count)
     expect(simulationChunk(planOf(1e8), 1024)).toBe(MIN_CHUNK_SAMPLES);
-    expect(simulationChunk(planOf(1e8), 1024, 40)).toBe(40);
+    expect(simulationChunk(planOf(1e8), 1024, 1, 40)).toBe(40);
+    // two threads: twice the bytes, and at least twice the minimum
+    expect(simulationChunk(planOf(1e8), 1024, 2)).toBe(2 * MIN_CHUNK_SAMPLES);
+    expect(simulationChunk(planOf(1000), 4096, 2)).toBeGreaterThan(c);
     expect(simulationChunk(planOf(1e8), 10)).toBe(10);
     expect(chunksOf([5, 6, 7, 8, 9], 2)).toEqual([
       { offset: 0, indices: [5, 6] },
