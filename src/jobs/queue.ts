@@ -25,12 +25,19 @@ export function queuePriority(priority: number): number {
 
 export const queueJobId = (id: number): string => `job-${id}`;
 
+/** The job kinds the queue carries (sweeps run on the API servers' own runners). */
+const QUEUED_KINDS: readonly string[] = ['training', 'conversion'];
+
+/** Every this-many syncs re-add every queued job, whatever the counts say (see sync). */
+const FULL_SYNC_EVERY = 15;
+
 export class RedisJobQueue {
   readonly queue: Queue;
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private syncing: Promise<void> | null = null;
   private stopped = false;
+  private syncs = 0;
 
   constructor(
     url: string,
@@ -60,7 +67,7 @@ export class RedisJobQueue {
 
   /** Puts a queued job on the queue (a no-op when it is there already); sweeps stay off it (the servers' runners take them). */
   async add(job: Job): Promise<void> {
-    if (job.kind === 'sweep') return;
+    if (!QUEUED_KINDS.includes(job.kind)) return;
     try {
       await this.queue.add('job', { jobId: job.id }, {
         jobId: queueJobId(job.id),
@@ -75,14 +82,24 @@ export class RedisJobQueue {
     }
   }
 
-  /** Requeues jobs of dead workers in the table, then adds every queued job to the queue. */
+  /**
+   * Requeues jobs of dead workers in the table, then adds every queued job to the queue. The adds
+   * (a Redis script each, and the queued rows read) are skipped while the queue holds at least as
+   * many jobs as the table has queued ones for it: nothing can be missing then, unless an entry of
+   * a job that is no longer queued hides it, which the full pass every FULL_SYNC_EVERY syncs mends.
+   */
   sync(): Promise<void> {
     if (this.syncing || this.stopped) return this.syncing ?? Promise.resolve();
     this.syncing = (async () => {
       try {
-        const { requeued, failed } = await this.env.registry.jobs.recover(this.isDead);
-        for (const id of [...requeued, ...failed]) this.env.events.publish('job', id, await this.env.registry.jobs.get(id));
-        for (const job of await this.env.registry.jobs.queued()) await this.add(job);
+        const { jobs } = this.env.registry;
+        const { requeued, failed } = await jobs.recover(this.isDead);
+        for (const id of [...requeued, ...failed]) this.env.events.publish('job', id, await jobs.get(id));
+        if (this.syncs++ % FULL_SYNC_EVERY !== 0 && requeued.length === 0) {
+          const [inTable, counts] = await Promise.all([jobs.countQueued(QUEUED_KINDS), this.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active')]);
+          if (Object.values(counts).reduce((a, b) => a + b, 0) >= inTable) return;
+        }
+        for (const job of await jobs.queued()) await this.add(job);
       } catch (err) {
         this.env.log('job queue sync failed:', (err as Error).message);
       } finally {

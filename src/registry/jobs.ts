@@ -150,6 +150,11 @@ export class JobService {
     return (await this.prisma.job.findMany({ where: { status: 'QUEUED' }, orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }], take: limit })).map(jobRecord);
   }
 
+  /** How many jobs of `kinds` are QUEUED. */
+  async countQueued(kinds: readonly string[]): Promise<number> {
+    return this.prisma.job.count({ where: { status: 'QUEUED', kind: { in: [...kinds] } } });
+  }
+
   /** Jobs RUNNING on each worker id prefix (host/pid), for the workers list. */
   async runningByWorker(): Promise<Map<string, number[]>> {
     const rows = await this.prisma.job.findMany({ where: { status: 'RUNNING', workerId: { not: null } }, select: { id: true, workerId: true } });
