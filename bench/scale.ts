@@ -1,11 +1,13 @@
 // Scale-out benchmark: one API server on PostgreSQL (a throw-away cluster) with the Redis job queue
 // (a throw-away redis-server), and 1, 2 and 4 `spikelab worker` processes on this machine (one
 // ONNX Runtime thread each, SPIKELAB_THREADS=1) working through BENCH_JOBS (40) short CPU-bound
-// conversion jobs. Reports jobs/min per worker count, the queue's added latency per job (from the
-// Job rows: the time from the slot's previous job ending, or the job's creation when the slot was
-// idle, to the job being claimed), and API `compare` p95 on PostgreSQL over the 200-run data of
-// bench:api (bench/compare-data.ts). Readable table, then one JSON line (last line).
-//   npm run bench:scale        (BENCH_JOBS, BENCH_WORKERS=1,2,4, BENCH_T=128, BENCH_COMPARE=0 override)
+// conversion jobs, in BENCH_ROUNDS (3) rounds that alternate the worker counts. Reports jobs/min
+// per worker count (the median round), the 2-worker speed-up (the median of each round's ratio),
+// the queue's added latency per job (from the Job rows: the time from the slot's previous job
+// ending, or the job's creation when the slot was idle, to the job being claimed), and API
+// `compare` p95 on PostgreSQL over the 200-run data of bench:api (bench/compare-data.ts). Readable
+// table, then one JSON line (last line).
+//   npm run bench:scale  (BENCH_JOBS, BENCH_ROUNDS, BENCH_WORKERS=1,2,4, BENCH_T=128, BENCH_COMPARE=0 override)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { measurePgCompare, percentile, post, startBenchServer } from './compare-
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 40);
 const COUNTS = (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 // Short CPU-bound jobs: a tiny cnn-small on 8×8 synthetic images, each job one test batch of BENCH_TEST (1 024)
 // images simulated for T steps (BENCH_T, default 128) with one calibration batch: the worker's
 // thread computes for most of the job, the server does one claim, one batch commit and one finish.
@@ -99,7 +102,7 @@ async function main(): Promise<void> {
   const redis = await startRedis();
   const cluster = await startPgCluster({ durable: true });
   const cleanups: (() => Promise<void>)[] = [() => redis.stop(), () => cluster.stop()];
-  const results: { workers: number; seconds: number; jobsPerMin: number; p50: number; p95: number; runMs: number }[] = [];
+  const results: { round: number; workers: number; seconds: number; jobsPerMin: number; p50: number; p95: number; runMs: number }[] = [];
   const allGaps: number[] = [];
   try {
     const databaseUrl = await cluster.createDatabase('scale');
@@ -133,25 +136,30 @@ async function main(): Promise<void> {
     const submit = async (): Promise<number> =>
       Number((await gql<{ startConversion: { job: { id: string } } }>(server.url, 'mutation($i: StartConversionInput!) { startConversion(input: $i) { job { id } } }', { i: { checkpointId, datasetId, config: CONVERSION, backend: 'cpu', force: true } })).startConversion.job.id);
 
-    for (const n of COUNTS) {
-      const workers = await Promise.all(Array.from({ length: n }, (_, i) => startWorker(base, redis.url, join(dir, `cache-${n}-${i}`))));
-      try {
-        // warm-up, not timed: every worker fetches the inputs into its cache and loads its engine
-        await waitJobs(await Promise.all(Array.from({ length: 2 * n }, submit)), 'warm-up');
-        const t0 = Date.now();
-        const ids: number[] = [];
-        for (let i = 0; i < JOBS; i++) ids.push(await submit());
-        const rows = await waitJobs(ids, `${n} worker(s)`);
-        const end = Math.max(...rows.map((r) => r.finishedAt!.getTime()));
-        const seconds = (end - t0) / 1000;
-        const gaps = queueGaps(rows);
-        allGaps.push(...gaps);
-        // a job's own time on its worker: claimed to finished
-        const runMs = percentile(rows.map((r) => r.finishedAt!.getTime() - r.startedAt!.getTime()), 0.5);
-        results.push({ workers: n, seconds, jobsPerMin: (JOBS / seconds) * 60, p50: percentile(gaps, 0.5), p95: percentile(gaps, 0.95), runMs });
-        process.stderr.write(`${n} worker(s): ${JOBS} jobs in ${seconds.toFixed(1)} s (median ${runMs.toFixed(0)} ms per job on its worker)\n`);
-      } finally {
-        await Promise.all(workers.map((w) => w.stop()));
+    // Rounds alternate the worker counts (1, 2, 4, 1, 2, 4, …): a change of the machine's speed
+    // during the run (these machines are shared) reaches every count alike; per count the median
+    // round is reported, and the 2-worker speed-up is the median of each round's own ratio.
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const n of COUNTS) {
+        const workers = await Promise.all(Array.from({ length: n }, (_, i) => startWorker(base, redis.url, join(dir, `cache-${n}-${i}`))));
+        try {
+          // warm-up, not timed: every worker fetches the inputs into its cache and loads its engine
+          await waitJobs(await Promise.all(Array.from({ length: 2 * n }, submit)), 'warm-up');
+          const t0 = Date.now();
+          const ids: number[] = [];
+          for (let i = 0; i < JOBS; i++) ids.push(await submit());
+          const rows = await waitJobs(ids, `${n} worker(s)`);
+          const end = Math.max(...rows.map((r) => r.finishedAt!.getTime()));
+          const seconds = (end - t0) / 1000;
+          const gaps = queueGaps(rows);
+          allGaps.push(...gaps);
+          // a job's own time on its worker: claimed to finished
+          const runMs = percentile(rows.map((r) => r.finishedAt!.getTime() - r.startedAt!.getTime()), 0.5);
+          results.push({ round, workers: n, seconds, jobsPerMin: (JOBS / seconds) * 60, p50: percentile(gaps, 0.5), p95: percentile(gaps, 0.95), runMs });
+          process.stderr.write(`round ${round}, ${n} worker(s): ${JOBS} jobs in ${seconds.toFixed(1)} s (median ${runMs.toFixed(0)} ms per job on its worker)\n`);
+        } finally {
+          await Promise.all(workers.map((w) => w.stop()));
+        }
       }
     }
     await server.stop();
@@ -167,11 +175,31 @@ async function main(): Promise<void> {
   const compareP50 = compare?.repeated.p50 ?? NaN;
 
   const load1 = loadavg()[0]!;
-  const one = results.find((r) => r.workers === 1)?.jobsPerMin ?? NaN;
+  const median = (xs: number[]): number => {
+    const v = [...xs].sort((a, b) => a - b);
+    const m = v.length >> 1;
+    return v.length === 0 ? NaN : v.length % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+  };
+  const perCount = COUNTS.map((n) => {
+    const rs = results.filter((r) => r.workers === n);
+    return { workers: n, rounds: rs, jobsPerMin: median(rs.map((r) => r.jobsPerMin)), runMs: median(rs.map((r) => r.runMs)) };
+  });
+  const one = perCount.find((c) => c.workers === 1)?.jobsPerMin ?? NaN;
+  // each round's own 2-worker / 1-worker ratio (the two ran minutes apart at most)
+  const roundRatios = Array.from({ length: ROUNDS }, (_, i) => {
+    const r1 = results.find((r) => r.round === i + 1 && r.workers === 1);
+    const r2 = results.find((r) => r.round === i + 1 && r.workers === 2);
+    return r1 && r2 ? r2.jobsPerMin / r1.jobsPerMin : NaN;
+  }).filter((x) => Number.isFinite(x));
+  const speedup2 = median(roundRatios);
   const rows: [string, string][] = [
     ['machine', `${cpus().length} × ${cpus()[0]?.model ?? '?'}; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at end`],
-    ['jobs', `${JOBS} conversions (T = ${CONVERSION.timeSteps}, ${DATASET.options.testCount} test images in one batch, cnn-small 8×8 ×0.5) per worker count; API on PostgreSQL, queue on Redis; SPIKELAB_THREADS=1 per worker`],
-    ...results.map((r): [string, string] => [`${r.workers} worker(s)`, `${r.jobsPerMin.toFixed(1)} jobs/min (${(r.jobsPerMin / one).toFixed(2)}× of 1) in ${r.seconds.toFixed(1)} s; median job ${r.runMs.toFixed(0)} ms on its worker; queue latency p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms`]),
+    ['jobs', `${JOBS} conversions (T = ${CONVERSION.timeSteps}, ${DATASET.options.testCount} test images in one batch, cnn-small 8×8 ×0.5) per worker count and round; ${ROUNDS} rounds alternating ${COUNTS.join(', ')} workers; API on PostgreSQL, queue on Redis; SPIKELAB_THREADS=1 per worker`],
+    ...perCount.map((c): [string, string] => [
+      `${c.workers} worker(s)`,
+      `${c.jobsPerMin.toFixed(1)} jobs/min median (${(c.jobsPerMin / one).toFixed(2)}× of 1; rounds ${c.rounds.map((r) => r.jobsPerMin.toFixed(1)).join(', ')}); median job ${c.runMs.toFixed(0)} ms on its worker`,
+    ]),
+    ['2 workers / 1, per round', `${roundRatios.map((x) => x.toFixed(3)).join(', ')} → median ${speedup2.toFixed(3)}`],
     ['queue latency, all timed jobs', `p50 ${percentile(allGaps, 0.5).toFixed(0)} ms, p95 ${percentile(allGaps, 0.95).toFixed(0)} ms`],
     ['compare on PostgreSQL (200 runs, 9 steps)', `p50 ${compareP50.toFixed(1)} ms, p95 ${compareP95.toFixed(1)} ms (repeated; after a write p95 ${compare?.afterWrite.p95.toFixed(1) ?? '-'} ms)`],
   ];
@@ -179,8 +207,10 @@ async function main(): Promise<void> {
   for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
   const json = {
     jobs: JOBS,
-    jobsPerMin: Object.fromEntries(results.map((r) => [String(r.workers), Number(r.jobsPerMin.toFixed(2))])),
-    speedup2: Number(((results.find((r) => r.workers === 2)?.jobsPerMin ?? NaN) / one).toFixed(3)),
+    rounds: ROUNDS,
+    jobsPerMin: Object.fromEntries(perCount.map((c) => [String(c.workers), Number(c.jobsPerMin.toFixed(2))])),
+    speedup2: Number(speedup2.toFixed(3)),
+    speedup2PerRound: roundRatios.map((x) => Number(x.toFixed(3))),
     queueLatencyP50Ms: Math.round(percentile(allGaps, 0.5)),
     queueLatencyP95Ms: Math.round(percentile(allGaps, 0.95)),
     pgCompareP95Ms: compare ? Number(compareP95.toFixed(2)) : null,
