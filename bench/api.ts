@@ -12,7 +12,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { openRegistry } from '../src/registry/registry.js';
-import { benchDatabase, COMPARE, COMPARE_STEPS, COMPARE_TOP5, compareOnce, measureCompare, METRICS, percentile, post, RUNS, seedCompareRuns, startBenchServer, T, timeRequests, type BenchServer } from './compare-data.js';
+import { percentile } from './stats.js';
+import { benchDatabase, COMPARE, COMPARE_STEPS, COMPARE_TOP5, compareOnce, measureCompare, METRICS, post, RUNS, seedCompareRuns, startBenchServer, T, timeRequests, type BenchServer } from './compare-data.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 20);

@@ -18,6 +18,7 @@ import { PROJECT_ROOT } from '../src/registry/paths.js';
 import type { Provider } from '../src/registry/provider.js';
 import { openRegistry } from '../src/registry/registry.js';
 import { startPgCluster } from '../src/tools/pg-cluster.js';
+import { percentile } from './stats.js';
 
 export const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 export const T = 256;
@@ -31,10 +32,6 @@ export const COMPARE = `query($steps: [Int!]) { compare(filter: { status: "SUCCE
 /** The same over a metric that is not the runs' primary one (its summaries stored at completion, MetricSummary). */
 export const COMPARE_TOP5 = `query($steps: [Int!]) { compare(filter: { status: "SUCCEEDED" }, metric: "top5", steps: $steps) { ${COMPARE_FIELDS} } }`;
 
-export function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
-}
 
 export interface BenchDatabase {
   provider: Provider;

@@ -20,6 +20,7 @@ import { AnnRunner, defaultThreads } from '../src/engine/ort/index.js';
 import { buildModel } from '../src/engine/zoo/index.js';
 import type { ZooArchitecture } from '../src/formats/model.js';
 import { writeSnnSpec } from './snn-spec.js';
+import { median } from './stats.js';
 
 const MODELS = (process.env['BENCH_MODELS'] ?? 'vgg11,resnet18').split(',') as ZooArchitecture[];
 const WIDTH = Number(process.env['BENCH_WIDTH'] ?? 0.5);
@@ -38,11 +39,6 @@ const CLOCK = (process.env['BENCH_CLOCK'] ?? (THREADS === 1 ? 'cpu' : 'wall')) a
 const SIZE = 32;
 
 const ks: Record<string, number> = {};
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 const round = (v: number, digits = 1): number => Math.round(v * 10 ** digits) / 10 ** digits;
 
 /** The PyTorch side: one long-lived python process answering JSON commands (bench/torch_snn.py). */

@@ -17,7 +17,8 @@ import { PROJECT_ROOT } from '../src/registry/paths.js';
 import { openRegistry } from '../src/registry/registry.js';
 import { postgresUnavailableReason, startPgCluster } from '../src/tools/pg-cluster.js';
 import { redisUnavailableReason, startRedis } from '../src/tools/redis-server.js';
-import { measurePgCompare, percentile, post, startBenchServer } from './compare-data.js';
+import { measurePgCompare, post, startBenchServer } from './compare-data.js';
+import { median, percentile } from './stats.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 40);
 const COUNTS = (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
@@ -175,11 +176,6 @@ async function main(): Promise<void> {
   const compareP50 = compare?.repeated.p50 ?? NaN;
 
   const load1 = loadavg()[0]!;
-  const median = (xs: number[]): number => {
-    const v = [...xs].sort((a, b) => a - b);
-    const m = v.length >> 1;
-    return v.length === 0 ? NaN : v.length % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
-  };
   const perCount = COUNTS.map((n) => {
     const rs = results.filter((r) => r.workers === n);
     return { workers: n, rounds: rs, jobsPerMin: median(rs.map((r) => r.jobsPerMin)), runMs: median(rs.map((r) => r.runMs)) };
