@@ -6,11 +6,13 @@ import { startTestServer } from '../api/harness.js';
 import { dataOf, TINY, waitFor } from '../api/jobs-client.js';
 
 const KILLS = 4;
-// 256 test images in 64 batches × 4096 steps: a retry resumes after the batches already committed,
-// so each attempt must leave plenty for the next kills to land mid-simulation
+// 1 024 test images in 256 batches × 4096 steps: a retry resumes after the batches already
+// committed, so each attempt must leave plenty for the next kills to land mid-simulation (256
+// images were too few once the thread stopped posting every step's progress: an attempt finished
+// before the test saw it simulate)
 const t = await startTestServer();
 try {
-  const datasetId = dataOf(await t.gql('mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { id } }', { i: { ...TINY.dataset, options: { ...TINY.dataset.options, testCount: 256 } } })).registerDataset.id;
+  const datasetId = dataOf(await t.gql('mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { id } }', { i: { ...TINY.dataset, options: { ...TINY.dataset.options, testCount: 1024 } } })).registerDataset.id;
   const modelId = dataOf(await t.gql('mutation($i: CreateModelInput!) { createModel(input: $i) { id } }', { i: TINY.model })).createModel.id;
   const training = dataOf(await t.gql('mutation($i: StartTrainingInput!) { startTraining(input: $i) { id jobId } }', { i: { modelId, datasetId, config: TINY.training } })).startTraining;
   const checkpointId = await waitFor(async () => {
