@@ -217,7 +217,8 @@ export class JobRunner {
     const now = Date.now();
     if (now - a.lastWrite < (this.opts.progressWriteMs ?? 500)) return;
     a.lastWrite = now;
-    await this.env.registry.jobs.progress(a.job.id, { progress: p.fraction, phase: p.phase, epoch: p.epoch ?? null, step: p.step ?? null, etaSeconds: eta, message: p.message ?? null });
+    // the job as published: a report without a step (a batch done) keeps the last one
+    await this.env.registry.jobs.progress(a.job.id, { progress: p.fraction, phase: p.phase, epoch: a.job.epoch, step: a.job.step, etaSeconds: eta, message: p.message ?? null });
     this.publish({ ...a.job });
   }
 

@@ -16,19 +16,34 @@ type Post = (m: FromWorker, transfer?: ArrayBuffer[]) => void;
 export const PROGRESS_INTERVAL_MS = 100;
 
 /**
- * Posts a conversion's progress at most every PROGRESS_INTERVAL_MS, but always a new phase's
- * first report, one with a message (a batch done) and the last: a message per simulated step
- * (thousands per job) would keep the receiving thread and the garbage collector busy.
+ * Posts a conversion's progress: step reports at most every PROGRESS_INTERVAL_MS, and always a new
+ * phase's first report, one with a message (a batch done) and the last. A message report carries
+ * the latest step, and does not hold back the next step report: when batches take less than the
+ * interval, their messages would otherwise be all that is posted. (A message per simulated step,
+ * thousands per job, kept the receiving thread and the garbage collector busy.)
  */
 export function progressPoster(jobId: number, post: Post, now: () => number = () => performance.now()): (p: Progress) => void {
   let last = -Infinity;
   let phase: string | null = null;
+  let step: number | undefined;
+  const send = (progress: Progress): void => post({ type: 'progress', jobId, progress: progress.step === undefined && step !== undefined ? { ...progress, step } : progress });
   return (progress) => {
     const t = now();
-    if (progress.phase === phase && progress.message === undefined && progress.fraction < 1 && t - last < PROGRESS_INTERVAL_MS) return;
-    phase = progress.phase;
+    if (progress.phase !== phase) {
+      phase = progress.phase;
+      step = progress.step;
+      last = t;
+      send(progress);
+      return;
+    }
+    if (progress.step !== undefined) step = progress.step;
+    if (progress.message !== undefined || progress.fraction >= 1) {
+      send(progress);
+      return;
+    }
+    if (t - last < PROGRESS_INTERVAL_MS) return;
     last = t;
-    post({ type: 'progress', jobId, progress });
+    send(progress);
   };
 }
 

@@ -7,9 +7,8 @@ import { dataOf, TINY, waitFor } from '../api/jobs-client.js';
 
 const KILLS = 4;
 // 1 024 test images in 256 batches × 4096 steps: a retry resumes after the batches already
-// committed, so each attempt must leave plenty for the next kills to land mid-simulation (256
-// images were too few once the thread stopped posting every step's progress: an attempt finished
-// before the test saw it simulate)
+// committed, so each attempt must leave plenty for the next kills to land mid-simulation (since the
+// thread posts progress every 100 ms, not every step, a job runs several times faster)
 const t = await startTestServer();
 try {
   const datasetId = dataOf(await t.gql('mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { id } }', { i: { ...TINY.dataset, options: { ...TINY.dataset.options, testCount: 1024 } } })).registerDataset.id;
