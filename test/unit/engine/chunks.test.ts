@@ -1,24 +1,11 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { CHUNK_STATE_BYTES, chunksOf, convertAndSimulate, MIN_CHUNK_SAMPLES, simulationChunk, type BatchReport, type ConversionData, type SnnPlan } from '../../../src/engine/conversion/index.js';
 import { InvalidConversionInputError } from '../../../src/engine/errors.js';
-import { discs, randomArray, rng, seedWeights, useWasm } from './helpers.js';
+import { discs, randomArray, rng, seedWeights, smallClassifier, useWasm } from './helpers.js';
 
 beforeAll(useWasm);
 
 const cpu = { backend: 'cpu', threads: 1 } as const;
-
-function classifier(): tfl.LayersModel {
-  const m = tfl.sequential({
-    layers: [
-      tfl.layers.conv2d({ inputShape: [6, 6, 1], filters: 4, kernelSize: 3, activation: 'relu' }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({ units: 3 }),
-    ],
-  });
-  seedWeights(m, 21);
-  return m;
-}
 
 function segmenter(): tfl.LayersModel {
   const m = tfl.sequential({
@@ -57,7 +44,7 @@ describe('simulating a test batch in chunks', () => {
   });
 
   it('classification: per-step metrics, batch sums and the early-exit record are identical to the whole-batch run; spike statistics agree', async () => {
-    const m = classifier();
+    const m = smallClassifier();
     const n = 50;
     const rand = rng(3);
     const split = { images: randomArray(n * 36, rand), labels: Float32Array.from({ length: n }, () => Math.floor(rand() * 3)), count: n };
@@ -96,7 +83,7 @@ describe('simulating a test batch in chunks', () => {
   });
 
   it('a chunk size that is not a positive integer is refused', async () => {
-    const m = classifier();
+    const m = smallClassifier();
     const split = { images: randomArray(4 * 36, rng(1)), labels: new Float32Array(4), count: 4 };
     const data: ConversionData = { calibration: split, test: split, task: 'classification', numClasses: 3 };
     await expect(convertAndSimulate(m, data, { timeSteps: 2, batchSize: 4 }, { ...cpu, chunkSamples: 0 })).rejects.toThrow(InvalidConversionInputError);

@@ -1,5 +1,6 @@
 // Shared helpers of the engine's unit tests.
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../../../src/engine/backend/index.js';
 
 /** The wasm backend (with Spikelab's training kernels); every engine test runs on it. */
@@ -73,4 +74,18 @@ export function discs(count: number, size: number, seed: number, noise = 0.3): {
     }
   }
   return { images, labels, count };
+}
+
+/** Conv (4 filters, 3×3) + ReLU, 2×2 max-pool, dense to 3 classes, on 6×6×1 inputs (seeded). */
+export function smallClassifier(): tfl.LayersModel {
+  const m = tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({ inputShape: [6, 6, 1], filters: 4, kernelSize: 3, activation: 'relu' }),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+      tfl.layers.flatten(),
+      tfl.layers.dense({ units: 3 }),
+    ],
+  });
+  seedWeights(m, 21);
+  return m;
 }

@@ -3,23 +3,10 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { Progress } from '../../../src/formats/conversion.js';
 import { convertAndSimulate, type BatchReport, type ConversionData } from '../../../src/engine/conversion/index.js';
 import { CancelledError, InvalidConversionInputError, UnsupportedLayerError } from '../../../src/engine/errors.js';
-import { randomArray, rng, seedWeights, useWasm } from './helpers.js';
+import { randomArray, rng, seedWeights, smallClassifier, useWasm } from './helpers.js';
 import { referenceLayers, referenceSimulate } from './reference.js';
 
 beforeAll(useWasm);
-
-function smallNet(): tfl.LayersModel {
-  const m = tfl.sequential({
-    layers: [
-      tfl.layers.conv2d({ inputShape: [6, 6, 1], filters: 4, kernelSize: 3, activation: 'relu' }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({ units: 3 }),
-    ],
-  });
-  seedWeights(m, 21);
-  return m;
-}
 
 function data(n: number, per = 36): ConversionData {
   const rand = rng(n);
@@ -32,7 +19,7 @@ const cpu = { backend: 'cpu', threads: 1 } as const;
 
 describe('convertAndSimulate', () => {
   it('per-step metrics do not depend on how samples are batched (equal weight per sample)', async () => {
-    const m = smallNet();
+    const m = smallClassifier();
     const d = data(7);
     // p = 1: the running max of per-batch maxima is the max over all, so λ is the same both ways.
     const a = await convertAndSimulate(m, d, { timeSteps: 12, batchSize: 7, calibrationBatches: 1, percentile: 1 }, cpu);
@@ -52,7 +39,7 @@ describe('convertAndSimulate', () => {
   });
 
   it('reports progress per step and batch, the final series via onStep, and the backend', async () => {
-    const m = smallNet();
+    const m = smallClassifier();
     const progress: Progress[] = [];
     const steps: [number, Record<string, number>][] = [];
     const before = tf.memory().numTensors;
@@ -69,7 +56,7 @@ describe('convertAndSimulate', () => {
   });
 
   it('stops with CancelledError between ONNX Runtime calls', async () => {
-    const m = smallNet();
+    const m = smallClassifier();
     const ctl = new AbortController();
     const run = convertAndSimulate(m, data(6), { timeSteps: 50, batchSize: 2 }, {
       ...cpu,
@@ -86,7 +73,7 @@ describe('convertAndSimulate', () => {
   });
 
   it('runs the gate, hard-reset and vInit options; rejects invalid configs and clipped ReLUs', async () => {
-    const m = smallNet();
+    const m = smallClassifier();
     const r = await convertAndSimulate(m, data(4), { timeSteps: 8, batchSize: 4, maxPool: 'gate', reset: 'zero', vInit: 0.5, channelWise: true }, cpu);
     expect(r.layerStats.map((s) => s.kind)).toEqual(['if', 'gate']);
     expect(r.stepMetrics['accuracy']!.every((v) => v >= 0 && v <= 1)).toBe(true);
