@@ -5,7 +5,7 @@
 // in-process worker thread and a remote worker (src/jobs/remote.ts) report.
 import type { ConversionResult } from '../formats/index.js';
 import type { BatchCommit, ConversionRun } from '../registry/conversion-runs.js';
-import type { Job } from '../registry/records.js';
+import type { Dataset, Job } from '../registry/records.js';
 import { datasetSpecOf } from '../registry/runs.js';
 import type { StepMetricsEvent } from './events.js';
 import { conversionBackend, type Execution, type JobEnv } from './execution.js';
@@ -22,9 +22,9 @@ export async function conversionRunOf(env: JobEnv, job: Job): Promise<Conversion
  * The task without its weights: what both the thread and a remote worker start from. `attempt`
  * is the job's attempt now starting: a first one has no earlier results to clear.
  */
-export async function conversionTaskOf(env: JobEnv, run: ConversionRun, attempt: number): Promise<Omit<ConversionTask, 'checkpoint'>> {
+export async function conversionTaskOf(env: JobEnv, run: ConversionRun, attempt: number, read?: Dataset): Promise<Omit<ConversionTask, 'checkpoint'>> {
   const runs = env.registry.conversionRuns;
-  const dataset = await env.registry.datasets.get(run.datasetId);
+  const dataset = read?.id === run.datasetId ? read : await env.registry.datasets.get(run.datasetId);
   if (attempt > 1) await runs.resetResults(run.id);
   return { kind: 'conversion', dataset: datasetSpecOf(dataset), config: runs.configOf(run), maxSamples: run.maxSamples, backend: conversionBackend(run.backend), resume: await runs.batchesOf(run.id) };
 }

@@ -12,6 +12,7 @@ import { READ_BOUNDS, resolveUnderRoots } from '../data/files.js';
 import type { RemoteCheckpoint, RemoteDataset, RemoteFile } from '../formats/index.js';
 import { NotFoundError } from '../registry/errors.js';
 import type { Registry } from '../registry/registry.js';
+import type { Dataset } from '../registry/records.js';
 import { datasetSpecOf } from '../registry/runs.js';
 
 const hashes = new Map<string, { size: number; mtimeMs: number; sha256: string }>();
@@ -32,8 +33,8 @@ async function fileOf(registry: Registry, dir: string, name: string): Promise<st
 }
 
 /** The data set as a worker sees it: spec without the server's path, and the files to fetch. */
-export async function remoteDataset(registry: Registry, datasetId: number): Promise<RemoteDataset> {
-  const ds = await registry.datasets.get(datasetId);
+export async function remoteDataset(registry: Registry, dataset: number | Dataset): Promise<RemoteDataset> {
+  const ds = typeof dataset === 'number' ? await registry.datasets.get(dataset) : dataset;
   const { path: _path, ...spec } = datasetSpecOf(ds);
   const files: RemoteFile[] = [];
   if (ds.path != null) {

@@ -83,7 +83,7 @@ export class RemoteJobs {
    * slot `jobWorkerId` (host/pid/slot) of a registered worker.
    */
   async claim(jobWorkerId: string, jobId: number | null): Promise<ClaimOutcome> {
-    const worker = await this.env.registry.workers.get(workerOf(jobWorkerId)).catch(() => {
+    const worker = await this.env.registry.workers.get(workerOf(jobWorkerId), { jobs: false }).catch(() => {
       throw new WorkerRefusedError(`worker ${workerOf(jobWorkerId)} is not registered (register first)`);
     });
     if (worker.stoppedAt) throw new WorkerRefusedError(`worker ${worker.id} said goodbye; register again`);
@@ -96,7 +96,7 @@ export class RemoteJobs {
       const current = await jobs.get(jobId);
       if (current.status !== 'QUEUED' && current.status !== 'RUNNING') return { assignment: null, skipped: 'gone' };
       if (!(await accept(current))) return { assignment: null, skipped: 'backend' };
-      job = await jobs.claim(jobId, jobWorkerId, this.isDead);
+      job = await jobs.claim(jobId, jobWorkerId, this.isDead, current);
       if (!job) {
         const after = await jobs.get(jobId);
         return { assignment: null, skipped: after.status === 'RUNNING' ? 'busy' : 'gone' };
@@ -125,8 +125,9 @@ export class RemoteJobs {
       return { kind: 'training', modelSpec: t.modelSpec, config: t.config, dataset: await remoteDataset(registry, run.datasetId), init: run.initCheckpointId != null ? await remoteCheckpoint(registry, run.initCheckpointId) : null };
     }
     const { run } = r;
-    const t = await conversionTaskOf(this.env, run, job.attempts);
-    return { kind: 'conversion', checkpoint: await remoteCheckpoint(registry, run.checkpointId), dataset: await remoteDataset(registry, run.datasetId), config: t.config, maxSamples: t.maxSamples, resume: t.resume };
+    const dataset = await registry.datasets.get(run.datasetId);
+    const t = await conversionTaskOf(this.env, run, job.attempts, dataset);
+    return { kind: 'conversion', checkpoint: await remoteCheckpoint(registry, run.checkpointId), dataset: await remoteDataset(registry, dataset), config: t.config, maxSamples: t.maxSamples, resume: t.resume };
   }
 
   /** Progress, curves and committed batches of a held job; answers whether a cancel was asked. */

@@ -44,8 +44,12 @@ function progressData(u: JobProgressUpdate): Prisma.JobUpdateManyMutationInput {
   };
 }
 
-/** Sets the status (and timestamps / error) of whichever run the job drives. */
-export async function syncRunStatus(tx: Tx, jobId: number, status: RunStatus, error: string | null = null): Promise<void> {
+/**
+ * Sets the status (and timestamps / error) of whichever run the job drives: the job's kind names
+ * its table (a training job drives a TrainingRun, a conversion job a ConversionRun, a sweep job the
+ * sweep's runs), so that a status change writes one run table, not all three.
+ */
+export async function syncRunStatus(tx: Tx, job: { id: number; kind: string }, status: RunStatus, error: string | null = null): Promise<void> {
   const now = new Date();
   const data = {
     status,
@@ -54,9 +58,10 @@ export async function syncRunStatus(tx: Tx, jobId: number, status: RunStatus, er
     ...(status === 'QUEUED' && { startedAt: null }),
     error,
   };
-  await tx.trainingRun.updateMany({ where: { jobId }, data });
-  await tx.conversionRun.updateMany({ where: { jobId }, data });
-  await syncSweepJob(tx, jobId, status, error);
+  const known = isOneOf(JOB_KINDS, job.kind);
+  if (!known || job.kind === 'training') await tx.trainingRun.updateMany({ where: { jobId: job.id }, data });
+  if (!known || job.kind === 'conversion') await tx.conversionRun.updateMany({ where: { jobId: job.id }, data });
+  if (!known || job.kind === 'sweep') await syncSweepJob(tx, job.id, status, error);
 }
 
 /** A requeued job starts its next attempt from nothing: the last attempt's progress would be stale. */
@@ -103,7 +108,7 @@ export class JobService {
       let lost = false;
       for (const next of candidates) {
         if (!(await accept(next))) continue;
-        const claimed = await this.tryClaim(next.id, workerId);
+        const claimed = await this.tryClaim(next, workerId);
         if (claimed) return claimed;
         lost = true; // another runner took it first: look again
         break;
@@ -118,23 +123,23 @@ export class JobService {
    * A job RUNNING on a worker that `isDead` says is gone is requeued (or failed) first, as
    * recover() would. Null when the job cannot be taken (finished, cancelled, held by a live worker).
    */
-  async claim(id: number, workerId: string, isDead: (workerId: string | null, heartbeatAt: Date | null) => boolean): Promise<Job | null> {
-    const job = await this.get(id);
+  async claim(id: number, workerId: string, isDead: (workerId: string | null, heartbeatAt: Date | null) => boolean, read?: Job): Promise<Job | null> {
+    const job = read?.id === id ? read : await this.get(id);
     if (job.status === 'RUNNING' && job.workerId !== workerId && isDead(job.workerId, job.heartbeatAt)) await this.requeueOrFail(id, 'its worker stopped');
-    return this.tryClaim(id, workerId);
+    return this.tryClaim(job, workerId);
   }
 
-  private async tryClaim(id: number, workerId: string): Promise<Job | null> {
+  /** QUEUED → RUNNING for `workerId`, and the job's run with it; null when another runner took it first. */
+  private async tryClaim(job: { id: number; kind: string }, workerId: string): Promise<Job | null> {
     return this.prisma.$transaction(async (tx) => {
       const now = new Date();
-      const { count } = await tx.job.updateMany({
-        where: { id, status: 'QUEUED' },
+      const [row] = await tx.job.updateManyAndReturn({
+        where: { id: job.id, status: 'QUEUED' },
         data: { status: 'RUNNING', workerId, attempts: { increment: 1 }, startedAt: now, heartbeatAt: now, progress: 0, etaSeconds: null, error: null },
       });
-      if (count === 0) return null;
-      await syncRunStatus(tx, id, 'RUNNING');
-      const row = await tx.job.findUnique({ where: { id } });
-      return row && jobRecord(row);
+      if (row === undefined) return null;
+      await syncRunStatus(tx, row, 'RUNNING');
+      return jobRecord(row);
     });
   }
 
@@ -209,7 +214,7 @@ export class JobService {
           ...(opts.result !== undefined && { result: opts.result }),
         },
       });
-      await syncRunStatus(tx, id, status, opts.error ?? null);
+      await syncRunStatus(tx, job, status, opts.error ?? null);
       return jobRecord(job);
     });
   }
@@ -223,7 +228,7 @@ export class JobService {
     if (job.status === 'QUEUED') {
       const cancelled = await this.prisma.$transaction(async (tx) => {
         const { count } = await tx.job.updateMany({ where: { id, status: 'QUEUED' }, data: { status: 'CANCELLED', cancelRequested: true, finishedAt: new Date() } });
-        if (count > 0) await syncRunStatus(tx, id, 'CANCELLED');
+        if (count > 0) await syncRunStatus(tx, job, 'CANCELLED');
         return count > 0;
       });
       if (cancelled) return this.get(id);
@@ -251,7 +256,7 @@ export class JobService {
     }
     await this.prisma.$transaction(async (tx) => {
       await tx.job.updateMany({ where: { id, status: 'RUNNING' }, data: { status: 'QUEUED', workerId: null, ...RESTART, message: `requeued: ${reason} (attempt ${job.attempts} of ${job.maxAttempts})` } });
-      await syncRunStatus(tx, id, 'QUEUED');
+      await syncRunStatus(tx, job, 'QUEUED');
     });
     return this.get(id);
   }
@@ -262,7 +267,7 @@ export class JobService {
     if (job.status === 'RUNNING' && job.cancelRequested) return this.finish(id, 'CANCELLED', { error: `cancelled (${reason})` });
     await this.prisma.$transaction(async (tx) => {
       const { count } = await tx.job.updateMany({ where: { id, status: 'RUNNING' }, data: { status: 'QUEUED', workerId: null, attempts: { decrement: 1 }, ...RESTART, message: `requeued: ${reason}` } });
-      if (count > 0) await syncRunStatus(tx, id, 'QUEUED');
+      if (count > 0) await syncRunStatus(tx, job, 'QUEUED');
     });
     return this.get(id);
   }

@@ -69,11 +69,14 @@ export class WorkerService {
     return this.get(p.id);
   }
 
-  /** A registered, compatible worker (WorkerRefusedError otherwise: it must register first). */
-  async get(id: string): Promise<WorkerRecord> {
+  /**
+   * A registered worker (NotFoundError otherwise: it must register first), with the jobs it runs;
+   * `jobs: false` leaves `jobIds` empty and skips reading them (a claim needs only its backends).
+   */
+  async get(id: string, opts: { jobs?: boolean } = {}): Promise<WorkerRecord> {
     const row = await this.prisma.worker.findUnique({ where: { id } });
     if (!row) throw new NotFoundError('Worker', id);
-    const running = await this.jobs.runningByWorker();
+    const running = opts.jobs === false ? new Map<string, number[]>() : await this.jobs.runningByWorker();
     return { ...row, backends: strings(row.backends), devices: strings(row.devices), jobIds: running.get(id) ?? [] };
   }
 
