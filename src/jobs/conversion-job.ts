@@ -62,8 +62,9 @@ async function commitConversionBatches(env: JobEnv, job: Job, runId: number, wor
   if (batches.length > 0) await env.registry.conversionRuns.commitBatches(runId, job.id, workerId, batches);
 }
 
-export async function completeConversion(env: JobEnv, job: Job, runId: number, r: ConversionResult): Promise<void> {
-  await env.registry.conversionRuns.complete(runId, job.id, r);
+/** Stores the result with SUCCEEDED (one transaction) and streams the final steps; returns the ended job. */
+export async function completeConversion(env: JobEnv, job: Job, runId: number, r: ConversionResult): Promise<Job> {
+  const ended = await env.registry.conversionRuns.complete(runId, job.id, r);
   const names = Object.keys(r.stepMetrics);
   const events: StepMetricsEvent[] = [];
   for (let t = 1; t <= r.config.timeSteps; t++) {
@@ -73,11 +74,13 @@ export async function completeConversion(env: JobEnv, job: Job, runId: number, r
   events.push(doneEvent(runId));
   // one message on a bus across replicas, however many steps
   env.events.publishAll('stepMetrics', runId, events);
+  return ended;
 }
 
-export async function abortConversion(env: JobEnv, job: Job, runId: number, status: 'FAILED' | 'CANCELLED', error: string): Promise<void> {
-  await env.registry.conversionRuns.abort(runId, job.id, status, error);
+export async function abortConversion(env: JobEnv, job: Job, runId: number, status: 'FAILED' | 'CANCELLED', error: string): Promise<Job> {
+  const ended = await env.registry.conversionRuns.abort(runId, job.id, status, error);
   publishDone(env, runId);
+  return ended;
 }
 
 export async function prepareConversion(env: JobEnv, job: Job): Promise<Execution> {
@@ -107,6 +110,8 @@ export async function prepareConversion(env: JobEnv, job: Job): Promise<Executio
       if (!m.conversion) throw new Error('conversion worker returned no result');
       await completeConversion(env, job, run.id, m.conversion);
     },
-    abort: (status, error) => abortConversion(env, job, run.id, status, error),
+    async abort(status, error) {
+      await abortConversion(env, job, run.id, status, error);
+    },
   };
 }

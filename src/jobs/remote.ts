@@ -161,6 +161,7 @@ export class RemoteJobs {
     const { registry } = this.env;
     const job = await registry.jobs.held(jobId, jobWorkerId);
     const error = f.error ?? (f.status === 'SUCCEEDED' ? null : 'the worker gave no reason');
+    let after: Job;
     if (job.kind === 'training') {
       const run = await trainingRunOf(this.env, job);
       if (f.status === 'SUCCEEDED') {
@@ -170,14 +171,14 @@ export class RemoteJobs {
         await completeTraining(this.env, job, run.id, { manifest: t.manifest, weights, metricName: t.metricName, bestEpoch: t.bestEpoch, bestMetric: t.bestMetric, backendUsed: t.backendUsed });
         await registry.store.discardUpload(t.uploadId);
       } else await abortTraining(this.env, job, f.status, error!);
+      after = await registry.jobs.get(jobId);
     } else {
       const run = await conversionRunOf(this.env, job);
       if (f.status === 'SUCCEEDED') {
         if (!f.conversion) throw new InvalidInputError('conversion', 'a succeeded conversion job needs its result');
-        await completeConversion(this.env, job, run.id, f.conversion);
-      } else await abortConversion(this.env, job, run.id, f.status, error!);
+        after = await completeConversion(this.env, job, run.id, f.conversion);
+      } else after = await abortConversion(this.env, job, run.id, f.status, error!);
     }
-    const after = await registry.jobs.get(jobId);
     this.publish(after);
     return after;
   }

@@ -11,7 +11,7 @@ import type { Provider } from './provider.js';
 import type { JobService } from './jobs.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
 import { findIdenticalRun } from './identical.js';
-import { CONVERSION_RUN_OMIT, checkpointRecord, conversionConfigOf, conversionRunRecord, datasetRecord, lambdasOf, lambdasSchema, panelsOf, panelsSchema, toJson, annMetricsSchema, earlyExitSchema, analogOpsSchema, warningsSchema, type Checkpoint, type ConversionRun, type Dataset } from './records.js';
+import { CONVERSION_RUN_OMIT, checkpointRecord, conversionConfigOf, conversionRunRecord, datasetRecord, jobRecord, lambdasOf, lambdasSchema, panelsOf, panelsSchema, toJson, annMetricsSchema, earlyExitSchema, analogOpsSchema, warningsSchema, type Checkpoint, type ConversionRun, type Dataset, type Job } from './records.js';
 import { checkFit, conversionRunWhere, datasetGeometry, type DatasetGeometry, type RunFilter } from './runs.js';
 
 export type { ConversionRun } from './records.js';
@@ -50,6 +50,8 @@ export interface BatchCommit {
 export interface ConversionRequest {
   run: ConversionRun;
   cached: boolean;
+  /** The queued job computing the run (absent when the run came from the registry, cached). */
+  job?: Job;
 }
 
 /** What a conversion of this checkpoint on this data set needs, checked (NOT_FOUND, misfit → BAD_USER_INPUT on `field`). */
@@ -195,16 +197,16 @@ export class ConversionRunService {
       const hit = await findIdenticalRun(this.prisma, { checkpoint, datasetId: dataset.id, maxSamples, config });
       if (hit) return { run: hit, cached: true };
     }
-    const run = await this.prisma.$transaction(async (tx) => {
-      const job = await tx.job.create({ data: { kind: 'conversion', payload: {}, priority: p.priority ?? 0, maxAttempts: p.maxAttempts ?? 3 } });
+    const { run, job } = await this.prisma.$transaction(async (tx) => {
+      const created = await tx.job.create({ data: { kind: 'conversion', payload: {}, priority: p.priority ?? 0, maxAttempts: p.maxAttempts ?? 3 } });
       const run = await tx.conversionRun.create({
-        data: { checkpointId: checkpoint.id, datasetId: dataset.id, ...config, maxSamples, backend: p.backend ?? 'auto', task: geometry.task, jobId: job.id },
+        data: { checkpointId: checkpoint.id, datasetId: dataset.id, ...config, maxSamples, backend: p.backend ?? 'auto', task: geometry.task, jobId: created.id },
         omit: CONVERSION_RUN_OMIT,
       });
-      await tx.job.update({ where: { id: job.id }, data: { payload: { conversionRunId: run.id } } });
-      return run;
+      const job = await tx.job.update({ where: { id: created.id }, data: { payload: { conversionRunId: run.id } } });
+      return { run, job };
     });
-    return { run: conversionRunRecord(run), cached: false };
+    return { run: conversionRunRecord(run), cached: false, job: jobRecord(job) };
   }
 
   /** Queues a new run whatever the registry holds (request with force). */
@@ -259,10 +261,10 @@ export class ConversionRunService {
   }
 
   /** Summary, step metrics and their summaries, layer stats and SUCCEEDED: one transaction, all or nothing. */
-  async complete(runId: number, jobId: number, r: ConversionResult): Promise<void> {
+  async complete(runId: number, jobId: number, r: ConversionResult): Promise<Job> {
     this.series.delete(runId);
     const s = r.summary;
-    await this.jobs.finish(jobId, 'SUCCEEDED', {
+    return this.jobs.finish(jobId, 'SUCCEEDED', {
       result: { conversionRunId: runId, best: s.best != null && Number.isFinite(s.best) ? s.best : null, bestStep: s.bestStep },
       extra: (tx) => writeResult(tx, this.provider, runId, r),
     });
@@ -335,10 +337,10 @@ export class ConversionRunService {
    * FAILED or CANCELLED, keeping the running per-step metrics of the batches committed so far
    * (with the series commitBatches had not written yet).
    */
-  async abort(runId: number, jobId: number, status: 'FAILED' | 'CANCELLED', error: string): Promise<void> {
+  async abort(runId: number, jobId: number, status: 'FAILED' | 'CANCELLED', error: string): Promise<Job> {
     const unwritten = this.series.get(runId)?.unwritten ?? null;
     this.series.delete(runId);
-    await this.jobs.finish(jobId, status, {
+    return this.jobs.finish(jobId, status, {
       error,
       extra: async (tx) => {
         if (unwritten) await writeRunningSeries(tx, this.provider, runId, unwritten);

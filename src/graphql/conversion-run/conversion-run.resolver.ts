@@ -37,7 +37,7 @@ export class ConversionRunResolver {
   })
   async startConversion(@Arg('input', () => StartConversionInput) input: StartConversionInput, @Ctx() ctx: Context): Promise<ConversionRunType> {
     const { registry, events } = ctx;
-    const { run, cached } = await registry.conversionRuns.request({
+    const { run, cached, job } = await registry.conversionRuns.request({
       checkpointId: parseId(input.checkpointId, 'checkpointId'),
       datasetId: parseId(input.datasetId, 'datasetId'),
       ...(input.config && { config: { ...input.config } }),
@@ -47,7 +47,11 @@ export class ConversionRunResolver {
       maxAttempts: input.maxAttempts,
       force: input.force,
     });
-    if (!cached && run.jobId != null) { const job = await registry.jobs.get(run.jobId); events.publish('job', job.id, job); }
+    if (job !== undefined) {
+      events.publish('job', job.id, job);
+      // the run's job field reads it from the loader: the row the request wrote, not a second read
+      ctx.loaders.jobById.prime(job.id, job);
+    }
     return toConversionRunType(run, cached);
   }
 
