@@ -158,8 +158,13 @@ async function benchModel(arch: ZooArchitecture, torch: Torch | null, dir: strin
     return clock() - t0;
   };
 
-  // Warm-up: session set-up, memory growth, PyTorch's first-call costs.
+  // Warm-up: session set-up, memory growth, PyTorch's first-call costs. Two SNN batches, like the
+  // two ANN forwards: the process's memory grows through the first two calls of a session (ONNX
+  // Runtime's arena, and the new ArrayBuffers onnxruntime-node copies every fetched output into;
+  // VGG-11 ×0.5, batch 64, K = 32: about 38 000 and 30 000 page faults, 150 and 120 MB, against
+  // 0–6 700 in each later call), a one-off cost of the session like its creation.
   await annRun(2);
+  await ortRun();
   await ortRun();
   if (torch !== null) await torch.ask({ cmd: 'run', name: arch, x: xFile, batch: BATCH, steps: 2, out: path.join(dir, 'warm.bin') });
 
