@@ -83,7 +83,7 @@ export class RemoteJobs {
    * slot `jobWorkerId` (host/pid/slot) of a registered worker.
    */
   async claim(jobWorkerId: string, jobId: number | null): Promise<ClaimOutcome> {
-    const worker = await this.env.registry.workers.get(workerOf(jobWorkerId), { jobs: false }).catch(() => {
+    const worker = await this.env.registry.workers.registered(workerOf(jobWorkerId)).catch(() => {
       throw new WorkerRefusedError(`worker ${workerOf(jobWorkerId)} is not registered (register first)`);
     });
     if (worker.stoppedAt) throw new WorkerRefusedError(`worker ${worker.id} said goodbye; register again`);
@@ -96,7 +96,7 @@ export class RemoteJobs {
       const current = await jobs.get(jobId);
       if (current.status !== 'QUEUED' && current.status !== 'RUNNING') return { assignment: null, skipped: 'gone' };
       if (!(await accept(current))) return { assignment: null, skipped: 'backend' };
-      job = await jobs.claim(jobId, jobWorkerId, this.isDead, current);
+      job = await jobs.claim(current, jobWorkerId, this.isDead);
       if (!job) {
         const after = await jobs.get(jobId);
         return { assignment: null, skipped: after.status === 'RUNNING' ? 'busy' : 'gone' };

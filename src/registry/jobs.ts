@@ -119,13 +119,13 @@ export class JobService {
   }
 
   /**
-   * Takes job `id` for `workerId` (a queue delivered it): QUEUED → RUNNING with one more attempt.
-   * A job RUNNING on a worker that `isDead` says is gone is requeued (or failed) first, as
-   * recover() would. Null when the job cannot be taken (finished, cancelled, held by a live worker).
+   * Takes `job` (as the caller just read it; a queue delivered it) for `workerId`: QUEUED →
+   * RUNNING with one more attempt. A job RUNNING on a worker that `isDead` says is gone is requeued
+   * (or failed) first, as recover() would. Null when the job cannot be taken (finished, cancelled,
+   * held by a live worker).
    */
-  async claim(id: number, workerId: string, isDead: (workerId: string | null, heartbeatAt: Date | null) => boolean, read?: Job): Promise<Job | null> {
-    const job = read?.id === id ? read : await this.get(id);
-    if (job.status === 'RUNNING' && job.workerId !== workerId && isDead(job.workerId, job.heartbeatAt)) await this.requeueOrFail(id, 'its worker stopped');
+  async claim(job: Job, workerId: string, isDead: (workerId: string | null, heartbeatAt: Date | null) => boolean): Promise<Job | null> {
+    if (job.status === 'RUNNING' && job.workerId !== workerId && isDead(job.workerId, job.heartbeatAt)) await this.requeueOrFail(job.id, 'its worker stopped');
     return this.tryClaim(job, workerId);
   }
 

@@ -69,15 +69,18 @@ export class WorkerService {
     return this.get(p.id);
   }
 
-  /**
-   * A registered worker (NotFoundError otherwise: it must register first), with the jobs it runs;
-   * `jobs: false` leaves `jobIds` empty and skips reading them (a claim needs only its backends).
-   */
-  async get(id: string, opts: { jobs?: boolean } = {}): Promise<WorkerRecord> {
+  /** A registered worker without its running jobs (NotFoundError otherwise): what a claim checks. */
+  async registered(id: string): Promise<Omit<WorkerRecord, 'jobIds'>> {
     const row = await this.prisma.worker.findUnique({ where: { id } });
     if (!row) throw new NotFoundError('Worker', id);
-    const running = opts.jobs === false ? new Map<string, number[]>() : await this.jobs.runningByWorker();
-    return { ...row, backends: strings(row.backends), devices: strings(row.devices), jobIds: running.get(id) ?? [] };
+    return { ...row, backends: strings(row.backends), devices: strings(row.devices) };
+  }
+
+  /** A registered worker (NotFoundError otherwise: it must register first), with the jobs it runs. */
+  async get(id: string): Promise<WorkerRecord> {
+    const worker = await this.registered(id);
+    const running = await this.jobs.runningByWorker();
+    return { ...worker, jobIds: running.get(id) ?? [] };
   }
 
   /** The worker says it is alive; a worker that was never registered (or said goodbye) is refused. */
