@@ -168,10 +168,9 @@ export class RemoteJobs {
         const t = f.training;
         if (!t) throw new InvalidInputError('training', 'a succeeded training job needs its uploaded weights');
         const weights = await registry.store.readUpload(t.uploadId);
-        await completeTraining(this.env, job, run.id, { manifest: t.manifest, weights, metricName: t.metricName, bestEpoch: t.bestEpoch, bestMetric: t.bestMetric, backendUsed: t.backendUsed });
+        after = await completeTraining(this.env, job, run.id, { manifest: t.manifest, weights, metricName: t.metricName, bestEpoch: t.bestEpoch, bestMetric: t.bestMetric, backendUsed: t.backendUsed });
         await registry.store.discardUpload(t.uploadId);
-      } else await abortTraining(this.env, job, f.status, error!);
-      after = await registry.jobs.get(jobId);
+      } else after = await abortTraining(this.env, job, f.status, error!);
     } else {
       const run = await conversionRunOf(this.env, job);
       if (f.status === 'SUCCEEDED') {

@@ -30,12 +30,14 @@ export async function trainingTaskOf(env: JobEnv, run: TrainingRun): Promise<Omi
   return { kind: 'training', modelSpec: model.spec, dataset: datasetSpecOf(dataset), config: run.config };
 }
 
-export async function completeTraining(env: JobEnv, job: Job, runId: number, out: TrainingOutput): Promise<void> {
-  await env.registry.trainingRuns.complete(runId, job.id, out);
+/** Stores the trained checkpoint with SUCCEEDED; returns the ended job. */
+export function completeTraining(env: JobEnv, job: Job, runId: number, out: TrainingOutput): Promise<Job> {
+  return env.registry.trainingRuns.complete(runId, job.id, out);
 }
 
-export async function abortTraining(env: JobEnv, job: Job, status: 'FAILED' | 'CANCELLED', error: string): Promise<void> {
-  await env.registry.jobs.finish(job.id, status, { error });
+/** Ends the job (and its run) FAILED or CANCELLED; returns the ended job. */
+export function abortTraining(env: JobEnv, job: Job, status: 'FAILED' | 'CANCELLED', error: string): Promise<Job> {
+  return env.registry.jobs.finish(job.id, status, { error });
 }
 
 export async function prepareTraining(env: JobEnv, job: Job): Promise<Execution> {

@@ -9,7 +9,7 @@ import { InvalidInputError, NotFoundError } from './errors.js';
 import { parseInput, type Loose } from './input.js';
 import type { JobService } from './jobs.js';
 import { type Page, type PageArgs, mapPage, paginate } from './pagination.js';
-import { datasetRecord, modelRecord, toJson, trainingRunRecord, type TrainingRun } from './records.js';
+import { datasetRecord, modelRecord, toJson, trainingRunRecord, type Job, type TrainingRun } from './records.js';
 import { checkFit, datasetGeometry, trainingRunWhere, type RunFilter } from './runs.js';
 
 export type { TrainingRun } from './records.js';
@@ -141,7 +141,8 @@ export class TrainingRunService {
   }
 
   /** Stores the weights as a checkpoint, then marks run and job SUCCEEDED in one transaction. */
-  async complete(runId: number, jobId: number, out: TrainingOutput): Promise<TrainingRun> {
+  /** The new checkpoint, the run's results and SUCCEEDED (one transaction with the job's end); returns the ended job. */
+  async complete(runId: number, jobId: number, out: TrainingOutput): Promise<Job> {
     const run = await this.get(runId);
     const bestSoFar = await this.prisma.checkpointAlias.findUnique({ where: { modelId_alias: { modelId: run.modelId, alias: 'best' } }, include: { checkpoint: { include: { producedBy: true } } } });
     const prev = bestSoFar?.checkpoint.producedBy;
@@ -154,7 +155,7 @@ export class TrainingRunService {
       source: `training run ${runId}`,
       aliases: isBest ? ['latest', 'best'] : ['latest'],
     });
-    await this.jobs.finish(jobId, 'SUCCEEDED', {
+    return this.jobs.finish(jobId, 'SUCCEEDED', {
       result: { checkpointId: cp.id, bestEpoch: out.bestEpoch, bestMetric: Number.isFinite(out.bestMetric) ? out.bestMetric : null },
       extra: async (tx) => {
         await tx.trainingRun.update({
@@ -163,7 +164,6 @@ export class TrainingRunService {
         });
       },
     });
-    return this.get(runId);
   }
 
   async softDelete(id: number): Promise<TrainingRun> {
