@@ -238,7 +238,6 @@ export class ConversionRunService {
   async exportInputs(id: number): Promise<SnnExportInputs> {
     const run = await this.get(id);
     if (run.status !== 'SUCCEEDED') throw new InvalidInputError('runId', `conversion run ${id} is ${run.status}: only a SUCCEEDED run has an SNN to export`);
-    if (run.hybrid) throw new InvalidInputError('runId', `conversion run ${id} is hybrid (its analog head ${run.analogOps.join(', ')} is not spiking): its SNN cannot be exported as one file yet; the checkpoint's ANN file holds the whole model`);
     const row = await this.prisma.conversionRun.findUnique({ where: { id }, select: { lambdas: true } });
     const lambdas = lambdasOf(id, row?.lambdas ?? null);
     if (lambdas === null) throw new InvalidInputError('runId', `conversion run ${id} finished before Spikelab stored calibrated λ with each run: convert the checkpoint again to export its SNN`);

@@ -127,22 +127,26 @@ describe('imported ONNX models through conversion, compare and export', () => {
     expect(contractOf(bytes)).toMatchObject({ kind: 'snn', input: { shape: [1, 16, 16] }, output: { shape: [1, 16, 16] } });
   });
 
-  it('a CLIP-style model with attention pooling converts as a hybrid run: stored and served as hybrid with its analog ops, no SNN file', async () => {
+  it('a CLIP-style model with attention pooling converts as a hybrid run: stored and served as hybrid with its analog ops; its SNN file (analog head inside) reproduces the stored per-step accuracy', async () => {
     const cp = dataOf(await t.gql(IMPORT, { i: { name: 'clip-rn-tiny', base64: Buffer.from(fixture('clip_rn_attnpool').bytes).toString('base64') } })).importOnnxModel;
     const ds = { name: 'synth64', format: 'synthetic-classification', options: { size: 64, channels: 3, numClasses: 10, trainCount: 16, testCount: 16, noise: 0.3, seed: 5 } };
     const dsId = dataOf(await t.gql('mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { id } }', { i: ds })).registerDataset.id;
     const run = await convert(cp.id, dsId, { timeSteps: 16, batchSize: 16, calibrationBatches: 1 });
-    expect(run).toMatchObject({ status: 'SUCCEEDED', error: null, samples: 16, snnOnnxUrl: null });
+    expect(run).toMatchObject({ status: 'SUCCEEDED', error: null, samples: 16, snnOnnxUrl: `/exports/conversion-runs/${run.id}/snn.onnx` });
     const h = dataOf(await t.gql('query($id: ID!) { conversionRun(id: $id) { hybrid analogOps warnings } }', { id: run.id })).conversionRun;
     expect(h.hybrid).toBe(true);
     expect(h.analogOps).toEqual(expect.arrayContaining(['MatMul', 'Softmax', 'ReduceMean', 'Gemm']));
     expect(h.warnings.some((w: string) => w.startsWith('hybrid:'))).toBe(true);
     const plain = dataOf(await t.gql('query($id: ID!) { conversionRun(id: $id) { hybrid analogOps } }', { id: onnxRunId })).conversionRun;
     expect(plain).toEqual({ hybrid: false, analogOps: [] });
-    // no SNN file for a hybrid run: a clear 4xx, not a worker crash
-    const res = await get(`/exports/conversion-runs/${run.id}/snn.onnx`);
-    expect(res.status).toBe(400);
-    expect(JSON.stringify(await res.json())).toMatch(/hybrid/);
+    // the SNN file holds the analog head: run outside the engine on the run's test samples, it gives the stored accuracy after every step
+    const res = await get(run.snnOnnxUrl);
+    expect(res.status).toBe(200);
+    const bytes = await bytesOf(res);
+    expect(contractOf(bytes)).toMatchObject({ kind: 'snn', timeSteps: 16, input: { shape: [3, 64, 64] }, output: { shape: [10] } });
+    const data = await loadDataset(datasetSpecOf(await t.server.app.registry.datasets.get(Number(dsId))));
+    const acc = await snnAccuracyPerStep(bytes, data.test.images, data.test.labels, data.test.count, [64, 64, 3], 16);
+    expect(acc).toEqual(run.all.map((p: { value: number }) => p.value));
   });
 
   it('answers a missing, unfinished or malformed export with the error code and its HTTP status', async () => {

@@ -1,6 +1,6 @@
-import { consumers, isLinear, nodeById, type GraphNode } from '../ir/graph.js';
+import { consumers, isLinear, nodeById, type AnalogHead, type GraphNode } from '../ir/graph.js';
 import { emitLinear, emitStateless } from '../ort/emit-ops.js';
-import { OnnxGraph } from '../ort/proto.js';
+import { OnnxGraph, OPSET } from '../ort/proto.js';
 import { blockable, channelConstant, depthwiseScale, emitGateStep, emitIfStep, emitLipoolStep } from './emit-neurons.js';
 import type { SnnPlan } from './snn-plan.js';
 
@@ -17,6 +17,8 @@ export const SNN_NAMES = {
   /** Totals graph: the number of steps simulated, and a site's spikes since the reset. */
   steps: 'steps',
   total: (site: string): string => `total:${site}`,
+  /** The exported file of a hybrid run: the state holding the steps simulated since the reset ([N, 1]). */
+  headSteps: 'head:t',
 } as const;
 
 const BATCH = 'N';
@@ -175,8 +177,7 @@ function declareStates(g: OnnxGraph, plan: SnnPlan): Map<string, string> {
   return new Map(plan.states.map((s) => [s.name, g.input(SNN_NAMES.state(s.name), [BATCH, ...s.shape])]));
 }
 
-function finishSteps(g: OnnxGraph, plan: SnnPlan, outputs: readonly string[], states: ReadonlyMap<string, string>, sops: readonly string[] = []): void {
-  const outShape = (plan.graph.nodes.find((m) => m.id === plan.graph.output) as GraphNode).shape;
+function finishSteps(g: OnnxGraph, plan: SnnPlan, outputs: readonly string[], states: ReadonlyMap<string, string>, sops: readonly string[] = [], outShape = (plan.graph.nodes.find((m) => m.id === plan.graph.output) as GraphNode).shape): void {
   outputs.forEach((o, i) => g.output(o, SNN_NAMES.output(i + 1), [BATCH, ...outShape]));
   sops.forEach((o, i) => g.output(o, SNN_NAMES.sops(i + 1), [BATCH, 1]));
   for (const s of plan.states) g.output(states.get(s.name) as string, SNN_NAMES.next(s.name), [BATCH, ...s.shape]);
@@ -208,7 +209,7 @@ export function emitStepGraph(plan: SnnPlan, steps: number): Uint8Array {
  * (also given out as `static:<id>`, so it is the very value the engine's two graphs pass on);
  * `output:1..K` and `next:<name>` out.
  */
-export function emitSnnModel(plan: SnnPlan, steps: number, metadata: Readonly<Record<string, string>>, docString: string): Uint8Array {
+export function emitSnnModel(plan: SnnPlan, steps: number, metadata: Readonly<Record<string, string>>, docString: string, head: { readonly head: AnalogHead; readonly shape: readonly number[] } | null = null): Uint8Array {
   const g = new OnnxGraph('spikelab_snn');
   const inShape = (plan.graph.nodes.find((m) => m.id === plan.graph.input) as GraphNode).shape;
   const input = g.input(SNN_NAMES.input, [BATCH, ...inShape]);
@@ -216,11 +217,47 @@ export function emitSnnModel(plan: SnnPlan, steps: number, metadata: Readonly<Re
   const byId = nodeById(plan.graph);
   const statics = new Map(plan.staticOutputs.map((id) => [id, values.get(id) as string]));
   const states = declareStates(g, plan);
-  finishSteps(g, plan, emitSteps(g, plan, statics, states, steps), states);
+  const accs = emitSteps(g, plan, statics, states, steps);
+  if (head === null) finishSteps(g, plan, accs, states);
+  else {
+    const t0 = g.input(SNN_NAMES.state(SNN_NAMES.headSteps), [BATCH, 1]);
+    const { outputs, t } = emitAnalogHead(g, plan, accs, t0, head.head, head.shape);
+    finishSteps(g, plan, outputs, states, [], head.shape);
+    g.output(t, SNN_NAMES.next(SNN_NAMES.headSteps), [BATCH, 1]);
+  }
   for (const id of plan.staticOutputs) {
     if (id !== plan.graph.input) g.output(values.get(id) as string, SNN_NAMES.static(id), [BATCH, ...(byId.get(id) as GraphNode).shape]);
   }
   return g.encode({ docString, metadata });
+}
+
+/**
+ * A hybrid run's analog head in the exported file, computing what the engine computes in
+ * SpikingNetwork.runHead: after step t = t0 + k, y_t = head(Σ_{τ≤t} out_τ / t), given out as t·y_t.
+ * The running mean is formed as the engine forms it, in double precision (Σ·(1/t), rounded once to
+ * float32), so the head reads the very same values; t·y_t is exact in double, so the float32 product
+ * equals the engine's rounding of it. The K means are stacked on the batch axis, the head runs
+ * once on them (as in the engine), and its result is split back into the K steps. `t0` [N, 1]: the
+ * steps simulated before this call; returns the outputs and t0 + K.
+ */
+function emitAnalogHead(g: OnnxGraph, plan: SnnPlan, accs: readonly string[], t0: string, head: AnalogHead, shape: readonly number[]): { outputs: string[]; t: string } {
+  const bodyShape = (plan.graph.nodes.find((m) => m.id === plan.graph.output) as GraphNode).shape;
+  const DOUBLE = 11;
+  const FLOAT = 1;
+  const asBody = g.int64s([-1, ...bodyShape.map(() => 1)], 'head.tBody');
+  const asHead = g.int64s([-1, ...shape.map(() => 1)], 'head.tOut');
+  const one = g.op('Cast', [g.scalar(1)], { to: DOUBLE });
+  const ts = accs.map((_, i) => g.op('Add', [t0, g.scalar(i + 1)]));
+  const means = accs.map((acc, i) => {
+    const inv = g.op('Div', [one, g.op('Cast', [g.op('Reshape', [ts[i] as string, asBody])], { to: DOUBLE })]);
+    return g.op('Cast', [g.op('Mul', [g.op('Cast', [acc], { to: DOUBLE }), inv])], { to: FLOAT });
+  });
+  const stacked = means.length === 1 ? (means[0] as string) : g.op('Concat', means, { axis: 0 });
+  const y = g.inline(head.model, head.opset, stacked, 'head');
+  // Split into K equal parts (opset 18 names their number; before it, the outputs' count does).
+  const parts = accs.length === 1 ? [y] : g.node('Split', [y], Math.max(OPSET, head.opset) >= 18 ? { axis: 0, num_outputs: accs.length } : { axis: 0 }, accs.length);
+  const outputs = parts.map((p, i) => g.op('Mul', [p, g.op('Reshape', [ts[i] as string, asHead])]));
+  return { outputs, t: g.op('Add', [t0, g.scalar(accs.length)]) };
 }
 
 /**

@@ -2,9 +2,9 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { DEFAULT_CONVERSION_CONFIG, type ConversionConfig } from '../../formats/conversion.js';
 import { InvalidConversionInputError } from '../errors.js';
 import { extractGraph } from '../ir/from-tfjs.js';
-import { analogHead, sites, type Graph, type GraphNode } from '../ir/graph.js';
+import { sites, splitHybrid, type Graph, type GraphNode } from '../ir/graph.js';
 import { emitAnn } from '../ort/emit-ann.js';
-import { emitSnnModel } from './emit-snn.js';
+import { emitSnnModel, SNN_NAMES } from './emit-snn.js';
 import { logitGraph } from './pipeline.js';
 import { foldBatchNorm } from './fold.js';
 import { chooseStepsPerCall } from './snn.js';
@@ -64,8 +64,10 @@ export function exportSnn(
   opts: { stepsPerCall?: number; collectStats?: boolean } = {},
 ): ExportedModel {
   const cfg: ConversionConfig = { ...DEFAULT_CONVERSION_CONFIG, ...config };
-  const graph = foldBatchNorm('nodes' in model ? model : extractGraph(model));
-  if (analogHead(graph) !== null) throw new InvalidConversionInputError('a hybrid run (analog head) cannot be exported as one SNN file yet: export the ANN, whose file holds the head');
+  const folded = foldBatchNorm('nodes' in model ? model : extractGraph(model));
+  // A hybrid model: the SNN is its spiking body, the analog head runs on its running mean (as in the engine).
+  const { body: graph, head: analog } = splitHybrid(folded);
+  const analogShape = (folded.nodes.find((n) => n.id === folded.output) as GraphNode).shape;
   const lam = new Map<string, Float32Array>();
   for (const s of sites(graph)) {
     const v = lambdas[s.id];
@@ -103,19 +105,24 @@ export function exportSnn(
     stepsPerCall: k,
     timeSteps: cfg.timeSteps,
     output: {
-      shape: out.shape,
-      meaning: logits
+      shape: analog === null ? out.shape : analogShape,
+      meaning: analog !== null
+        ? `t · head(Σ_{τ≤t} s_τ / t): the analog head (${analog.ops.join(', ')}, not spiking) on the running mean of site '${out.id}' after step t, times t; divide by t for the head's output, argmax is the prediction after step t`
+        : logits
         ? "Σ of the per-step logits of the sigmoid head: σ(Σ/t) is the prediction after step t (readout mean-logit)"
         : out.op.kind === 'sigmoid'
           ? 'Σ of the per-step sigmoid probabilities: divide by t for the running mean'
           : 'Σ of the per-step logits: argmax is the prediction after step t',
     },
-    states: plan.states.map((s) => ({ name: `state:${s.name}`, shape: s.shape, init: typeof s.init === 'number' ? s.init : Array.from(s.init), meaning: meaning(s.name) })),
+    states: [
+      ...plan.states.map((s) => ({ name: `state:${s.name}`, shape: s.shape, init: typeof s.init === 'number' ? s.init : Array.from(s.init), meaning: meaning(s.name) })),
+      ...(analog === null ? [] : [{ name: `state:${SNN_NAMES.headSteps}`, shape: [1], init: 0, meaning: 'analog head: time steps simulated since the reset' }]),
+    ],
     config: cfg,
   };
   const doc =
     `Spikelab SNN (burst spikes, Γ = ${cfg.gamma}, reset ${cfg.reset}, max-pool ${cfg.maxPool}). Per batch: set every state:<name> to its init, ` +
     `then call ${Math.ceil(cfg.timeSteps / k)} times with the same input, passing next:<name> back as state:<name>; output:k of call c is step (c−1)·${k} + k.`;
-  const bytes = emitSnnModel(plan, k, { 'spikelab.contract': JSON.stringify(contract) }, doc);
+  const bytes = emitSnnModel(plan, k, { 'spikelab.contract': JSON.stringify(contract) }, doc, analog === null ? null : { head: analog, shape: analogShape });
   return { bytes, contract };
 }

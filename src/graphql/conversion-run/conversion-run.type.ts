@@ -123,7 +123,7 @@ export class ConversionRunType {
   @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
   @Field(() => String, {
     nullable: true,
-    description: 'SUCCEEDED runs but hybrid ones (whose head is not spiking): where to download the SNN as a standalone ONNX file (GET, relative to the server’s base URL; same token as queries). Its states are inputs and outputs; the README and the file’s spikelab.contract metadata give the contract.',
+    description: 'SUCCEEDED runs: where to download the SNN as a standalone ONNX file (GET, relative to the server’s base URL; same token as queries). Its states are inputs and outputs; a hybrid run’s file holds its analog head too. The README and the file’s spikelab.contract metadata give the contract.',
   })
   snnOnnxUrl!: string | null;
 }
@@ -141,7 +141,7 @@ export function toConversionRunType(r: Row, cached = false): ConversionRunType {
     sweepId: r.sweepId == null ? null : String(r.sweepId),
     cached,
     earlyExit: r.earlyExit === null ? null : Object.assign(new EarlyExitType(), r.earlyExit),
-    snnOnnxUrl: r.status === 'SUCCEEDED' && !r.hybrid ? snnExportPath(r.id) : null,
+    snnOnnxUrl: r.status === 'SUCCEEDED' ? snnExportPath(r.id) : null,
   });
 }
 

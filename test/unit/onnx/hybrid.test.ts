@@ -4,11 +4,12 @@
 // step on the running mean of the last site. The fixtures and PyTorch's outputs come from
 // test/fixtures/onnx/make_clip_fixture.py.
 import type { Split } from '../../../src/data/types.js';
-import { convertAndSimulate, exportSnn, planSnn, SpikingNetwork } from '../../../src/engine/conversion/index.js';
+import { convertAndSimulate, exportSnn, planSnn, SpikingNetwork, type SnnContract } from '../../../src/engine/conversion/index.js';
 import { calibrateFor, prepare } from '../../../src/engine/conversion/pipeline.js';
 import { DEFAULT_CONVERSION_CONFIG } from '../../../src/formats/conversion.js';
 import { OnnxUnsupportedError, importOnnx } from '../../../src/engine/onnx/index.js';
 import { runAnn } from '../../../src/engine/ort/ann-runner.js';
+import * as ort from 'onnxruntime-node';
 import { sites } from '../../../src/engine/ir/graph.js';
 import { maxAbsDiff } from '../engine/helpers.js';
 import { fixture } from './fixtures.js';
@@ -74,11 +75,64 @@ describe('hybrid import: analog head after the last ReLU only', () => {
     expect((err as OnnxUnsupportedError).node).toMatch(/^\/attnpool\//);
   });
 
-  it('a hybrid run cannot be exported as one SNN file (clear refusal)', () => {
+});
+
+describe('hybrid export: the SNN file holds the analog head', () => {
+  it('run outside the engine, the exported file gives the engine\'s per-step outputs bit for bit (calls of 5, 5, 2 steps in the engine)', async () => {
+    const N = 8;
+    const [C, H, W] = [3, 64, 64];
+    const T = 12;
+    const K = 5;
     const r = importOnnx(clip.bytes);
-    const lambdas = Object.fromEntries(sites(r.graph).map((s) => [s.id, [1]]));
-    expect(() => exportSnn(r.graph, lambdas)).toThrow(/hybrid/);
-  });
+    const x = gaussian(N * C * H * W, 21);
+    const split: Split = { images: toHwc(x, N, C, H, W), labels: new Float32Array(N), count: N };
+    const data = { calibration: { ...split, images: toHwc(gaussian(N * C * H * W, 23), N, C, H, W) }, test: split, task: 'classification' as const, numClasses: CLASSES };
+    const cfg = { ...DEFAULT_CONVERSION_CONFIG, timeSteps: T, batchSize: N, calibrationBatches: 1 };
+    const p = prepare(r.graph, data, { backend: 'cpu', threads: 1 });
+    const { cal } = await calibrateFor(p, cfg);
+    const input = p.batchOf(split, Array.from({ length: N }, (_, i) => i));
+    const plan = planSnn(p.graph, cal.lambdas, { gamma: cfg.gamma, reset: cfg.reset, vInit: cfg.vInit, maxPool: cfg.maxPool, collectStats: false });
+    const snn = await SpikingNetwork.create(plan, { backend: 'cpu', threads: 1, stepsPerCall: K, head: p.head });
+    const engine: Float32Array[] = [];
+    try {
+      await snn.reset(input, N);
+      while (snn.t < T) engine.push(...(await snn.run(Math.min(K, T - snn.t))));
+    } finally {
+      await snn.release();
+    }
+
+    const lambdas = Object.fromEntries([...cal.lambdas].map(([id, v]) => [id, Array.from(v)]));
+    const exported = exportSnn(r.graph, lambdas, cfg, { stepsPerCall: K });
+    const { bytes } = exported;
+    const contract = exported.contract as SnnContract;
+    expect(contract.output.shape).toEqual([CLASSES]);
+    expect(contract.output.meaning).toMatch(/analog head/);
+    expect(contract.states.at(-1)).toMatchObject({ name: 'state:head:t', shape: [1], init: 0 });
+    // plain onnxruntime-node, default session options, driven by the contract alone
+    const session = await ort.InferenceSession.create(bytes);
+    const file: Float32Array[] = [];
+    try {
+      const feeds: Record<string, ort.Tensor> = { input: new ort.Tensor('float32', input, [N, C, H, W]) };
+      for (const st of contract.states) {
+        const per = st.shape.reduce((a, b) => a * b, 1);
+        const v = new Float32Array(N * per);
+        if (typeof st.init === 'number') v.fill(st.init);
+        else for (let i = 0; i < v.length; i++) v[i] = st.init[Math.floor((i % per) / (per / st.init.length))] as number;
+        feeds[st.name] = new ort.Tensor('float32', v, [N, ...st.shape]);
+      }
+      while (file.length < T) {
+        const out = await session.run(feeds);
+        for (const st of contract.states) feeds[st.name] = out[st.name.replace(/^state:/, 'next:')] as ort.Tensor;
+        for (let k = 1; k <= K; k++) file.push((out[`output:${k}`] as ort.Tensor).data as Float32Array);
+      }
+    } finally {
+      await session.release();
+    }
+    expect(engine).toHaveLength(T);
+    for (let t = 0; t < T; t++) expect({ t: t + 1, diff: maxAbsDiff(file[t] as Float32Array, engine[t] as Float32Array) }).toEqual({ t: t + 1, diff: 0 });
+    // not a constant: the head's output moves with t (t·y_t grows)
+    expect(maxAbsDiff(engine[T - 1] as Float32Array, engine[0] as Float32Array)).toBeGreaterThan(0);
+  }, 120_000);
 });
 
 describe('hybrid SNN: the analog head on the running mean converges to the ANN', () => {
