@@ -19,6 +19,7 @@ import { extractGraph } from '../src/engine/ir/index.js';
 import { AnnRunner, defaultThreads } from '../src/engine/ort/index.js';
 import { buildModel } from '../src/engine/zoo/index.js';
 import type { ZooArchitecture } from '../src/formats/model.js';
+import { describeProbe, probeCpus } from './cpu-probe.js';
 import { writeSnnSpec } from './snn-spec.js';
 import { median } from './stats.js';
 
@@ -220,9 +221,12 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'spikelab-bench-'));
   const { torch, info } = await Torch.start();
   try {
+    // each CPU's own speed before the runs (bench/cpu-probe.ts): with 2 threads every parallel op waits for the slower one
+    const probe = await probeCpus();
     const results: ModelResult[] = [];
     for (const m of MODELS) results.push(await benchModel(m, torch, dir));
     const rows: [string, string][] = [
+      ['CPU speed before the runs', describeProbe(probe)],
       ['engine', `onnxruntime-node, cpu provider, ${THREADS} intra-op threads, steps per call ${Object.entries(ks).map(([k, v]) => `${k} ${v}`).join(', ')}`],
       ['reference', info],
       ['work', `batch ${BATCH}, T = ${T}, Γ = 5, reset by subtraction, LIPool, spike counts of every population; ${REPS} alternating runs`],
@@ -266,6 +270,7 @@ async function main(): Promise<void> {
         threads: THREADS,
         clock: CLOCK,
         torch: info,
+        cpuProbeMs: probe?.ms.map((v) => round(v, 3)) ?? null,
       }),
     );
   } finally {

@@ -5,8 +5,10 @@
 // per worker count (the median round), the 2-worker speed-up (the median of each round's ratio),
 // the queue's added latency per job (from the Job rows: the time from the slot's previous job
 // ending, or the job's creation when the slot was idle, to the job being claimed), and API
-// `compare` p95 on PostgreSQL over the 200-run data of bench:api (bench/compare-data.ts). Readable
-// table, then one JSON line (last line).
+// `compare` p95 on PostgreSQL over the 200-run data of bench:api (bench/compare-data.ts), and each
+// CPU's own speed before and after the rounds (bench/cpu-probe.ts: on a shared virtual machine the two
+// CPUs need not be equal, which bounds what 2 workers can reach). Readable table, then one JSON line
+// (last line).
 //   npm run bench:scale  (BENCH_JOBS, BENCH_ROUNDS, BENCH_WORKERS=1,2,4, BENCH_T=128, BENCH_COMPARE=0 override)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -18,6 +20,7 @@ import { openRegistry } from '../src/registry/registry.js';
 import { postgresUnavailableReason, startPgCluster } from '../src/tools/pg-cluster.js';
 import { redisUnavailableReason, startRedis } from '../src/tools/redis-server.js';
 import { measurePgCompare, post, startBenchServer } from './compare-data.js';
+import { describeProbe, probeCpus } from './cpu-probe.js';
 import { median, percentile } from './stats.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 40);
@@ -99,6 +102,8 @@ async function main(): Promise<void> {
   const missing = [redisUnavailableReason(), postgresUnavailableReason()].filter((r) => r !== null);
   if (missing.length > 0) throw new Error(`bench:scale needs ${missing.join('; ')}`);
   const load0 = loadavg()[0]!;
+  // each CPU's own speed, before and after the rounds (bench/cpu-probe.ts): what 2 workers can reach
+  const probeBefore = await probeCpus();
   const dir = mkdtempSync(join(tmpdir(), 'spikelab-bench-scale-'));
   const redis = await startRedis();
   const cluster = await startPgCluster({ durable: true });
@@ -169,6 +174,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 
+  const probeAfter = await probeCpus();
   // compare on PostgreSQL: bench:api's 200-run data on a cluster of its own (bench/compare-data.ts)
   // (BENCH_COMPARE=0 leaves it out, for trying worker settings: pgCompareP95Ms is null then)
   const compare = process.env.BENCH_COMPARE === '0' ? null : (process.stderr.write('compare on PostgreSQL: seeding the 200 runs of bench:api…\n'), await measurePgCompare());
@@ -196,6 +202,8 @@ async function main(): Promise<void> {
       `${c.jobsPerMin.toFixed(1)} jobs/min median (${(c.jobsPerMin / one).toFixed(2)}× of 1; rounds ${c.rounds.map((r) => r.jobsPerMin.toFixed(1)).join(', ')}); median job ${c.runMs.toFixed(0)} ms on its worker`,
     ]),
     ['2 workers / 1, per round', `${roundRatios.map((x) => x.toFixed(3)).join(', ')} → median ${speedup2.toFixed(3)}`],
+    ['CPU speed before the rounds', describeProbe(probeBefore)],
+    ['CPU speed after the rounds', describeProbe(probeAfter)],
     ['queue latency, all timed jobs', `p50 ${percentile(allGaps, 0.5).toFixed(0)} ms, p95 ${percentile(allGaps, 0.95).toFixed(0)} ms`],
     ['compare on PostgreSQL (200 runs, 9 steps)', `p50 ${compareP50.toFixed(1)} ms, p95 ${compareP95.toFixed(1)} ms (repeated; after a write p95 ${compare?.afterWrite.p95.toFixed(1) ?? '-'} ms)`],
   ];
@@ -211,6 +219,9 @@ async function main(): Promise<void> {
     queueLatencyP95Ms: Math.round(percentile(allGaps, 0.95)),
     pgCompareP95Ms: compare ? Number(compareP95.toFixed(2)) : null,
     loadAvg: [Number(load0.toFixed(2)), Number(load1.toFixed(2))],
+    // CPU ms per probe run on each CPU, and 1 + fastest/slowest (bench/cpu-probe.ts); null: not measured
+    cpuProbeMs: { before: probeBefore?.ms.map((v) => Number(v.toFixed(3))) ?? null, after: probeAfter?.ms.map((v) => Number(v.toFixed(3))) ?? null },
+    twoWorkerCeiling: { before: probeBefore ? Number(probeBefore.twoWorkerCeiling.toFixed(3)) : null, after: probeAfter ? Number(probeAfter.twoWorkerCeiling.toFixed(3)) : null },
   };
   console.log(JSON.stringify(json));
 }
