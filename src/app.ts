@@ -41,7 +41,7 @@ export interface App {
   readonly config: Config;
   readonly registry: Registry;
   readonly events: EventBus;
-  /** The in-process runner (worker threads): every job, or with the Redis queue only sweeps (training and conversions go to remote workers). */
+  /** The in-process runner (worker threads): every job; with the Redis queue none (every job goes to remote workers), it only keeps the recovery of dead workers' jobs. */
   readonly runner: JobRunner;
   /** The Redis job queue (SPIKELAB_QUEUE); null for the embedded default. */
   readonly queue: RedisJobQueue | null;
@@ -79,9 +79,9 @@ export async function openApp(config: Config, opts: AppOptions = {}): Promise<Ap
     // one bus mechanism, chosen by configuration: Redis pub/sub across replicas, or in-process
     events = config.queueUrl ? await RedisEventBus.open(config.queueUrl, log) : new InProcessEventBus();
     const env: JobEnv = { registry, events, backend: config.backend, log };
-    // with the queue, remote workers take training and conversion jobs, and this server's runner
-    // takes the sweeps (a remote worker does not run them: never left QUEUED with nobody to take them)
-    const runner = new JobRunner(env, { workers: opts.workers ?? workersFromEnv(), ...(config.queueUrl ? { kinds: ['sweep'], staleMs: opts.staleMs ?? 30_000 } : {}) });
+    // with the queue, remote workers take every job (training, conversion, sweep), and this server's
+    // runner none: it keeps requeueing the jobs of dead workers
+    const runner = new JobRunner(env, { workers: opts.workers ?? workersFromEnv(), ...(config.queueUrl ? { kinds: [], staleMs: opts.staleMs ?? 30_000 } : {}) });
     // a remote worker's job is dead when its pid on this host is gone, or its heartbeats stopped;
     // one of this process's threads, when the runner no longer runs it
     const isDead = config.queueUrl ? runner.isDead : deadWorkerCheck(hostname(), () => false, opts.staleMs ?? 30_000);

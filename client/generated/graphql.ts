@@ -134,7 +134,7 @@ export type ImportOnnxModelInput = {
   uploadId?: string | null | undefined;
 };
 
-/** What a worker reports on a job it holds: progress, training curves, a committed conversion batch. */
+/** What a worker reports on a job it holds: progress, training curves, a committed conversion batch, a finished sweep point. */
 export type JobReportInput = {
   /** Conversion: { sums: BatchSums, samples, batches, stepMetrics } of a finished test batch. */
   batch?: Record<string, unknown> | null | undefined;
@@ -143,6 +143,8 @@ export type JobReportInput = {
   /** Training: [{ iteration, loss, lr }]. */
   iterations?: unknown;
   jobId: string;
+  /** Sweep: { runId, calibrations, simulations, result: ConversionResult } of a finished point (calibrations and simulations the engine ran since the previous point). */
+  point?: Record<string, unknown> | null | undefined;
   /** { fraction, phase, epoch?, step?, message?, etaSeconds? } */
   progress?: Record<string, unknown> | null | undefined;
   /** The holder: host/pid/slot. */

@@ -1,8 +1,8 @@
 // Runs one claimed job on a worker: fetches its inputs (cache), hands the task to a worker thread
 // (src/jobs/slot.ts and worker.js: the very code the in-process runner uses), and forwards what the
 // thread reports to the server in order: progress (at most every 500 ms), training curves,
-// every finished conversion batch but the last (committed before the next is sent), then the
-// result. A cancel (the answer to a report or a heartbeat) stops the thread within a batch; a
+// every finished conversion batch but the last (committed before the next is sent), every finished
+// sweep point (stored at once), then the result. A cancel (the answer to a report or a heartbeat) stops the thread within a batch; a
 // report the server refuses (JOB_NOT_HELD: the job was taken over) stops it too, without finishing.
 import { SpikelabError } from '../api/errors.js';
 import type { BackendName, DatasetSpec, Progress, RemoteCheckpoint, RemoteDataset, WorkerAssignment } from '../../src/formats/index.js';
@@ -35,6 +35,7 @@ async function datasetOf(cache: InputCache, d: RemoteDataset): Promise<DatasetSp
 export async function taskOf(cache: InputCache, a: WorkerAssignment): Promise<Task> {
   const t = a.task;
   if (t.kind === 'training') return { kind: 'training', modelSpec: t.modelSpec, config: t.config, dataset: await datasetOf(cache, t.dataset), init: t.init ? await checkpointOf(cache, t.init) : null };
+  if (t.kind === 'sweep') return { kind: 'sweep', checkpoint: await checkpointOf(cache, t.checkpoint), dataset: await datasetOf(cache, t.dataset), configs: t.configs, maxSamples: t.maxSamples, backend: conversionBackend(a.backend) };
   return { kind: 'conversion', checkpoint: await checkpointOf(cache, t.checkpoint), dataset: await datasetOf(cache, t.dataset), config: t.config, maxSamples: t.maxSamples, backend: conversionBackend(a.backend), resume: t.resume };
 }
 
@@ -66,6 +67,8 @@ export async function executeJob(ctx: ExecuteContext, slot: WorkerSlot, a: Worke
   let iterations: { iteration: number; loss: number; lr: number }[] = [];
   let chain = Promise.resolve();
   let lost = false;
+  // a sweep's shared work (calibrations, simulations) as of the last point reported
+  const counted = { calibrations: 0, simulations: 0 };
   let cancelled = false;
   const cancel = (): void => {
     cancelled = true;
@@ -118,8 +121,19 @@ export async function executeJob(ctx: ExecuteContext, slot: WorkerSlot, a: Worke
         if (m.batch === m.batches) return;
         send(() => report({ batch: { sums: m.sums, samples: m.samples, batches: m.batches, stepMetrics: m.stepMetrics } }));
         return;
+      case 'point': {
+        // each finished point is stored at once (results + SUCCEEDED): a kill after it keeps it
+        const runId = a.task.kind === 'sweep' ? a.task.runIds[m.index] : undefined;
+        if (runId === undefined) {
+          log(`job ${jobId}: the engine posted point ${m.index}, which the task does not have`);
+          return;
+        }
+        const more = { calibrations: m.calibrations - counted.calibrations, simulations: m.simulations - counted.simulations };
+        Object.assign(counted, { calibrations: m.calibrations, simulations: m.simulations });
+        send(() => report({ point: { runId, ...more, result: m.result as unknown as Record<string, unknown> } }));
+        return;
+      }
       case 'ready':
-      case 'point': // sweep tasks are not given to remote workers (src/jobs/remote.ts)
         return;
       case 'done':
       case 'error':
@@ -134,7 +148,7 @@ export async function executeJob(ctx: ExecuteContext, slot: WorkerSlot, a: Worke
         else onMessage(m);
       },
       onCrash: (reason) => resolve({ crash: reason }),
-    }, task.kind === 'conversion' ? [task.checkpoint.weights.buffer as ArrayBuffer] : task.kind === 'training' && task.init ? [task.init.weights.buffer as ArrayBuffer] : []);
+    }, task.kind === 'conversion' || task.kind === 'sweep' ? [task.checkpoint.weights.buffer as ArrayBuffer] : task.kind === 'training' && task.init ? [task.init.weights.buffer as ArrayBuffer] : []);
   });
   await chain;
   if (lost) return 'lost';
@@ -147,6 +161,9 @@ export async function executeJob(ctx: ExecuteContext, slot: WorkerSlot, a: Worke
     if ('error' in end) {
       const status = end.error.cancelled ? 'CANCELLED' : 'FAILED';
       await api.finish({ workerId, jobId: String(jobId), status, error: end.error.cancelled ? 'cancelled' : `${end.error.name}: ${end.error.message}` });
+    } else if (a.kind === 'sweep') {
+      // every point was reported on its own; the server checks that none is missing
+      await api.finish({ workerId, jobId: String(jobId), status: 'SUCCEEDED' });
     } else if (end.done.conversion) {
       await api.finish({ workerId, jobId: String(jobId), status: 'SUCCEEDED', conversion: end.done.conversion as unknown as Record<string, unknown> });
     } else if (end.done.training) {

@@ -11,7 +11,7 @@ import type { TrainingConfig } from './training.js';
  * Bumped whenever the messages below change shape. The BullMQ queue's name carries it, so a worker
  * of another protocol never sees the jobs; the server also refuses its registration.
  */
-export const WORKER_PROTOCOL = 1;
+export const WORKER_PROTOCOL = 2;
 
 /** The Redis queue jobs of this protocol go through (`spikelab-v<protocol>`). */
 export const QUEUE_NAME = `spikelab-v${WORKER_PROTOCOL}`;
@@ -55,7 +55,9 @@ export interface RemoteDataset {
 
 export type RemoteTask =
   | { kind: 'training'; modelSpec: ZooModelSpec; dataset: RemoteDataset; config: TrainingConfig; init: RemoteCheckpoint | null }
-  | { kind: 'conversion'; checkpoint: RemoteCheckpoint; dataset: RemoteDataset; config: ConversionConfig; maxSamples: number | null; resume: BatchSums[] };
+  | { kind: 'conversion'; checkpoint: RemoteCheckpoint; dataset: RemoteDataset; config: ConversionConfig; maxSamples: number | null; resume: BatchSums[] }
+  /** The open points of one sweep on one checkpoint: configs[i] is run runIds[i]'s; each result is reported as a `point` (with its run id) as soon as it is complete. */
+  | { kind: 'sweep'; checkpoint: RemoteCheckpoint; dataset: RemoteDataset; configs: ConversionConfig[]; runIds: number[]; maxSamples: number | null };
 
 /** What claimJob hands a worker: the job it now holds (as `workerId`, attempt `attempt`) and its task. */
 export interface WorkerAssignment {

@@ -25,8 +25,8 @@ export function queuePriority(priority: number): number {
 
 export const queueJobId = (id: number): string => `job-${id}`;
 
-/** The job kinds the queue carries (sweeps run on the API servers' own runners). */
-const QUEUED_KINDS: readonly string[] = ['training', 'conversion'];
+/** The job kinds the queue carries: every kind a remote worker runs. */
+const QUEUED_KINDS: readonly string[] = ['training', 'conversion', 'sweep'];
 
 /** Every this-many syncs re-add every queued job, whatever the counts say (see sync). */
 const FULL_SYNC_EVERY = 15;
@@ -65,7 +65,7 @@ export class RedisJobQueue {
     this.timer.unref();
   }
 
-  /** Puts a queued job on the queue (a no-op when it is there already); sweeps stay off it (the servers' runners take them). */
+  /** Puts a queued job on the queue (a no-op when it is there already). */
   async add(job: Job): Promise<void> {
     if (!QUEUED_KINDS.includes(job.kind)) return;
     try {

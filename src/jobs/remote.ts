@@ -8,9 +8,11 @@ import { z } from 'zod';
 import { batchSumsSchema, type ConversionResult, type EpochRecord, type Progress, type RemoteTask, type WorkerAssignment } from '../formats/index.js';
 import { InvalidInputError, WorkerRefusedError } from '../registry/errors.js';
 import type { ConversionRun, Job, TrainingRun } from '../registry/records.js';
+import type { SweepWork } from '../registry/sweeps.js';
 import { abortConversion, commitConversionBatch, completeConversion, conversionRunOf, conversionTaskOf } from './conversion-job.js';
 import type { JobEnv } from './execution.js';
 import { remoteCheckpoint, remoteDataset } from './remote-files.js';
+import { abortSweep, completeSweep, storeSweepPoint } from './sweep-job.js';
 import { abortTraining, completeTraining, trainingRunOf, trainingTaskOf } from './training-job.js';
 
 /** A job's worker id is host/pid/slot; the worker process registered as host/pid. */
@@ -20,8 +22,8 @@ export function workerOf(jobWorkerId: string): string {
   return parts.slice(0, 2).join('/');
 }
 
-/** A job's run, by the job's kind. */
-type JobRun = { kind: 'training'; run: TrainingRun } | { kind: 'conversion'; run: ConversionRun };
+/** A job's run, by the job's kind (a sweep job: its open runs, and the backend the sweep asked for). */
+type JobRun = { kind: 'training'; run: TrainingRun } | { kind: 'conversion'; run: ConversionRun } | { kind: 'sweep'; run: { backend: string }; sweep: SweepWork };
 
 export type ClaimOutcome = { assignment: WorkerAssignment; skipped: null } | { assignment: null; skipped: 'gone' | 'busy' | 'backend' | 'none' };
 
@@ -33,6 +35,8 @@ export const jobReportSchema = z.object({
   iterations: z.array(z.object({ iteration: z.number().int().min(0), loss: num, lr: num })).max(100_000).nullish(),
   epoch: z.object({ epoch: z.number().int().min(1), trainLoss: num, trainMetric: num, valLoss: num, valMetric: num, learningRate: num, seconds: num }).nullish(),
   batch: z.object({ sums: batchSumsSchema, samples: z.number().int().min(1), batches: z.number().int().min(1), stepMetrics: z.record(z.string(), z.array(num)) }).nullish(),
+  /** Sweep: one finished point (its run, one of the task's runIds), and the calibrations and simulations the engine ran since the previous point. */
+  point: z.object({ runId: z.number().int().min(1), calibrations: z.number().int().min(0), simulations: z.number().int().min(0), result: z.record(z.string(), z.unknown()) }).nullish(),
 });
 export type JobReport = z.input<typeof jobReportSchema>;
 
@@ -72,7 +76,11 @@ export class RemoteJobs {
   private async runOf(job: Job, runs: Map<number, JobRun>): Promise<JobRun> {
     let run = runs.get(job.id);
     if (run === undefined) {
-      run = job.kind === 'training' ? { kind: 'training', run: await trainingRunOf(this.env, job) } : { kind: 'conversion', run: await conversionRunOf(this.env, job) };
+      if (job.kind === 'training') run = { kind: 'training', run: await trainingRunOf(this.env, job) };
+      else if (job.kind === 'sweep') {
+        const sweep = await this.env.registry.sweeps.workOf(job.id);
+        run = { kind: 'sweep', run: { backend: sweep.sweep.backend }, sweep };
+      } else run = { kind: 'conversion', run: await conversionRunOf(this.env, job) };
       runs.set(job.id, run);
     }
     return run;
@@ -88,9 +96,8 @@ export class RemoteJobs {
     });
     if (worker.stoppedAt) throw new WorkerRefusedError(`worker ${worker.id} said goodbye; register again`);
     const { jobs } = this.env.registry;
-    // sweep jobs run only on the API servers' in-process runners (their per-point commits have no worker report yet)
     const runs = new Map<number, JobRun>();
-    const accept = async (job: Job): Promise<boolean> => job.kind !== 'sweep' && canRun((await this.runOf(job, runs)).run.backend, worker.backends);
+    const accept = async (job: Job): Promise<boolean> => canRun((await this.runOf(job, runs)).run.backend, worker.backends);
     let job: Job | null;
     if (jobId !== null) {
       const current = await jobs.get(jobId);
@@ -102,11 +109,13 @@ export class RemoteJobs {
         return { assignment: null, skipped: after.status === 'RUNNING' ? 'busy' : 'gone' };
       }
     } else {
-      job = await jobs.claimNext(jobWorkerId, accept, ['training', 'conversion']);
+      job = await jobs.claimNext(jobWorkerId, accept, ['training', 'conversion', 'sweep']);
       if (!job) return { assignment: null, skipped: 'none' };
     }
     this.publish(job);
     try {
+      // a sweep's open points as of the claim (a point stored meanwhile, before a retry, is not computed again)
+      if (job.kind === 'sweep') runs.delete(job.id);
       const run = await this.runOf(job, runs);
       const task = await this.taskOf(job, run);
       return { assignment: { jobId: job.id, kind: task.kind, attempt: job.attempts, workerId: jobWorkerId, backend: run.run.backend, task }, skipped: null };
@@ -124,6 +133,10 @@ export class RemoteJobs {
       const t = await trainingTaskOf(this.env, run);
       return { kind: 'training', modelSpec: t.modelSpec, config: t.config, dataset: await remoteDataset(registry, run.datasetId), init: run.initCheckpointId != null ? await remoteCheckpoint(registry, run.initCheckpointId) : null };
     }
+    if (r.kind === 'sweep') {
+      const { sweep, runs } = r.sweep;
+      return { kind: 'sweep', checkpoint: await remoteCheckpoint(registry, r.sweep.checkpointId), dataset: await remoteDataset(registry, sweep.datasetId), configs: runs.map((x) => registry.conversionRuns.configOf(x)), runIds: runs.map((x) => x.id), maxSamples: sweep.maxSamples };
+    }
     const { run } = r;
     const dataset = await registry.datasets.get(run.datasetId);
     const t = await conversionTaskOf(this.env, run, job.attempts, dataset);
@@ -136,11 +149,16 @@ export class RemoteJobs {
     const { jobs } = this.env.registry;
     const curves = (r.iterations && r.iterations.length > 0) || r.epoch;
     // a report of progress alone is one statement (progressHeld checks the holder)
-    let job = curves || r.batch ? await jobs.held(jobId, jobWorkerId) : null;
+    let job = curves || r.batch || r.point ? await jobs.held(jobId, jobWorkerId) : null;
     if (job?.kind === 'training') {
       const run = await trainingRunOf(this.env, job);
       if (r.iterations && r.iterations.length > 0) await this.env.registry.trainingRuns.recordIterations(run.id, r.iterations);
       if (r.epoch) await this.env.registry.trainingRuns.recordEpoch(run.id, r.epoch satisfies EpochRecord);
+    } else if (job?.kind === 'sweep' && r.point) {
+      const { point } = r;
+      const run = (await this.env.registry.sweeps.workOf(job.id)).runs.find((x) => x.id === point.runId);
+      // a run not open (stored by an earlier report, or cancelled) gets nothing written
+      if (run) await storeSweepPoint(this.env, job.id, run, { calibrations: point.calibrations, simulations: point.simulations }, point.result as unknown as ConversionResult);
     } else if (job && r.batch) {
       const run = await conversionRunOf(this.env, job);
       await commitConversionBatch(this.env, job, run.id, jobWorkerId, r.batch);
@@ -171,6 +189,9 @@ export class RemoteJobs {
         after = await completeTraining(this.env, job, run.id, { manifest: t.manifest, weights, metricName: t.metricName, bestEpoch: t.bestEpoch, bestMetric: t.bestMetric, backendUsed: t.backendUsed });
         await registry.store.discardUpload(t.uploadId);
       } else after = await abortTraining(this.env, job, f.status, error!);
+    } else if (job.kind === 'sweep') {
+      const { runs } = await registry.sweeps.workOf(job.id);
+      after = f.status === 'SUCCEEDED' ? await completeSweep(this.env, job, runs) : await abortSweep(this.env, job, runs, f.status, error!);
     } else {
       const run = await conversionRunOf(this.env, job);
       if (f.status === 'SUCCEEDED') {
@@ -189,8 +210,8 @@ export class RemoteJobs {
     const after = countAttempt ? await jobs.requeueOrFail(jobId, reason) : await jobs.release(jobId, reason);
     if (after.status !== 'QUEUED' && after.status !== 'RUNNING') {
       // ended for good (gave up, or cancelled): the run's stream ends too
-      const run = after.kind === 'conversion' ? await conversionRunOf(this.env, after) : null;
-      if (run) this.env.events.publish('stepMetrics', run.id, { runId: run.id, final: true, step: null, values: null, series: null, batch: null, batches: null, samples: null, done: true });
+      const ids = after.kind === 'conversion' ? [(await conversionRunOf(this.env, after)).id] : after.kind === 'sweep' ? (await this.env.registry.sweeps.workOf(after.id)).runs.map((r) => r.id) : [];
+      for (const id of ids) this.env.events.publish('stepMetrics', id, { runId: id, final: true, step: null, values: null, series: null, batch: null, batches: null, samples: null, done: true });
     }
     this.publish(after);
     return after;

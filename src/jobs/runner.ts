@@ -24,7 +24,7 @@ export interface RunnerOptions {
   progressWriteMs?: number;
   /**
    * The job kinds this runner takes (default: every kind). With SPIKELAB_QUEUE the remote workers
-   * take training and conversion jobs and the server's runner only sweeps.
+   * take every job and the server's runner none ([]).
    */
   kinds?: readonly string[];
 }

@@ -1,22 +1,62 @@
 // Sweep jobs: the open points of one sweep on one checkpoint, computed by the engine's convertSweep
-// in one worker. Each point is committed (results + SUCCEEDED, one transaction) as soon as the
-// worker posts it, so a cancelled or crashed sweep keeps every finished point and a retry computes
-// only the rest. The runs follow the job's status through syncRunStatus (registry/sweep-status.ts).
-import type { Job } from '../registry/records.js';
+// in one worker (a thread of the server's runner, or a remote `spikelab worker`). Each point is
+// committed (results + SUCCEEDED, one transaction) as soon as the worker posts it, so a cancelled or
+// crashed sweep keeps every finished point and a retry computes only the rest. The runs follow the
+// job's status through syncRunStatus (registry/sweep-status.ts).
+import type { ConversionResult } from '../formats/index.js';
+import type { ConversionRun, Job } from '../registry/records.js';
 import { datasetSpecOf } from '../registry/runs.js';
 import type { StepMetricsEvent } from './events.js';
 import { conversionBackend, type Execution, type JobEnv } from './execution.js';
 import { checkpointPayload } from './training-job.js';
 
+function publish(env: JobEnv, runId: number, e: Partial<StepMetricsEvent>): void {
+  env.events.publish('stepMetrics', runId, { runId, final: true, step: null, values: null, series: null, batch: null, batches: null, samples: null, done: false, ...e });
+}
+
+/**
+ * One finished point of sweep job `jobId`: the shared work it adds (calibrations and simulations
+ * the engine ran since the last point), then the run's results and SUCCEEDED in one transaction,
+ * its series published. Nothing is stored for a run that ended meanwhile (a cancel).
+ */
+export async function storeSweepPoint(env: JobEnv, jobId: number, run: ConversionRun, more: { calibrations: number; simulations: number }, result: ConversionResult): Promise<void> {
+  await env.registry.sweeps.recordWork(jobId, more);
+  if (!(await env.registry.conversionRuns.storePoint(run.id, result))) return;
+  const names = Object.keys(result.stepMetrics);
+  const events: StepMetricsEvent[] = [];
+  for (let t = 1; t <= result.config.timeSteps; t++) {
+    events.push({ runId: run.id, final: true, step: t, values: Object.fromEntries(names.map((n) => [n, result.stepMetrics[n]![t - 1]!])), series: null, batch: null, batches: null, samples: result.samples, done: false });
+  }
+  events.push({ runId: run.id, final: true, step: null, values: null, series: null, batch: null, batches: null, samples: null, done: true });
+  env.events.publishAll('stepMetrics', run.id, events);
+}
+
+/** The worker finished sweep job `job`: SUCCEEDED when every point it held has its result, else FAILED (a point the engine never answered). */
+export async function completeSweep(env: JobEnv, job: Job, runs: readonly ConversionRun[]): Promise<Job> {
+  const work = await env.registry.sweeps.workOf(job.id);
+  const open = work.runs.length;
+  const ended =
+    open > 0
+      ? await env.registry.jobs.finish(job.id, 'FAILED', { error: `the engine finished without a result for ${open} point(s)` })
+      : await env.registry.jobs.finish(job.id, 'SUCCEEDED', { result: { sweepId: work.sweep.id, points: runs.length } });
+  for (const r of runs) publish(env, r.id, { done: true });
+  return ended;
+}
+
+/** Sweep job `job` ends FAILED or CANCELLED; the points already stored stay. */
+export async function abortSweep(env: JobEnv, job: Job, runs: readonly ConversionRun[], status: 'FAILED' | 'CANCELLED', error: string): Promise<Job> {
+  const ended = await env.registry.jobs.finish(job.id, status, { error });
+  for (const r of runs) publish(env, r.id, { done: true });
+  return ended;
+}
+
 export async function prepareSweep(env: JobEnv, job: Job): Promise<Execution> {
-  const { sweeps, conversionRuns, datasets, jobs } = env.registry;
+  const { sweeps, conversionRuns, datasets } = env.registry;
   const work = await sweeps.workOf(job.id);
   const dataset = await datasets.get(work.sweep.datasetId);
   const checkpoint = await checkpointPayload(env, work.checkpointId);
   const runs = work.runs;
   const counted = { calibrations: 0, simulations: 0 };
-  const publish = (runId: number, e: Partial<StepMetricsEvent>): void =>
-    env.events.publish('stepMetrics', runId, { runId, final: true, step: null, values: null, series: null, batch: null, batches: null, samples: null, done: false, ...e });
   return {
     task: { kind: 'sweep', checkpoint, dataset: datasetSpecOf(dataset), configs: runs.map((r) => conversionRuns.configOf(r)), maxSamples: work.sweep.maxSamples, backend: conversionBackend(work.sweep.backend) },
     transfer: [checkpoint.weights.buffer as ArrayBuffer],
@@ -25,25 +65,15 @@ export async function prepareSweep(env: JobEnv, job: Job): Promise<Execution> {
       if (m.type !== 'point') return;
       const run = runs[m.index];
       if (!run) throw new Error(`sweep job ${job.id}: the worker posted point ${m.index} of ${runs.length}`);
-      await sweeps.recordWork(job.id, { calibrations: m.calibrations - counted.calibrations, simulations: m.simulations - counted.simulations });
+      const more = { calibrations: m.calibrations - counted.calibrations, simulations: m.simulations - counted.simulations };
       Object.assign(counted, { calibrations: m.calibrations, simulations: m.simulations });
-      if (!(await conversionRuns.storePoint(run.id, m.result))) return;
-      const names = Object.keys(m.result.stepMetrics);
-      for (let t = 1; t <= m.result.config.timeSteps; t++) {
-        publish(run.id, { step: t, values: Object.fromEntries(names.map((n) => [n, m.result.stepMetrics[n]![t - 1]!])), samples: m.result.samples });
-      }
-      publish(run.id, { done: true });
+      await storeSweepPoint(env, job.id, run, more, m.result);
     },
     async succeed() {
-      const open = (await sweeps.workOf(job.id)).runs.length;
-      // a point the engine never answered fails its run (sweep-status.ts) and the job
-      if (open > 0) await jobs.finish(job.id, 'FAILED', { error: `the engine finished without a result for ${open} point(s)` });
-      else await jobs.finish(job.id, 'SUCCEEDED', { result: { sweepId: work.sweep.id, points: runs.length } });
-      for (const r of runs) publish(r.id, { done: true });
+      await completeSweep(env, job, runs);
     },
     async abort(status, error) {
-      await jobs.finish(job.id, status, { error });
-      for (const r of runs) publish(r.id, { done: true });
+      await abortSweep(env, job, runs, status, error);
     },
   };
 }

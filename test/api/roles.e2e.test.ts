@@ -5,6 +5,7 @@
 // listed every token through a named fragment.
 import { execute, parse } from 'graphql';
 import type { Client } from 'graphql-ws';
+import { WORKER_PROTOCOL } from '../../src/formats/index.js';
 import { rootRoles } from '../../src/graphql/schema.js';
 import { TOKEN_ROLES, type TokenRole } from '../../src/registry/vocab.js';
 import { errorOf, startTestServer, type GqlResponse, type TestServer } from './harness.js';
@@ -139,7 +140,7 @@ describe('roles per resolved root field', () => {
     expect(granted).toEqual(['claimJob', 'finishJob', 'registerWorker', 'releaseJob', 'reportJob', 'stopWorker', 'workerHeartbeat'].map((f) => `mutation.${f}`));
     expect(table.get('query')!.get('workers')).toEqual(['reader']);
     const register = 'mutation($i: RegisterWorkerInput!) { registerWorker(input: $i) { serverVersion } }';
-    const input = { id: 'h/1', protocol: 1, version: '999.0.0', backends: ['cpu'], devices: ['cpu'], concurrency: 1, source: 'api' };
+    const input = { id: 'h/1', protocol: WORKER_PROTOCOL, version: '999.0.0', backends: ['cpu'], devices: ['cpu'], concurrency: 1, source: 'api' };
     expect(dataOf((await as('worker', register, { i: input })).body).registerWorker.serverVersion).toMatch(/^\d+\.\d+\.\d+/);
     expect(errorOf((await as('writer', register, { i: input })).body).code).toBe('FORBIDDEN');
     expect(errorOf((await as('worker', '{ workers { id } }')).body).code).toBe('FORBIDDEN');

@@ -9,8 +9,8 @@
 //   SUCCEEDED, each after exactly one attempt;
 // - kill -9 the API replica the worker reports to while a client follows the job through another
 //   replica: the worker moves to that replica and the client still gets the end of the job;
-// - a sweep with the queue configured runs on the API server's own runner (never left QUEUED), and
-//   a remote worker does not take it.
+// - a sweep goes through the queue to a remote worker, which stores each point as it finishes; kill -9
+//   of that worker after a point: the next worker computes only the other points.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWorker } from '../../client/worker/worker.js';
@@ -134,28 +134,39 @@ const haveServices = serviceAvailable(redisUnavailableReason()) && serviceAvaila
     await w.stop();
   }, 400_000);
 
-  it('a sweep runs on the API server (not on the queue, not left QUEUED) while a worker takes the conversions', async () => {
-    const w = await worker();
-    const SWEEP = 'id status pointCount pointsDone error work { job { id status } }';
-    const sweep = dataOf(await a.gql(`mutation($i: StartSweepInput!) { startSweep(input: $i) { ${SWEEP} } }`, { i: { datasetId: ids.datasetId, checkpointIds: [ids.checkpointId], axes: { gamma: [1, 3], timeSteps: [16], batchSize: [16] }, force: true } })).startSweep;
-    expect(sweep.pointCount).toBe(2);
-    const runId = await convert(a);
+  it('a sweep goes through the queue to a worker; kill -9 of it after a point: the next worker computes only the other points', async () => {
+    const w1 = await worker();
+    const SWEEP = 'id status pointCount pointsDone simulations error work { simulations job { id status attempts } } runs { status stepMetrics(name: "accuracy") { step } }';
+    const sweep = dataOf(await a.gql(`mutation($i: StartSweepInput!) { startSweep(input: $i) { ${SWEEP} } }`, { i: { datasetId: ids.datasetId, checkpointIds: [ids.checkpointId], axes: { gamma: [1, 2, 3, 5], timeSteps: [CONFIG.timeSteps], batchSize: [CONFIG.batchSize] }, force: true } })).startSweep;
+    expect(sweep.pointCount).toBe(4);
+    const jobId = sweep.work[0].job.id;
+    // the first point stored (results + SUCCEEDED) while the worker computes the next
+    const first = await waitFor(async () => {
+      const s = dataOf(await a.gql(`query($id: ID!) { sweep(id: $id) { ${SWEEP} } }`, { id: sweep.id })).sweep;
+      return s.pointsDone >= 1 ? s : undefined;
+    }, 120_000, 'the first point on the first worker');
+    expect(first.status).toBe('RUNNING');
+    expect(first.pointsDone).toBeLessThan(4);
+    await w1.kill();
+    expect(w1.log.join('')).toMatch(new RegExp(`job ${jobId} \\(sweep, attempt 1\\)`));
+    const kept = dataOf(await a.gql(`query($id: ID!) { sweep(id: $id) { pointsDone simulations } }`, { id: sweep.id })).sweep;
+    const w2 = await worker();
     const done = await waitFor(async () => {
       const s = dataOf(await a.gql(`query($id: ID!) { sweep(id: $id) { ${SWEEP} } }`, { id: sweep.id })).sweep;
       return s.status === 'QUEUED' || s.status === 'RUNNING' ? undefined : s;
-    }, 120_000, 'the sweep to end');
-    expect(done).toMatchObject({ status: 'SUCCEEDED', pointsDone: 2, error: null });
-    const jobId = done.work[0].job.id;
-    expect(done.work[0].job.status).toBe('SUCCEEDED');
-    // the API server's own thread ran it (started at the first sweep), not the worker
-    expect(a.log.join('')).toMatch(/worker 0: backend/);
-    expect(w.log.join('')).not.toMatch(new RegExp(`job ${jobId} \\(`));
-    // the conversion queued beside it went to the worker
-    const run = await finished(a, runId);
-    expect(run.status).toBe('SUCCEEDED');
-    expect(w.log.join('')).toMatch(new RegExp(`job ${run.job.id} \\(conversion, attempt 1\\)`));
-    await w.stop();
-  }, 240_000);
+    }, 180_000, 'the sweep to end on the second worker');
+    expect(done).toMatchObject({ status: 'SUCCEEDED', pointsDone: 4, error: null });
+    expect(done.work[0].job).toMatchObject({ id: jobId, status: 'SUCCEEDED', attempts: 2 });
+    expect(w2.log.join('')).toMatch(new RegExp(`job ${jobId} \\(sweep, attempt 2\\)`));
+    // the points stored before the kill were not computed again: one simulation per point in all
+    expect(done.simulations).toBe(kept.simulations + (4 - kept.pointsDone));
+    expect(done.simulations).toBe(4);
+    for (const r of done.runs) expect(r).toMatchObject({ status: 'SUCCEEDED' });
+    for (const r of done.runs) expect(r.stepMetrics).toHaveLength(CONFIG.timeSteps);
+    // the API server's own runner started no thread: no job ran there
+    expect(a.log.join('')).not.toMatch(/worker 0: backend/);
+    await w2.stop();
+  }, 400_000);
 
   it('kill -9 of one API replica: the worker moves to the other, whose subscriber gets the end of the job', async () => {
     const b = await startServerProcess(env);

@@ -25,7 +25,7 @@ export class RegisterWorkerInput {
   source!: string;
 }
 
-@InputType({ description: 'What a worker reports on a job it holds: progress, training curves, a committed conversion batch.' })
+@InputType({ description: 'What a worker reports on a job it holds: progress, training curves, a committed conversion batch, a finished sweep point.' })
 export class JobReportInput {
   @Field({ description: 'The holder: host/pid/slot.' })
   workerId!: string;
@@ -44,6 +44,9 @@ export class JobReportInput {
 
   @Field(() => GraphQLJSONObject, { nullable: true, description: 'Conversion: { sums: BatchSums, samples, batches, stepMetrics } of a finished test batch.' })
   batch?: Record<string, unknown> | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Sweep: { runId, calibrations, simulations, result: ConversionResult } of a finished point (calibrations and simulations the engine ran since the previous point).' })
+  point?: Record<string, unknown> | null;
 }
 
 @InputType({ description: 'How a held job ended on the worker.' })
