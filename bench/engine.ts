@@ -1,5 +1,5 @@
-// Engine benchmark: converts and simulates a VGG-11 and a ResNet-18 (CIFAR-shaped, width ×0.5) on
-// ONNX Runtime at batch 64 and runs the very same converted SNN in PyTorch eager (Debian's
+// Engine benchmark: converts and simulates a VGG-11 and a ResNet-18 (CIFAR-shaped, full width ×1:
+// the standard models; BENCH_WIDTH=0.5 for the half-width ones) on ONNX Runtime at batch 64 and runs the very same converted SNN in PyTorch eager (Debian's
 // python3-torch, /usr/bin/python3) with the same T, batch, threads and work, spike counting
 // included. ORT and PyTorch runs alternate (3 each); ratios are medians of the per-pair ratios.
 // Step/forward: one-off costs (session creation, first calls) are outside both timings; the SNN's
@@ -24,7 +24,7 @@ import { writeSnnSpec } from './snn-spec.js';
 import { median } from './stats.js';
 
 const MODELS = (process.env['BENCH_MODELS'] ?? 'vgg11,resnet18').split(',') as ZooArchitecture[];
-const WIDTH = Number(process.env['BENCH_WIDTH'] ?? 0.5);
+const WIDTH = Number(process.env['BENCH_WIDTH'] ?? 1);
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 64);
 const T = Number(process.env['BENCH_T'] ?? 32);
 const K_ENV = process.env['BENCH_K'];
@@ -229,7 +229,7 @@ async function main(): Promise<void> {
       ['CPU speed before the runs', describeProbe(probe)],
       ['engine', `onnxruntime-node, cpu provider, ${THREADS} intra-op threads, steps per call ${Object.entries(ks).map(([k, v]) => `${k} ${v}`).join(', ')}`],
       ['reference', info],
-      ['work', `batch ${BATCH}, T = ${T}, Γ = 5, reset by subtraction, LIPool, spike counts of every population; ${REPS} alternating runs`],
+      ['work', `width ×${WIDTH}, batch ${BATCH}, T = ${T}, Γ = 5, reset by subtraction, LIPool, spike counts of every population; ${REPS} alternating runs`],
       ['clock', CLOCK === 'cpu' ? 'process CPU time (one thread per process: robust to other load on the machine)' : 'wall clock'],
     ];
     const imageStepsPerS: Record<string, number> = {};
@@ -264,6 +264,7 @@ async function main(): Promise<void> {
         stepToForwardRatio: Math.max(...Object.values(stepRatios)),
         stepToForwardRatios: stepRatios,
         stepWithBatchCostsToForwardRatios: batchStepRatios,
+        width: WIDTH,
         batch: BATCH,
         timeSteps: T,
         stepsPerCall: ks,
