@@ -74,17 +74,15 @@ export async function probeCpus(passes = 3): Promise<CpuProbe | null> {
 
 /** One probe pinned to `cpu`: its CPU ms per run, or null. */
 async function probeOn(cpu: number): Promise<number | null> {
-  {
-    const out = await new Promise<string | null>((resolve) => {
-      const child = spawn('taskset', ['-c', String(cpu), process.execPath, fileURLToPath(import.meta.url), '--child'], { stdio: ['ignore', 'pipe', 'ignore'] });
-      let text = '';
-      child.stdout.on('data', (d: Buffer) => (text += String(d)));
-      child.once('error', () => resolve(null));
-      child.once('exit', (code) => resolve(code === 0 ? text : null));
-    });
-    const v = out === null ? NaN : Number(out.trim());
-    return Number.isFinite(v) && v > 0 ? v : null;
-  }
+  const out = await new Promise<string | null>((resolve) => {
+    const child = spawn('taskset', ['-c', String(cpu), process.execPath, fileURLToPath(import.meta.url), '--child'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => (text += String(d)));
+    child.once('error', () => resolve(null));
+    child.once('exit', (code) => resolve(code === 0 ? text : null));
+  });
+  const v = out === null ? NaN : Number(out.trim());
+  return Number.isFinite(v) && v > 0 ? v : null;
 }
 
 /** One line for a benchmark's table. */

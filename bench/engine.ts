@@ -1,7 +1,7 @@
 // Engine benchmark: converts and simulates a VGG-11 and a ResNet-18 (CIFAR-shaped, full width ×1:
-// the standard models; BENCH_WIDTH=0.5 for the half-width ones) on ONNX Runtime at batch 64 and runs the very same converted SNN in PyTorch eager (Debian's
-// python3-torch, /usr/bin/python3) with the same T, batch, threads and work, spike counting
-// included. ORT and PyTorch runs alternate (3 each); ratios are medians of the per-pair ratios.
+// the standard models; BENCH_WIDTH=0.5 for the half-width ones) on ONNX Runtime at batch 64 and
+// runs the very same converted SNN in PyTorch eager (Debian's python3-torch, /usr/bin/python3) with
+// the same T, batch, threads and work, spike counting included. ORT and PyTorch runs alternate (3 each); ratios are medians of the per-pair ratios.
 // Step/forward: one-off costs (session creation, first calls) are outside both timings; the SNN's
 // T steps are timed between two halves of the T ANN forwards (A-B-A), so that a load change during
 // the pair shifts both sides alike; the per-batch costs (reset, spike totals) are reported beside it.

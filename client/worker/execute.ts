@@ -1,9 +1,10 @@
 // Runs one claimed job on a worker: fetches its inputs (cache), hands the task to a worker thread
 // (src/jobs/slot.ts and worker.js: the very code the in-process runner uses), and forwards what the
 // thread reports to the server in order: progress (at most every 500 ms), training curves,
-// every finished conversion batch but the last (committed before the next is sent), every finished
-// sweep point (stored at once), then the result. A cancel (the answer to a report or a heartbeat) stops the thread within a batch; a
-// report the server refuses (JOB_NOT_HELD: the job was taken over) stops it too, without finishing.
+// every finished conversion batch but the last (committed before the next is sent), every
+// finished sweep point (stored at once), then the result. A cancel (the answer to a report or a
+// heartbeat) stops the thread within a batch; a report the server refuses (JOB_NOT_HELD: the job
+// was taken over) stops it too, without finishing.
 import { SpikelabError } from '../api/errors.js';
 import type { BackendName, DatasetSpec, Progress, RemoteCheckpoint, RemoteDataset, WorkerAssignment } from '../../src/formats/index.js';
 import type { CheckpointPayload, FromWorker, Task } from '../../src/jobs/messages.js';

@@ -35,7 +35,8 @@ function publish(env: JobEnv, e: StepMetricsEvent): void {
 
 const doneEvent = (runId: number): StepMetricsEvent => ({ runId, final: true, step: null, values: null, series: null, batch: null, batches: null, samples: null, done: true });
 
-function publishDone(env: JobEnv, runId: number): void {
+/** Ends run `runId`'s stepMetrics stream. */
+export function publishDone(env: JobEnv, runId: number): void {
   publish(env, doneEvent(runId));
 }
 
@@ -65,6 +66,12 @@ async function commitConversionBatches(env: JobEnv, job: Job, runId: number, wor
 /** Stores the result with SUCCEEDED (one transaction) and streams the final steps; returns the ended job. */
 export async function completeConversion(env: JobEnv, job: Job, runId: number, r: ConversionResult): Promise<Job> {
   const ended = await env.registry.conversionRuns.complete(runId, job.id, r);
+  publishResult(env, runId, r);
+  return ended;
+}
+
+/** Streams a stored result: every step's final values, then the end of the stream. */
+export function publishResult(env: JobEnv, runId: number, r: ConversionResult): void {
   const names = Object.keys(r.stepMetrics);
   const events: StepMetricsEvent[] = [];
   for (let t = 1; t <= r.config.timeSteps; t++) {
@@ -74,7 +81,6 @@ export async function completeConversion(env: JobEnv, job: Job, runId: number, r
   events.push(doneEvent(runId));
   // one message on a bus across replicas, however many steps
   env.events.publishAll('stepMetrics', runId, events);
-  return ended;
 }
 
 export async function abortConversion(env: JobEnv, job: Job, runId: number, status: 'FAILED' | 'CANCELLED', error: string): Promise<Job> {

@@ -9,7 +9,7 @@ import { batchSumsSchema, type ConversionResult, type EpochRecord, type Progress
 import { InvalidInputError, WorkerRefusedError } from '../registry/errors.js';
 import type { ConversionRun, Job, TrainingRun } from '../registry/records.js';
 import type { SweepWork } from '../registry/sweeps.js';
-import { abortConversion, commitConversionBatch, completeConversion, conversionRunOf, conversionTaskOf } from './conversion-job.js';
+import { abortConversion, commitConversionBatch, completeConversion, conversionRunOf, conversionTaskOf, publishDone } from './conversion-job.js';
 import type { JobEnv } from './execution.js';
 import { remoteCheckpoint, remoteDataset } from './remote-files.js';
 import { abortSweep, completeSweep, storeSweepPoint } from './sweep-job.js';
@@ -190,8 +190,7 @@ export class RemoteJobs {
         await registry.store.discardUpload(t.uploadId);
       } else after = await abortTraining(this.env, job, f.status, error!);
     } else if (job.kind === 'sweep') {
-      const { runs } = await registry.sweeps.workOf(job.id);
-      after = f.status === 'SUCCEEDED' ? await completeSweep(this.env, job, runs) : await abortSweep(this.env, job, runs, f.status, error!);
+      after = f.status === 'SUCCEEDED' ? await completeSweep(this.env, job) : await abortSweep(this.env, job, f.status, error!);
     } else {
       const run = await conversionRunOf(this.env, job);
       if (f.status === 'SUCCEEDED') {
@@ -206,12 +205,14 @@ export class RemoteJobs {
   /** The worker could not finish (its thread died, it is stopping): queued again, or FAILED past maxAttempts. */
   async release(jobWorkerId: string, jobId: number, reason: string, countAttempt: boolean): Promise<Job> {
     const { jobs } = this.env.registry;
-    await jobs.held(jobId, jobWorkerId);
+    const held = await jobs.held(jobId, jobWorkerId);
+    // a sweep's open runs, read while they are open (they end with the job)
+    const open = held.kind === 'sweep' ? (await this.env.registry.sweeps.workOf(jobId)).runs.map((r) => r.id) : [];
     const after = countAttempt ? await jobs.requeueOrFail(jobId, reason) : await jobs.release(jobId, reason);
     if (after.status !== 'QUEUED' && after.status !== 'RUNNING') {
-      // ended for good (gave up, or cancelled): the run's stream ends too
-      const ids = after.kind === 'conversion' ? [(await conversionRunOf(this.env, after)).id] : after.kind === 'sweep' ? (await this.env.registry.sweeps.workOf(after.id)).runs.map((r) => r.id) : [];
-      for (const id of ids) this.env.events.publish('stepMetrics', id, { runId: id, final: true, step: null, values: null, series: null, batch: null, batches: null, samples: null, done: true });
+      // ended for good (gave up, or cancelled): the runs' streams end too
+      const ids = after.kind === 'conversion' ? [(await conversionRunOf(this.env, after)).id] : open;
+      for (const id of ids) publishDone(this.env, id);
     }
     this.publish(after);
     return after;

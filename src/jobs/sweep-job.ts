@@ -6,47 +6,40 @@
 import type { ConversionResult } from '../formats/index.js';
 import type { ConversionRun, Job } from '../registry/records.js';
 import { datasetSpecOf } from '../registry/runs.js';
-import type { StepMetricsEvent } from './events.js';
+import { publishDone, publishResult } from './conversion-job.js';
 import { conversionBackend, type Execution, type JobEnv } from './execution.js';
 import { checkpointPayload } from './training-job.js';
-
-function publish(env: JobEnv, runId: number, e: Partial<StepMetricsEvent>): void {
-  env.events.publish('stepMetrics', runId, { runId, final: true, step: null, values: null, series: null, batch: null, batches: null, samples: null, done: false, ...e });
-}
 
 /**
  * One finished point of sweep job `jobId`: the shared work it adds (calibrations and simulations
  * the engine ran since the last point), then the run's results and SUCCEEDED in one transaction,
- * its series published. Nothing is stored for a run that ended meanwhile (a cancel).
+ * its series streamed. Nothing is stored for a run that ended meanwhile (a cancel).
  */
 export async function storeSweepPoint(env: JobEnv, jobId: number, run: ConversionRun, more: { calibrations: number; simulations: number }, result: ConversionResult): Promise<void> {
   await env.registry.sweeps.recordWork(jobId, more);
-  if (!(await env.registry.conversionRuns.storePoint(run.id, result))) return;
-  const names = Object.keys(result.stepMetrics);
-  const events: StepMetricsEvent[] = [];
-  for (let t = 1; t <= result.config.timeSteps; t++) {
-    events.push({ runId: run.id, final: true, step: t, values: Object.fromEntries(names.map((n) => [n, result.stepMetrics[n]![t - 1]!])), series: null, batch: null, batches: null, samples: result.samples, done: false });
-  }
-  events.push({ runId: run.id, final: true, step: null, values: null, series: null, batch: null, batches: null, samples: null, done: true });
-  env.events.publishAll('stepMetrics', run.id, events);
+  if (await env.registry.conversionRuns.storePoint(run.id, result)) publishResult(env, run.id, result);
 }
 
-/** The worker finished sweep job `job`: SUCCEEDED when every point it held has its result, else FAILED (a point the engine never answered). */
-export async function completeSweep(env: JobEnv, job: Job, runs: readonly ConversionRun[]): Promise<Job> {
+/**
+ * The worker finished sweep job `job`: SUCCEEDED when every point has its result, else FAILED (a
+ * point the engine never answered fails its run, sweep-status.ts); the open runs' streams end.
+ */
+export async function completeSweep(env: JobEnv, job: Job): Promise<Job> {
   const work = await env.registry.sweeps.workOf(job.id);
   const open = work.runs.length;
   const ended =
     open > 0
       ? await env.registry.jobs.finish(job.id, 'FAILED', { error: `the engine finished without a result for ${open} point(s)` })
-      : await env.registry.jobs.finish(job.id, 'SUCCEEDED', { result: { sweepId: work.sweep.id, points: runs.length } });
-  for (const r of runs) publish(env, r.id, { done: true });
+      : await env.registry.jobs.finish(job.id, 'SUCCEEDED', { result: { sweepId: work.sweep.id, points: work.points } });
+  for (const r of work.runs) publishDone(env, r.id);
   return ended;
 }
 
-/** Sweep job `job` ends FAILED or CANCELLED; the points already stored stay. */
-export async function abortSweep(env: JobEnv, job: Job, runs: readonly ConversionRun[], status: 'FAILED' | 'CANCELLED', error: string): Promise<Job> {
+/** Sweep job `job` ends FAILED or CANCELLED; the points already stored stay, the open runs' streams end. */
+export async function abortSweep(env: JobEnv, job: Job, status: 'FAILED' | 'CANCELLED', error: string): Promise<Job> {
+  const { runs } = await env.registry.sweeps.workOf(job.id);
   const ended = await env.registry.jobs.finish(job.id, status, { error });
-  for (const r of runs) publish(env, r.id, { done: true });
+  for (const r of runs) publishDone(env, r.id);
   return ended;
 }
 
@@ -70,10 +63,10 @@ export async function prepareSweep(env: JobEnv, job: Job): Promise<Execution> {
       await storeSweepPoint(env, job.id, run, more, m.result);
     },
     async succeed() {
-      await completeSweep(env, job, runs);
+      await completeSweep(env, job);
     },
     async abort(status, error) {
-      await abortSweep(env, job, runs, status, error);
+      await abortSweep(env, job, status, error);
     },
   };
 }

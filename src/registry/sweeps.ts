@@ -82,6 +82,8 @@ export interface SweepState {
 export interface SweepWork {
   sweep: Sweep;
   checkpointId: number;
+  /** Points the job computes in all (those already stored included). */
+  points: number;
   runs: ConversionRun[];
 }
 
@@ -218,7 +220,7 @@ export class SweepService {
       orderBy: { position: 'asc' },
       include: { conversionRun: { omit: CONVERSION_RUN_OMIT } },
     });
-    return { sweep: sweepRecord(sj.sweep), checkpointId: sj.checkpointId, runs: points.map((pt) => conversionRunRecord(pt.conversionRun)) };
+    return { sweep: sweepRecord(sj.sweep), checkpointId: sj.checkpointId, points: sj.points, runs: points.map((pt) => conversionRunRecord(pt.conversionRun)) };
   }
 
   /** Adds calibrations and simulations a sweep job's engine ran (the shared work, observable). */

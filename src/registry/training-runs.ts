@@ -140,8 +140,7 @@ export class TrainingRunService {
     await this.prisma.trainingMetric.deleteMany({ where: { trainingRunId: runId } });
   }
 
-  /** Stores the weights as a checkpoint, then marks run and job SUCCEEDED in one transaction. */
-  /** The new checkpoint, the run's results and SUCCEEDED (one transaction with the job's end); returns the ended job. */
+  /** Stores the weights as a checkpoint, then marks run and job SUCCEEDED in one transaction; returns the ended job. */
   async complete(runId: number, jobId: number, out: TrainingOutput): Promise<Job> {
     const run = await this.get(runId);
     const bestSoFar = await this.prisma.checkpointAlias.findUnique({ where: { modelId_alias: { modelId: run.modelId, alias: 'best' } }, include: { checkpoint: { include: { producedBy: true } } } });
